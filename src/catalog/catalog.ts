@@ -1,0 +1,118 @@
+// One view over every layout: scan, reuse cached summaries, read what changed,
+// find a session by id or unique prefix.
+import { CliError } from '../errors.js';
+import { isSourceKind, type Session, type SourceKind, type Transcript } from '../model.js';
+import { createSources, linkSameConversations } from '../sources/discover.js';
+import type { Homes } from '../sources/homes.js';
+import type { Reporter, SessionRef, Source } from '../sources/source.js';
+import { errorText } from '../util/text.js';
+import { SummaryCache } from './summary-cache.js';
+
+/** A session written this recently may have an agent writing to it right now. */
+export const IN_USE_WINDOW_MS = 60_000;
+
+export interface CatalogOptions {
+  homes: Homes;
+  report: Reporter;
+  cache?: SummaryCache;
+  /** Overrides the layouts read (tests). */
+  sources?: Source[];
+  now?: () => number;
+}
+
+export class Catalog {
+  private readonly sources: Source[];
+  private readonly cache: SummaryCache;
+  private readonly report: Reporter;
+  private readonly now: () => number;
+  private refs: Array<{ ref: SessionRef; source: Source }> | null = null;
+
+  constructor(options: CatalogOptions) {
+    this.sources = options.sources ?? createSources(options.homes);
+    this.cache = options.cache ?? SummaryCache.disabled();
+    this.report = options.report;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Every readable session of every layout, newest first. */
+  list(): Session[] {
+    const out: Session[] = [];
+    const now = this.now();
+    for (const { ref, source } of this.scan()) {
+      let session = this.cache.get(ref.key, ref.stamp);
+      if (!session) {
+        try {
+          session = source.read(ref).session;
+        } catch (error) {
+          this.report(ref.path, `skipped: ${errorText(error)}`);
+          continue;
+        }
+        this.cache.put(ref.key, ref.stamp, session);
+      }
+      session.inUse = isInUse(ref, now);
+      out.push(session);
+    }
+    linkSameConversations(out);
+    this.cache.save();
+    out.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
+    return out;
+  }
+
+  /**
+   * Finds one session by its id, a unique prefix of it, or `source:id`.
+   * Unknown and ambiguous ids are usage errors (exit code 2).
+   */
+  resolve(query: string): { ref: SessionRef; source: Source } {
+    let wanted: SourceKind | null = null;
+    let id = query.trim();
+    const colon = id.indexOf(':');
+    if (colon > 0 && isSourceKind(id.slice(0, colon))) {
+      wanted = id.slice(0, colon) as SourceKind;
+      id = id.slice(colon + 1);
+    }
+    if (id === '') throw new CliError('no session id given', 2);
+    const candidates = this.scan().filter((c) => wanted === null || c.ref.source === wanted);
+    const exact = candidates.filter((c) => c.ref.id === id);
+    const matches = exact.length > 0 ? exact : candidates.filter((c) => c.ref.id.startsWith(id));
+    if (matches.length === 1) return matches[0]!;
+    if (matches.length === 0) throw new CliError(`no session with id '${query}'`, 2);
+    const names = matches.slice(0, 5).map((c) => `${c.ref.source}:${c.ref.id}`);
+    const more = matches.length > 5 ? `, and ${matches.length - 5} more` : '';
+    throw new CliError(`'${query}' matches ${matches.length} sessions: ${names.join(', ')}${more}`, 2);
+  }
+
+  /** The full transcript of a session found by resolve(). */
+  read(found: { ref: SessionRef; source: Source }): Transcript {
+    const transcript = found.source.read(found.ref);
+    transcript.session.inUse = isInUse(found.ref, this.now());
+    // Kimi Code names its import of a Kimi CLI session `ses_<uuid>`.
+    if (found.ref.source === 'kimi-cli') {
+      const twin = this.scan().find((c) => c.ref.source === 'kimi-code' && c.ref.id === `ses_${found.ref.id}`);
+      if (twin) transcript.session.sameAs = { source: 'kimi-code', id: twin.ref.id };
+    }
+    return transcript;
+  }
+
+  close(): void {
+    for (const s of this.sources) s.close();
+  }
+
+  private scan(): Array<{ ref: SessionRef; source: Source }> {
+    if (this.refs) return this.refs;
+    const refs: Array<{ ref: SessionRef; source: Source }> = [];
+    for (const source of this.sources) {
+      try {
+        for (const ref of source.scan(this.report)) refs.push({ ref, source });
+      } catch (error) {
+        this.report(source.kind, `cannot scan: ${errorText(error)}`);
+      }
+    }
+    this.refs = refs;
+    return refs;
+  }
+}
+
+function isInUse(ref: SessionRef, now: number): boolean {
+  const age = now - ref.lastWriteMs;
+  return ref.locked || (age >= 0 && age < IN_USE_WINDOW_MS);
+}

@@ -1,0 +1,79 @@
+// Filtering and sorting a list of sessions. Pure, so the CLI and the
+// full-screen manager share it.
+import { resolve, sep } from 'node:path';
+import { CliError } from '../errors.js';
+import { isSourceKind, SOURCE_ALIASES, SOURCE_KINDS, type Session, type SourceKind } from '../model.js';
+
+export const SORT_KEYS = ['updated', 'created', 'title', 'size', 'turns'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+export interface Selection {
+  sources?: readonly SourceKind[];
+  /** Sessions of this work dir only; `below` also takes its subfolders. */
+  dir?: { path: string; below: boolean };
+  sort?: SortKey;
+  /** Oldest / smallest / A first instead of the default order. */
+  reverse?: boolean;
+  limit?: number;
+}
+
+export function selectSessions(sessions: readonly Session[], sel: Selection): Session[] {
+  let out = sessions.filter((s) => {
+    if (sel.sources && !sel.sources.includes(s.source)) return false;
+    if (sel.dir && !inDir(s.workDir, sel.dir.path, sel.dir.below)) return false;
+    return true;
+  });
+  out = sortSessions(out, sel.sort ?? 'updated');
+  if (sel.reverse) out.reverse();
+  if (sel.limit !== undefined) out = out.slice(0, sel.limit);
+  return out;
+}
+
+/** Default orders: newest, largest, most turns first; titles A to Z. */
+export function sortSessions(sessions: Session[], key: SortKey): Session[] {
+  const byUpdated = (a: Session, b: Session): number => cmp(b.updatedAt, a.updatedAt);
+  const order: Record<SortKey, (a: Session, b: Session) => number> = {
+    updated: byUpdated,
+    created: (a, b) => cmp(b.createdAt, a.createdAt) || byUpdated(a, b),
+    title: (a, b) => a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) || byUpdated(a, b),
+    size: (a, b) => b.bytes - a.bytes || byUpdated(a, b),
+    turns: (a, b) => b.turns - a.turns || byUpdated(a, b),
+  };
+  return [...sessions].sort(order[key]);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function inDir(workDir: string | null, dir: string, below: boolean): boolean {
+  if (workDir === null) return false;
+  const wd = stripSlash(workDir);
+  const d = stripSlash(resolve(dir));
+  return wd === d || (below && wd.startsWith(d === sep ? d : d + sep));
+}
+
+function stripSlash(p: string): string {
+  return p.length > 1 && p.endsWith(sep) ? p.slice(0, -1) : p;
+}
+
+/** `--source kimi,kiro-files` → layouts; unknown names are a usage error. */
+export function parseSources(values: readonly string[]): SourceKind[] {
+  const out = new Set<SourceKind>();
+  for (const raw of values.flatMap((v) => v.split(','))) {
+    const name = raw.trim().toLowerCase();
+    if (name === '') continue;
+    if (isSourceKind(name)) out.add(name);
+    else if (SOURCE_ALIASES[name]) SOURCE_ALIASES[name]!.forEach((k) => out.add(k));
+    else {
+      const known = [...SOURCE_KINDS, ...Object.keys(SOURCE_ALIASES)].join(', ');
+      throw new CliError(`unknown source '${raw}' (one of: ${known})`, 2);
+    }
+  }
+  return [...out];
+}
+
+export function parseSortKey(value: string): SortKey {
+  if ((SORT_KEYS as readonly string[]).includes(value)) return value as SortKey;
+  throw new CliError(`unknown sort '${value}' (one of: ${SORT_KEYS.join(', ')})`, 2);
+}

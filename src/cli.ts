@@ -1,0 +1,144 @@
+// The command line: help text, flags, and dispatch to a command. Nothing else.
+import meow from 'meow';
+import { parseSortKey, parseSources, type Selection } from './catalog/select.js';
+import { createContext, type CommandIO } from './commands/context.js';
+import { runList } from './commands/list.js';
+import { runShow } from './commands/show.js';
+import { CliError } from './errors.js';
+import { errorText } from './util/text.js';
+
+const HELP = `
+  Find and read every coding-agent session on this machine: Kimi Code,
+  Kimi CLI, and Kiro CLI (its database and its session files).
+
+  Usage
+    $ sessions list [options]        every session, newest first
+    $ sessions show <id> [options]   one transcript; <id> may be a unique
+                                     prefix, or source:id (kiro-files:abc…)
+
+  List options
+    --json               a JSON array on stdout
+    --sort <key>         updated (default), created, title, size, turns
+    --reverse            oldest, smallest, or Z first
+    --here               only sessions started in the current directory
+    --dir <path>         only sessions of <path> and the folders below it
+    --source <name>      kimi-code, kimi-cli, kiro-sqlite, kiro-files, or
+                         kimi / kiro for both of an agent; repeat or use commas
+    --limit <n>          at most n sessions
+
+  Show options
+    --json               the session and its messages as JSON
+    --full               whole tool arguments and outputs
+
+  Where sessions are read from
+    --home <path>            every layout under another home folder
+                             (the agents' variables below are then ignored)
+    --kimi-code-home <path>  Kimi Code    ($KIMI_CODE_HOME, else ~/.kimi-code)
+    --kimi-home <path>       Kimi CLI     ($KIMI_SHARE_DIR, else ~/.kimi)
+    --kiro-db <path>         Kiro database (~/.local/share/kiro-cli/data.sqlite3,
+                             the macOS and older amazon-q paths)
+    --kiro-home <path>       Kiro session files (~/.kiro)
+    --no-cache               neither read nor write the summary cache
+                             ($XDG_CACHE_HOME/sessions, else ~/.cache/sessions)
+
+  Broken files are reported on stderr and skipped; nothing is ever written
+  to the agents' folders by list or show.
+  Exit codes: 0 done, 1 failed, 2 bad input (unknown id, bad option).
+`;
+
+const FLAGS = {
+  json: { type: 'boolean', default: false },
+  sort: { type: 'string' },
+  reverse: { type: 'boolean', default: false },
+  here: { type: 'boolean', default: false },
+  dir: { type: 'string' },
+  source: { type: 'string', isMultiple: true },
+  limit: { type: 'string' },
+  full: { type: 'boolean', default: false },
+  home: { type: 'string' },
+  kimiCodeHome: { type: 'string' },
+  kimiHome: { type: 'string' },
+  kiroDb: { type: 'string' },
+  kiroHome: { type: 'string' },
+  cache: { type: 'boolean', default: true },
+  help: { type: 'boolean', default: false, shortFlag: 'h' },
+  version: { type: 'boolean', default: false },
+} as const;
+
+const COMMANDS = ['list', 'show'] as const;
+
+export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
+  try {
+    const cli = meow(HELP, {
+      importMeta: import.meta,
+      argv: [...argv],
+      flags: FLAGS,
+      autoHelp: false,
+      autoVersion: false,
+      allowUnknownFlags: true,
+    });
+    if (cli.flags.help) {
+      io.stdout.write(cli.help.replace(/^\n/, '') + '\n');
+      return 0;
+    }
+    if (cli.flags.version) {
+      io.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
+      return 0;
+    }
+    rejectUnknownFlags(cli.flags);
+    const [command = 'list', ...args] = cli.input;
+    if (!(COMMANDS as readonly string[]).includes(command)) {
+      throw new CliError(`unknown command '${command}' (try: ${COMMANDS.join(', ')}, or --help)`, 2);
+    }
+    const f = cli.flags;
+    const ctx = createContext(io, {
+      home: f.home,
+      kimiCodeHome: f.kimiCodeHome,
+      kimiHome: f.kimiHome,
+      kiroDb: f.kiroDb,
+      kiroHome: f.kiroHome,
+      cache: f.cache,
+    });
+    try {
+      if (command === 'show') {
+        if (args.length > 1) throw new CliError(`show takes one id, got ${args.length}`, 2);
+        return runShow(ctx, args[0], { json: f.json, full: f.full });
+      }
+      if (args.length > 0) throw new CliError(`list takes no arguments (got '${args[0]}')`, 2);
+      return runList(ctx, { json: f.json, ...selection(f, io.cwd) });
+    } finally {
+      ctx.catalog.close();
+    }
+  } catch (error) {
+    const code = error instanceof CliError ? error.exitCode : 1;
+    io.stderr.write(`sessions: ${errorText(error)}\n`);
+    return code;
+  }
+}
+
+function selection(
+  f: { sort?: string | undefined; reverse: boolean; here: boolean; dir?: string | undefined; source?: string[] | undefined; limit?: string | undefined },
+  cwd: string,
+): Selection {
+  if (f.here && f.dir !== undefined) throw new CliError('use either --here or --dir, not both', 2);
+  const sel: Selection = { reverse: f.reverse };
+  if (f.sort !== undefined) sel.sort = parseSortKey(f.sort);
+  if (f.source && f.source.length > 0) sel.sources = parseSources(f.source);
+  if (f.here) sel.dir = { path: cwd, below: false };
+  if (f.dir !== undefined) sel.dir = { path: f.dir, below: true };
+  if (f.limit !== undefined) {
+    const n = Number(f.limit);
+    if (!Number.isInteger(n) || n < 0) throw new CliError(`--limit takes a whole number, got '${f.limit}'`, 2);
+    sel.limit = n;
+  }
+  return sel;
+}
+
+function rejectUnknownFlags(flags: Record<string, unknown>): void {
+  const known = new Set<string>(Object.keys(FLAGS));
+  const unknown = Object.keys(flags).filter((k) => !known.has(k));
+  if (unknown.length > 0) {
+    const name = unknown[0]!.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    throw new CliError(`unknown option --${name} (see --help)`, 2);
+  }
+}

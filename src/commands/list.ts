@@ -1,0 +1,22 @@
+// `sessions list`: every session, as a table or JSON.
+import { selectSessions, type Selection } from '../catalog/select.js';
+import { renderSessionTable } from '../format/session-table.js';
+import { warnProblems, type CommandContext } from './context.js';
+
+export interface ListOptions extends Selection {
+  json: boolean;
+}
+
+export function runList(ctx: CommandContext, options: ListOptions): number {
+  const all = ctx.catalog.list();
+  const sessions = selectSessions(all, options);
+  warnProblems(ctx.io, sessions);
+  if (options.json) {
+    ctx.io.stdout.write(JSON.stringify(sessions, null, 2) + '\n');
+  } else if (sessions.length === 0) {
+    ctx.io.stderr.write(all.length === 0 ? 'sessions: no sessions found\n' : `sessions: none of ${all.length} sessions match\n`);
+  } else {
+    ctx.io.stdout.write(renderSessionTable(sessions, { width: ctx.width, now: ctx.now, home: ctx.home }));
+  }
+  return 0;
+}

@@ -1,0 +1,21 @@
+// `sessions show <id>`: one session's transcript.
+import { CliError } from '../errors.js';
+import { renderTranscript } from '../format/transcript-text.js';
+import { warnProblems, type CommandContext } from './context.js';
+
+export interface ShowOptions {
+  json: boolean;
+  full: boolean;
+}
+
+export function runShow(ctx: CommandContext, id: string | undefined, options: ShowOptions): number {
+  if (!id) throw new CliError('show needs a session id (see `sessions list`)', 2);
+  const transcript = ctx.catalog.read(ctx.catalog.resolve(id));
+  warnProblems(ctx.io, [transcript.session]);
+  if (options.json) {
+    ctx.io.stdout.write(JSON.stringify({ ...transcript.session, messages: transcript.messages }, null, 2) + '\n');
+  } else {
+    ctx.io.stdout.write(renderTranscript(transcript, { width: ctx.width, now: ctx.now, home: ctx.home, full: options.full }));
+  }
+  return 0;
+}

@@ -1,0 +1,54 @@
+// Terminal column widths: CJK and most emoji take two columns, combining
+// marks none. Text is cut by grapheme so a cell never splits a character.
+import stringWidth from 'string-width';
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
+
+export function displayWidth(text: string): number {
+  return ASCII_PRINTABLE.test(text) ? text.length : stringWidth(text);
+}
+
+/** Cuts to at most `width` columns, ending in `…` when cut. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(text) <= width) return text;
+  let out = '';
+  let used = 0;
+  for (const { segment } of segmenter.segment(text)) {
+    const w = displayWidth(segment);
+    if (used + w > width - 1) break;
+    out += segment;
+    used += w;
+  }
+  return out + '…';
+}
+
+/** Cuts from the left (for paths, where the end matters most). */
+export function truncateStart(text: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(text) <= width) return text;
+  const parts = Array.from(segmenter.segment(text), (s) => s.segment);
+  let out = '';
+  let used = 0;
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const w = displayWidth(parts[i]!);
+    if (used + w > width - 1) break;
+    out = parts[i]! + out;
+    used += w;
+  }
+  return '…' + out;
+}
+
+export function padEnd(text: string, width: number): string {
+  return text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+}
+
+export function padStart(text: string, width: number): string {
+  return ' '.repeat(Math.max(0, width - displayWidth(text))) + text;
+}
+
+/** One line for a cell: control characters and newlines become spaces. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}

@@ -1,0 +1,264 @@
+// Kimi CLI (older, Python): ~/.kimi/sessions/<md5(workdir)>/<uuid>/ with
+// context.jsonl (what the model sees), wire.jsonl (what happened, with times),
+// state.json / metadata.json. The oldest form is a flat <md5>/<uuid>.jsonl
+// holding the context alone. kimi.json maps work dirs to buckets.
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+import type { Transcript } from '../model.js';
+import { countMessages } from '../model.js';
+import { forEachLine, LineProblems, parseLine } from '../util/jsonl.js';
+import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes } from '../util/fsx.js';
+import { argsText, contentText, errorText, firstLineTitle, isInjected, isRecord, isoOrNull, str, thinkText, toMs } from '../util/text.js';
+import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
+import { TranscriptBuilder } from './transcript-builder.js';
+
+const SESSION_FILES = ['context.jsonl', 'wire.jsonl', 'state.json', 'metadata.json'] as const;
+
+export class KimiCliSource implements Source {
+  readonly kind = 'kimi-cli' as const;
+
+  constructor(private readonly home: string) {}
+
+  scan(report: Reporter): SessionRef[] {
+    const sessionsDir = join(this.home, 'sessions');
+    const top = readDir(sessionsDir);
+    if (top.error) report(sessionsDir, `cannot list Kimi CLI sessions: ${top.error}`);
+    if (top.entries.length === 0) return [];
+    const workDirs = readBucketWorkDirs(this.home, report);
+    const refs: SessionRef[] = [];
+    for (const bucket of top.entries) {
+      if (bucket.name.startsWith('.') || !isDirEntry(sessionsDir, bucket)) continue;
+      const bucketDir = join(sessionsDir, bucket.name);
+      const workDir = workDirs.get(bucket.name) ?? null;
+      const inner = readDir(bucketDir);
+      if (inner.error) report(bucketDir, `skipped: ${inner.error}`);
+      for (const entry of inner.entries) {
+        if (entry.name.startsWith('.')) continue;
+        const path = join(bucketDir, entry.name);
+        if (isDirEntry(bucketDir, entry)) {
+          const stats = SESSION_FILES.map((f) => statOrNull(join(path, f)));
+          const dir = statOrNull(path);
+          refs.push({
+            source: this.kind,
+            id: entry.name,
+            path,
+            key: `kimi-cli:${path}`,
+            // The folder's own mtime catches context rotation (context_1.jsonl, ...).
+            stamp: [...stats, dir].map(statStamp).join('|'),
+            lastWriteMs: Math.max(0, ...stats.map((s) => s?.mtimeMs ?? 0)) || (dir?.mtimeMs ?? 0),
+            locked: false,
+            hint: { workDir, flat: null },
+          });
+        } else if (entry.name.endsWith('.jsonl') && entry.isFile()) {
+          const st = statOrNull(path);
+          refs.push({
+            source: this.kind,
+            id: basename(entry.name, '.jsonl'),
+            path,
+            key: `kimi-cli:${path}`,
+            stamp: statStamp(st),
+            lastWriteMs: st?.mtimeMs ?? 0,
+            locked: false,
+            hint: { workDir, flat: 'yes' },
+          });
+        }
+      }
+    }
+    return refs;
+  }
+
+  read(ref: SessionRef): Transcript {
+    const session = baseSession(ref);
+    const problems = session.problems;
+    session.workDir = ref.hint['workDir'] ?? null;
+
+    if (ref.hint['flat']) {
+      const ctx = readContext(ref.path, basename(ref.path));
+      problems.push(...ctx.problems);
+      finish(session, ctx.builder, null, null);
+      session.bytes = statOrNull(ref.path)?.size ?? 0;
+      return { session, messages: ctx.builder.messages };
+    }
+
+    const stateRead = readJsonObject(join(ref.path, 'state.json'));
+    const state = stateRead.ok ? stateRead.value : {};
+    if (!stateRead.ok && !stateRead.missing) problems.push(`state.json: ${stateRead.error}`);
+    const metaRead = readJsonObject(join(ref.path, 'metadata.json'));
+    const meta = metaRead.ok ? metaRead.value : {};
+
+    // The wire has times, thinking and the full prompts; the context is the
+    // fallback for sessions whose wire holds no turn (or is missing).
+    const wirePath = join(ref.path, 'wire.jsonl');
+    let b: TranscriptBuilder | null = null;
+    if (statOrNull(wirePath)) {
+      const wire = readWire(wirePath);
+      problems.push(...wire.problems);
+      if (wire.builder.turns > 0 || wire.builder.messages.length > 0) b = wire.builder;
+    }
+    const contextPath = join(ref.path, 'context.jsonl');
+    if (b === null && statOrNull(contextPath)) {
+      const ctx = readContext(contextPath, 'context.jsonl');
+      problems.push(...ctx.problems);
+      b = ctx.builder;
+    }
+    b ??= new TranscriptBuilder();
+
+    const custom = str(state['custom_title']);
+    const generated = str(meta['title']);
+    if (custom) {
+      session.title = custom;
+      session.titleSource = state['title_generated'] === true ? 'generated' : 'custom';
+    } else if (generated) {
+      session.title = generated;
+      session.titleSource = 'generated';
+    }
+    session.archived = state['archived'] === true;
+    finish(session, b, toMs(state['wire_mtime']), toMs(state['archived_at']));
+    session.bytes = treeBytes(ref.path);
+    return { session, messages: b.messages };
+  }
+
+  close(): void {}
+}
+
+function finish(
+  session: Transcript['session'],
+  b: TranscriptBuilder,
+  wireMtimeMs: number | null,
+  archivedAtMs: number | null,
+): void {
+  if (!session.title && b.firstPrompt !== null) {
+    session.title = firstLineTitle(b.firstPrompt);
+    session.titleSource = 'prompt';
+  }
+  // The layout stores no creation time: the first record's time, else the
+  // wire mtime the agent recorded (what Kimi Code's importer uses), else the file times.
+  const created = b.firstTimeMs ?? wireMtimeMs;
+  const updatedCandidates = [b.lastTimeMs, wireMtimeMs, archivedAtMs].filter((t): t is number => t !== null);
+  const updated = updatedCandidates.length > 0 ? Math.max(...updatedCandidates) : null;
+  session.createdAt = isoOrNull(created) ?? session.createdAt;
+  session.updatedAt = isoOrNull(updated) ?? session.updatedAt;
+  if (session.createdAt > session.updatedAt) session.createdAt = session.updatedAt;
+  session.turns = b.turns;
+  session.messages = countMessages(b.messages);
+}
+
+/** bucket folder name -> work dir, from kimi.json. A missing or broken kimi.json leaves work dirs unknown. */
+function readBucketWorkDirs(home: string, report: Reporter): Map<string, string> {
+  const map = new Map<string, string>();
+  const path = join(home, 'kimi.json');
+  const read = readJsonObject(path);
+  if (!read.ok) {
+    if (!read.missing) report(path, `work dirs unknown: ${read.error}`);
+    return map;
+  }
+  const dirs = read.value['work_dirs'];
+  if (!Array.isArray(dirs)) return map;
+  for (const wd of dirs) {
+    if (!isRecord(wd)) continue;
+    const path = str(wd['path']);
+    if (!path) continue;
+    const md5 = createHash('md5').update(path).digest('hex');
+    const kaos = str(wd['kaos']) ?? 'local';
+    map.set(kaos === 'local' ? md5 : `${kaos}_${md5}`, path);
+  }
+  return map;
+}
+
+/** wire.jsonl: {"timestamp": <s>, "message": {"type": ..., "payload": {...}}} */
+function readWire(path: string): { builder: TranscriptBuilder; problems: string[] } {
+  const b = new TranscriptBuilder();
+  const lines = new LineProblems();
+  const problems: string[] = [];
+  let step = 0;
+  try {
+    forEachLine(path, (buf, start, end, info) => {
+      const rec = parseLine(buf, start, end);
+      if (!isRecord(rec)) {
+        lines.note(info);
+        return;
+      }
+      const msg = rec['message'];
+      if (!isRecord(msg)) return;
+      const payload = isRecord(msg['payload']) ? msg['payload'] : {};
+      const time = toMs(rec['timestamp']);
+      switch (msg['type']) {
+        case 'TurnBegin': {
+          const text = contentText(payload['user_input']);
+          if (!isInjected(text)) b.prompt(text, time);
+          break;
+        }
+        case 'StepBegin':
+          step++;
+          b.touch(time);
+          break;
+        case 'ContentPart':
+          if (payload['type'] === 'text' && typeof payload['text'] === 'string') b.assistantText(payload['text'], time, `s${step}`);
+          else if (payload['type'] === 'think' && typeof payload['think'] === 'string') b.thinking(payload['think'], time, `s${step}`);
+          break;
+        case 'ToolCall': {
+          const fn = isRecord(payload['function']) ? payload['function'] : {};
+          b.toolCall(str(fn['name']) ?? 'tool', str(payload['id']) ?? undefined, argsText(fn['arguments']), time);
+          break;
+        }
+        case 'ToolResult': {
+          const rv = isRecord(payload['return_value']) ? payload['return_value'] : {};
+          const output = contentText(rv['output']) || str(rv['message']) || '';
+          b.toolResult(str(payload['tool_call_id']) ?? undefined, output, rv['is_error'] === true, time);
+          break;
+        }
+        default:
+          b.touch(time);
+      }
+    });
+  } catch (error) {
+    problems.push(`wire.jsonl: ${errorText(error)}`);
+  }
+  problems.push(...lines.describe('wire.jsonl'));
+  return { builder: b, problems };
+}
+
+/** context.jsonl: role records (user, assistant, tool) plus bookkeeping records starting with "_". */
+function readContext(path: string, label: string): { builder: TranscriptBuilder; problems: string[] } {
+  const b = new TranscriptBuilder();
+  const lines = new LineProblems();
+  const problems: string[] = [];
+  try {
+    forEachLine(path, (buf, start, end, info) => {
+      const rec = parseLine(buf, start, end);
+      if (!isRecord(rec)) {
+        lines.note(info);
+        return;
+      }
+      const content = rec['content'];
+      switch (rec['role']) {
+        case 'user': {
+          const text = contentText(content);
+          if (text !== '' && !isInjected(text)) b.prompt(text, null);
+          break;
+        }
+        case 'assistant': {
+          const think = thinkText(content);
+          if (think) b.thinking(think, null);
+          const text = contentText(content);
+          if (text) b.assistantText(text, null);
+          if (Array.isArray(rec['tool_calls'])) {
+            for (const call of rec['tool_calls']) {
+              if (!isRecord(call)) continue;
+              const fn = isRecord(call['function']) ? call['function'] : {};
+              b.toolCall(str(fn['name']) ?? 'tool', str(call['id']) ?? undefined, argsText(fn['arguments']), null);
+            }
+          }
+          break;
+        }
+        case 'tool':
+          b.toolResult(str(rec['tool_call_id']) ?? undefined, contentText(content), false, null);
+          break;
+      }
+    });
+  } catch (error) {
+    problems.push(`${label}: ${errorText(error)}`);
+  }
+  problems.push(...lines.describe(label));
+  return { builder: b, problems };
+}

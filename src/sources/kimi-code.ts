@@ -1,0 +1,270 @@
+// Kimi Code (current): ~/.kimi-code/sessions/<workDirKey>/<sessionId>/
+//   state.json, agents/main/wire.jsonl (+ subagents), tool-results/, blobs/, logs/
+// The session picker of the agent finds sessions by listing these folders;
+// session_index.jsonl only maps ids to work dirs, so it is a fallback here.
+import { join } from 'node:path';
+import type { Transcript } from '../model.js';
+import { countMessages } from '../model.js';
+import { forEachLine, LineProblems, parseLine, sniffTailType, sniffType } from '../util/jsonl.js';
+import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes } from '../util/fsx.js';
+import { argsText, contentText, errorText, firstLineTitle, isInjected, isRecord, isoOrNull, str, thinkText, toMs } from '../util/text.js';
+import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
+import { TranscriptBuilder } from './transcript-builder.js';
+
+/** Allowed characters of a Kimi Code session id (FORMATS.md). */
+const ID_RE = /^[A-Za-z0-9._-]+$/;
+
+/** Record types that carry conversation text; every other line is skipped unparsed. */
+const WANTED = new Set([
+  'metadata',
+  'turn.prompt',
+  'turn.steer',
+  'context.append_message',
+  'context.append_loop_event',
+  'context.apply_compaction',
+]);
+
+export class KimiCodeSource implements Source {
+  readonly kind = 'kimi-code' as const;
+
+  constructor(private readonly home: string) {}
+
+  scan(report: Reporter): SessionRef[] {
+    const sessionsDir = join(this.home, 'sessions');
+    const top = readDir(sessionsDir);
+    if (top.error) report(sessionsDir, `cannot list Kimi Code sessions: ${top.error}`);
+    const indexWorkDirs = readIndexWorkDirs(this.home, sessionsDir);
+    const refs: SessionRef[] = [];
+    for (const bucket of top.entries) {
+      // Dot folders are the agent's own caches (.index-cache, .index-dirty).
+      if (bucket.name.startsWith('.') || !isDirEntry(sessionsDir, bucket)) continue;
+      const bucketDir = join(sessionsDir, bucket.name);
+      const inner = readDir(bucketDir);
+      if (inner.error) report(bucketDir, `skipped: ${inner.error}`);
+      for (const entry of inner.entries) {
+        if (entry.name.startsWith('.') || !isDirEntry(bucketDir, entry)) continue;
+        const dir = join(bucketDir, entry.name);
+        if (!ID_RE.test(entry.name)) {
+          report(dir, 'skipped: not a Kimi Code session id');
+          continue;
+        }
+        const state = statOrNull(join(dir, 'state.json'));
+        const wire = statOrNull(join(dir, 'agents', 'main', 'wire.jsonl'));
+        if (!state && !wire) {
+          report(dir, 'skipped: no state.json and no agents/main/wire.jsonl');
+          continue;
+        }
+        const agents = statOrNull(join(dir, 'agents'));
+        refs.push({
+          source: this.kind,
+          id: entry.name,
+          path: dir,
+          key: `kimi-code:${dir}`,
+          stamp: `${statStamp(state)}|${statStamp(wire)}|${statStamp(agents)}`,
+          lastWriteMs: Math.max(state?.mtimeMs ?? 0, wire?.mtimeMs ?? 0),
+          locked: false,
+          hint: { indexWorkDir: indexWorkDirs.get(entry.name) ?? null },
+        });
+      }
+    }
+    return refs;
+  }
+
+  read(ref: SessionRef): Transcript {
+    const session = baseSession(ref);
+    const problems = session.problems;
+    const stateRead = readJsonObject(join(ref.path, 'state.json'));
+    const state = stateRead.ok ? stateRead.value : {};
+    if (!stateRead.ok) problems.push(`state.json: ${stateRead.missing ? 'missing' : stateRead.error}`);
+
+    const wirePath = join(ref.path, 'agents', 'main', 'wire.jsonl');
+    const wire = readKimiCodeWire(wirePath);
+    problems.push(...wire.problems);
+    const b = wire.builder;
+
+    // Newer state.json: title + titleKind/isCustomTitle. Older: customTitle.
+    const title = str(state['title']) || str(state['customTitle']);
+    if (title) {
+      session.title = title;
+      const custom = state['isCustomTitle'] === true || state['titleKind'] === 'custom' || Boolean(str(state['customTitle']));
+      session.titleSource = custom ? 'custom' : 'generated';
+    } else if (b.firstPrompt !== null) {
+      // Not `lastPrompt`: the agent sometimes stores an injected reminder there.
+      session.title = firstLineTitle(b.firstPrompt);
+      session.titleSource = 'prompt';
+    }
+    session.workDir = str(state['cwd']) || str(state['workDir']) || ref.hint['indexWorkDir'] || null;
+    const created = toMs(state['createdAt']) ?? wire.createdAtMs ?? b.firstTimeMs;
+    const updated = toMs(state['updatedAt']) ?? b.lastTimeMs;
+    session.createdAt = isoOrNull(created) ?? session.createdAt;
+    session.updatedAt = isoOrNull(updated) ?? session.updatedAt;
+    session.archived = state['archived'] === true;
+    session.forkedFrom = str(state['forkedFrom']);
+    const custom = isRecord(state['custom']) ? state['custom'] : {};
+    const legacyId = str(custom['kimi_cli_session_id']);
+    if (legacyId) session.sameAs = { source: 'kimi-cli', id: legacyId };
+    session.turns = b.turns;
+    session.messages = countMessages(b.messages);
+    session.bytes = treeBytes(ref.path);
+    return { session, messages: b.messages };
+  }
+
+  close(): void {}
+}
+
+/** sessionId -> workDir from the append-only index; later lines win, deletions remove. */
+function readIndexWorkDirs(home: string, sessionsDir: string): Map<string, string> {
+  const map = new Map<string, string>();
+  const path = join(home, 'session_index.jsonl');
+  if (!statOrNull(path)) return map;
+  try {
+    forEachLine(path, (buf, start, end) => {
+      const line = parseLine(buf, start, end);
+      if (!isRecord(line)) return;
+      const id = str(line['sessionId']);
+      if (!id) return;
+      if (line['deleted'] === true) {
+        map.delete(id);
+        return;
+      }
+      const sessionDir = str(line['sessionDir']);
+      const workDir = str(line['workDir']);
+      // Only lines that point inside sessions/ are trusted.
+      if (workDir && sessionDir && sessionDir.startsWith(sessionsDir + '/') && sessionDir.endsWith('/' + id)) {
+        map.set(id, workDir);
+      }
+    });
+  } catch {
+    // An unreadable index only costs the work-dir fallback.
+  }
+  return map;
+}
+
+export interface WireRead {
+  builder: TranscriptBuilder;
+  createdAtMs: number | null;
+  problems: string[];
+}
+
+/** Reads one agent's wire.jsonl into a transcript. */
+export function readKimiCodeWire(path: string): WireRead {
+  const b = new TranscriptBuilder();
+  const lines = new LineProblems();
+  const result: WireRead = { builder: b, createdAtMs: null, problems: [] };
+  // The last turn.prompt, so the context.append_message that repeats it is not shown twice.
+  let lastPrompt: { id: string | null; text: string } | null = null;
+
+  const handle = (rec: Record<string, unknown>): void => {
+    const type = rec['type'];
+    const time = toMs(rec['time']);
+    switch (type) {
+      case 'metadata':
+        result.createdAtMs = toMs(rec['created_at']);
+        return;
+      case 'turn.prompt':
+      case 'turn.steer': {
+        const text = contentText(rec['input']);
+        if (isInjected(text)) return;
+        const origin = isRecord(rec['origin']) ? str(rec['origin']['kind']) : null;
+        lastPrompt = { id: str(rec['promptId']), text };
+        if (type === 'turn.prompt' && (origin === null || origin === 'user')) b.prompt(text, time);
+        else b.user(text, time);
+        return;
+      }
+      case 'context.append_message':
+        appendMessage(rec['message'], time);
+        return;
+      case 'context.append_loop_event':
+        loopEvent(rec['event'], time);
+        return;
+      case 'context.apply_compaction': {
+        const summary = str(rec['summary']);
+        if (summary) b.summary(summary, time);
+        return;
+      }
+    }
+  };
+
+  const appendMessage = (message: unknown, time: number | null): void => {
+    if (!isRecord(message)) return;
+    const role = message['role'];
+    const content = message['content'];
+    if (role === 'user') {
+      const text = contentText(content);
+      const origin = isRecord(message['origin']) ? str(message['origin']['kind']) : null;
+      if (text === '' || isInjected(text) || (origin !== null && origin !== 'user')) return;
+      const id = str(message['id']);
+      const repeat = lastPrompt !== null && ((id !== null && id === lastPrompt.id) || text === lastPrompt.text);
+      lastPrompt = null;
+      if (!repeat) b.prompt(text, time);
+    } else if (role === 'assistant') {
+      const think = thinkText(content);
+      if (think) b.thinking(think, time);
+      const text = contentText(content);
+      if (text) b.assistantText(text, time);
+      if (Array.isArray(message['toolCalls'])) {
+        for (const call of message['toolCalls']) {
+          if (!isRecord(call)) continue;
+          const fn = isRecord(call['function']) ? call['function'] : {};
+          const name = str(call['name']) ?? str(fn['name']) ?? 'tool';
+          b.toolCall(name, str(call['id']) ?? undefined, argsText(call['arguments'] ?? fn['arguments']), time);
+        }
+      }
+    } else if (role === 'tool') {
+      b.toolResult(str(message['toolCallId']) ?? undefined, contentText(content), message['isError'] === true, time);
+    }
+  };
+
+  const loopEvent = (event: unknown, time: number | null): void => {
+    if (!isRecord(event)) return;
+    switch (event['type']) {
+      case 'content.part': {
+        const part = event['part'];
+        if (!isRecord(part)) return;
+        const step = str(event['stepUuid']) ?? (event['step'] !== undefined ? String(event['step']) : null);
+        if (part['type'] === 'text' && typeof part['text'] === 'string') b.assistantText(part['text'], time, step);
+        else if (part['type'] === 'think' && typeof part['think'] === 'string') b.thinking(part['think'], time, step);
+        return;
+      }
+      case 'tool.call':
+        b.toolCall(str(event['name']) ?? 'tool', str(event['toolCallId']) ?? undefined, argsText(event['args']), time);
+        return;
+      case 'tool.result': {
+        const res = isRecord(event['result']) ? event['result'] : {};
+        const output = res['output'];
+        const text = typeof output === 'string' ? output : contentText(output);
+        b.toolResult(str(event['toolCallId']) ?? undefined, text, res['isError'] === true, time);
+        return;
+      }
+    }
+  };
+
+  if (!statOrNull(path)) {
+    result.problems.push('agents/main/wire.jsonl: missing');
+    return result;
+  }
+  try {
+    forEachLine(path, (buf, start, end, info) => {
+      let type = sniffType(buf, start, end);
+      if (type === null) {
+        // Records that name their type last (agent.message.appended) repeat
+        // what the loop events already said.
+        const tail = sniffTailType(buf, start, end);
+        if (tail !== null && tail.startsWith('agent.')) return;
+      } else if (!WANTED.has(type)) {
+        return;
+      }
+      const rec = parseLine(buf, start, end);
+      if (!isRecord(rec)) {
+        lines.note(info);
+        return;
+      }
+      type = str(rec['type']);
+      if (type !== null && WANTED.has(type)) handle(rec);
+    });
+  } catch (error) {
+    result.problems.push(`agents/main/wire.jsonl: ${errorText(error)}`);
+  }
+  result.problems.push(...lines.describe('agents/main/wire.jsonl'));
+  return result;
+}

@@ -1,0 +1,237 @@
+// Kiro CLI's database: data.sqlite3, table conversations_v2 (key = work dir,
+// conversation_id, value = ConversationState JSON, created_at/updated_at ms),
+// and the old one-per-directory table `conversations`. The agent writes the
+// file while it runs, so it is opened read-only with a busy timeout.
+import Database from 'better-sqlite3';
+import type { Transcript } from '../model.js';
+import { countMessages } from '../model.js';
+import { statOrNull } from '../util/fsx.js';
+import { argsText, errorText, foldedTitle, isRecord, isoOrNull, str, toMs } from '../util/text.js';
+import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
+import { TranscriptBuilder } from './transcript-builder.js';
+
+const BUSY_TIMEOUT_MS = 1000;
+
+interface V2Row {
+  key: string;
+  conversation_id: string;
+  created_at: number;
+  updated_at: number;
+  bytes: number;
+}
+
+interface OldRow {
+  key: string;
+  cid: string | null;
+  bytes: number;
+}
+
+export class KiroSqliteSource implements Source {
+  readonly kind = 'kiro-sqlite' as const;
+  private readonly dbs = new Map<string, Database.Database>();
+
+  constructor(private readonly dbPaths: readonly string[]) {}
+
+  scan(report: Reporter): SessionRef[] {
+    const refs: SessionRef[] = [];
+    for (const path of this.dbPaths) {
+      const st = statOrNull(path);
+      if (!st) continue;
+      try {
+        refs.push(...this.scanDb(path, st.mtimeMs, report));
+      } catch (error) {
+        report(path, `skipped Kiro database: ${errorText(error)}`);
+        this.dbs.get(path)?.close();
+        this.dbs.delete(path);
+      }
+    }
+    return refs;
+  }
+
+  private scanDb(path: string, fileMtimeMs: number, report: Reporter): SessionRef[] {
+    const db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    this.dbs.set(path, db);
+    const tables = new Set(
+      (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name),
+    );
+    const refs: SessionRef[] = [];
+    const seen = new Set<string>();
+    if (tables.has('conversations_v2')) {
+      // octet_length reads the size from the record header, not the value itself.
+      const rows = db
+        .prepare(`SELECT key, conversation_id, created_at, updated_at, octet_length(value) AS bytes FROM conversations_v2`)
+        .all() as V2Row[];
+      for (const row of rows) {
+        seen.add(row.conversation_id);
+        const updated = toMs(row.updated_at) ?? fileMtimeMs;
+        refs.push({
+          source: this.kind,
+          id: row.conversation_id,
+          path,
+          key: `kiro-sqlite:${path}#v2:${row.key}#${row.conversation_id}`,
+          stamp: `${row.updated_at}:${row.bytes}`,
+          lastWriteMs: updated,
+          locked: false,
+          hint: { db: path, table: 'conversations_v2', key: row.key, createdAt: String(row.created_at), updatedAt: String(row.updated_at) },
+        });
+      }
+    }
+    if (tables.has('conversations')) {
+      // The old table: one conversation per directory. Rows migrated into v2 are shown from there.
+      const rows = db
+        .prepare(
+          `SELECT key, CASE WHEN json_valid(value) THEN json_extract(value, '$.conversation_id') END AS cid, octet_length(value) AS bytes FROM conversations`,
+        )
+        .all() as OldRow[];
+      for (const row of rows) {
+        if (row.cid !== null && seen.has(row.cid)) continue;
+        if (typeof row.cid !== 'string' || row.cid === '') {
+          report(`${path}#conversations:${row.key}`, 'skipped: value is not JSON with a conversation_id');
+          continue;
+        }
+        refs.push({
+          source: this.kind,
+          id: row.cid,
+          path,
+          key: `kiro-sqlite:${path}#v1:${row.key}`,
+          stamp: `${Math.trunc(fileMtimeMs)}:${row.bytes}`,
+          lastWriteMs: fileMtimeMs,
+          locked: false,
+          hint: { db: path, table: 'conversations', key: row.key, createdAt: null, updatedAt: null },
+        });
+      }
+    }
+    return refs;
+  }
+
+  read(ref: SessionRef): Transcript {
+    const session = baseSession(ref);
+    const { db: dbPath, table, key } = ref.hint;
+    session.workDir = key ?? null;
+    session.createdAt = isoOrNull(toMs(Number(ref.hint['createdAt']))) ?? session.createdAt;
+    session.updatedAt = isoOrNull(toMs(Number(ref.hint['updatedAt']))) ?? session.updatedAt;
+    let value: string | undefined;
+    try {
+      const db = this.open(dbPath ?? '');
+      const row =
+        table === 'conversations_v2'
+          ? (db.prepare(`SELECT value FROM conversations_v2 WHERE key = ? AND conversation_id = ?`).get(key, ref.id) as
+              | { value: string }
+              | undefined)
+          : (db.prepare(`SELECT value FROM conversations WHERE key = ?`).get(key) as { value: string } | undefined);
+      value = row?.value;
+      if (value === undefined) session.problems.push('row vanished while reading');
+    } catch (error) {
+      session.problems.push(`cannot read row: ${errorText(error)}`);
+    }
+    let state: unknown;
+    if (value !== undefined) {
+      session.bytes = Buffer.byteLength(value);
+      try {
+        state = JSON.parse(value);
+      } catch (error) {
+        session.problems.push(`value is not valid JSON (${errorText(error)})`);
+      }
+    }
+    const b = readConversationState(state);
+    if (state !== undefined && !isRecord(state)) session.problems.push('value is not a JSON object');
+    if (b.firstPrompt !== null) {
+      session.title = foldedTitle(b.firstPrompt);
+      session.titleSource = 'prompt';
+    }
+    session.turns = b.turns;
+    session.messages = countMessages(b.messages);
+    return { session, messages: b.messages };
+  }
+
+  private open(path: string): Database.Database {
+    let db = this.dbs.get(path);
+    if (!db) {
+      db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+      this.dbs.set(path, db);
+    }
+    return db;
+  }
+
+  close(): void {
+    for (const db of this.dbs.values()) db.close();
+    this.dbs.clear();
+  }
+}
+
+/**
+ * A ConversationState (`value`, or what `/chat save` writes) as a transcript:
+ * the compaction summary first (it stands for what came before), then history.
+ */
+export function readConversationState(state: unknown): TranscriptBuilder {
+  const b = new TranscriptBuilder();
+  if (!isRecord(state)) return b;
+  const summary = state['latest_summary'];
+  const summaryText = Array.isArray(summary) ? str(summary[0]) : str(summary);
+  if (summaryText) b.summary(summaryText, null);
+  const history = Array.isArray(state['history']) ? state['history'] : [];
+  for (const entry of history) {
+    if (!isRecord(entry)) continue;
+    const user = isRecord(entry['user']) ? entry['user'] : {};
+    const meta = isRecord(entry['request_metadata']) ? entry['request_metadata'] : {};
+    userContent(b, user['content'], toMs(user['timestamp']));
+    assistantContent(b, entry['assistant'], toMs(meta['request_start_timestamp_ms']));
+  }
+  return b;
+}
+
+function userContent(b: TranscriptBuilder, content: unknown, time: number | null): void {
+  if (!isRecord(content)) return;
+  const prompt = content['Prompt'];
+  if (isRecord(prompt)) {
+    b.prompt(str(prompt['prompt']) ?? '', time);
+    return;
+  }
+  const results = isRecord(content['ToolUseResults']) ? content['ToolUseResults']['tool_use_results'] : undefined;
+  if (Array.isArray(results)) {
+    for (const r of results) {
+      if (!isRecord(r)) continue;
+      b.toolResult(str(r['tool_use_id']) ?? undefined, resultText(r['content']), r['status'] === 'Error', time);
+    }
+    return;
+  }
+  const cancelled = isRecord(content['CancelledToolUses']) ? content['CancelledToolUses'] : undefined;
+  if (cancelled) {
+    const prompt = str(cancelled['prompt']);
+    if (prompt) b.prompt(prompt, time);
+    const uses = cancelled['tool_use_results'];
+    if (Array.isArray(uses)) {
+      for (const r of uses) if (isRecord(r)) b.toolResult(str(r['tool_use_id']) ?? undefined, 'cancelled', true, time);
+    }
+  }
+}
+
+function assistantContent(b: TranscriptBuilder, assistant: unknown, time: number | null): void {
+  if (!isRecord(assistant)) return;
+  const response = isRecord(assistant['Response']) ? assistant['Response'] : undefined;
+  const toolUse = isRecord(assistant['ToolUse']) ? assistant['ToolUse'] : undefined;
+  const body = response ?? toolUse;
+  if (!body) return;
+  const text = (str(body['content']) ?? '').trim();
+  if (text) b.assistantText(text, time);
+  if (toolUse && Array.isArray(toolUse['tool_uses'])) {
+    for (const use of toolUse['tool_uses']) {
+      if (!isRecord(use)) continue;
+      b.toolCall(str(use['name']) ?? 'tool', str(use['id']) ?? undefined, argsText(use['args']), time);
+    }
+  }
+}
+
+/** Tool result content: `[{"Text": "..."}, {"Json": {...}}]`. */
+function resultText(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return content
+    .map((c) => {
+      if (!isRecord(c)) return '';
+      if (typeof c['Text'] === 'string') return c['Text'];
+      if (c['Json'] !== undefined) return argsText(c['Json']) ?? '';
+      return '';
+    })
+    .filter((t) => t !== '')
+    .join('\n');
+}

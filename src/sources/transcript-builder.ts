@@ -1,0 +1,87 @@
+// Builds a transcript the same way for every layout, so that "a turn", "a
+// message" and "the first prompt" mean one thing everywhere.
+import type { Message } from '../model.js';
+import { isoOrNull } from '../util/text.js';
+
+export class TranscriptBuilder {
+  readonly messages: Message[] = [];
+  turns = 0;
+  firstPrompt: string | null = null;
+  firstTimeMs: number | null = null;
+  lastTimeMs: number | null = null;
+  private readonly toolNames = new Map<string, string>();
+  /** Streamed text parts of one step arrive as several records; they are one message. */
+  private mergeKey: string | null = null;
+
+  /** A prompt a person typed: a user message, and a turn. */
+  prompt(text: string, timeMs: number | null): void {
+    this.turns++;
+    this.firstPrompt ??= text;
+    this.push({ role: 'user', text, time: this.time(timeMs) });
+  }
+
+  /** A user message that is not a new turn (a steer, a cancelled prompt, an origin other than a person). */
+  user(text: string, timeMs: number | null): void {
+    this.push({ role: 'user', text, time: this.time(timeMs) });
+  }
+
+  assistantText(text: string, timeMs: number | null, mergeKey: string | null = null): void {
+    this.appendOrPush(text, timeMs, mergeKey, false);
+  }
+
+  thinking(text: string, timeMs: number | null, mergeKey: string | null = null): void {
+    this.appendOrPush(text, timeMs, mergeKey, true);
+  }
+
+  toolCall(name: string, id: string | undefined, args: string | undefined, timeMs: number | null): void {
+    if (id) this.toolNames.set(id, name);
+    const tool = { name, ...(id ? { id } : {}), ...(args !== undefined ? { args } : {}) };
+    this.push({ role: 'assistant', text: '', time: this.time(timeMs), tool });
+  }
+
+  toolResult(id: string | undefined, text: string, isError: boolean, timeMs: number | null, name?: string): void {
+    const toolName = name ?? (id ? this.toolNames.get(id) : undefined) ?? 'tool';
+    const tool = { name: toolName, ...(id ? { id } : {}), ...(isError ? { isError: true } : {}) };
+    this.push({ role: 'tool', text, time: this.time(timeMs), tool });
+  }
+
+  summary(text: string, timeMs: number | null): void {
+    this.push({ role: 'summary', text, time: this.time(timeMs) });
+  }
+
+  /** Records a time seen on any record, for created/updated fallbacks. */
+  touch(timeMs: number | null): void {
+    if (timeMs === null) return;
+    if (this.firstTimeMs === null || timeMs < this.firstTimeMs) this.firstTimeMs = timeMs;
+    if (this.lastTimeMs === null || timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
+  }
+
+  private appendOrPush(text: string, timeMs: number | null, mergeKey: string | null, thinking: boolean): void {
+    if (text === '') return;
+    const last = this.messages[this.messages.length - 1];
+    if (
+      mergeKey !== null &&
+      mergeKey === this.mergeKey &&
+      last !== undefined &&
+      last.role === 'assistant' &&
+      !last.tool &&
+      Boolean(last.thinking) === thinking
+    ) {
+      last.text += text;
+      this.touch(timeMs);
+      return;
+    }
+    this.push({ role: 'assistant', text, time: this.time(timeMs), ...(thinking ? { thinking: true } : {}) });
+    this.mergeKey = mergeKey;
+  }
+
+  private push(message: Message): void {
+    this.messages.push(message);
+    this.mergeKey = null;
+  }
+
+  private time(timeMs: number | null): string | null {
+    this.touch(timeMs);
+    return isoOrNull(timeMs);
+  }
+}

@@ -1,0 +1,86 @@
+// File-system reads that report instead of throwing: homes hold broken,
+// vanished and unreadable files, and one of them must never stop a listing.
+// Synchronous on purpose: listing is thousands of tiny stats, which the sync
+// calls do several times faster than the thread-pool round trips of fs/promises.
+import { lstatSync, readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
+import { join } from 'node:path';
+import { errorText, isRecord } from './text.js';
+
+export function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** Directory entries, or an error message (missing directories are simply empty). */
+export function readDir(path: string): { entries: Dirent[]; error?: string } {
+  try {
+    return { entries: readdirSync(path, { withFileTypes: true }) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { entries: [] };
+    return { entries: [], error: errorText(error) };
+  }
+}
+
+/** Is this entry a directory, following a symlink that points to one? */
+export function isDirEntry(parent: string, entry: Dirent): boolean {
+  if (entry.isDirectory()) return true;
+  if (!entry.isSymbolicLink()) return false;
+  return statOrNull(join(parent, entry.name))?.isDirectory() ?? false;
+}
+
+/**
+ * Total size of the regular files under a directory. Symlinks are not
+ * followed (they could point anywhere, or loop); unreadable parts are skipped.
+ */
+export function treeBytes(root: string): number {
+  let total = 0;
+  const stack = [root];
+  while (stack.length > 0) {
+    const dir = stack.pop()!;
+    const { entries } = readDir(dir);
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) {
+        try {
+          total += lstatSync(p).size;
+        } catch {
+          // vanished or unreadable: not counted
+        }
+      }
+    }
+  }
+  return total;
+}
+
+export type JsonRead =
+  | { ok: true; value: Record<string, unknown> }
+  | { ok: false; missing: boolean; error: string };
+
+/** Reads a JSON object file; anything else (missing, unreadable, not an object) is an error value. */
+export function readJsonObject(path: string): JsonRead {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { ok: false, missing, error: errorText(error) };
+  }
+  if (text.trim() === '') return { ok: false, missing: false, error: 'empty file' };
+  try {
+    const value: unknown = JSON.parse(text);
+    if (isRecord(value)) return { ok: true, value };
+    return { ok: false, missing: false, error: `expected a JSON object, found ${Array.isArray(value) ? 'an array' : typeof value}` };
+  } catch (error) {
+    return { ok: false, missing: false, error: `not valid JSON (${errorText(error)})` };
+  }
+}
+
+/** A stable string that changes whenever a file's size or mtime does; "-" when absent. */
+export function statStamp(st: Stats | null): string {
+  return st ? `${st.size}:${Math.trunc(st.mtimeMs)}` : '-';
+}

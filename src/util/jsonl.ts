@@ -1,0 +1,134 @@
+// Streaming JSONL reading. Session logs reach hundreds of megabytes and a
+// single line can be 50 MB, so files are read in fixed chunks and lines are
+// handed out as byte ranges: a caller can look at a line's record type and
+// skip it without decoding it (most bytes of a Kimi Code wire are tool
+// snapshots and system prompts nobody needs for a transcript).
+import { closeSync, openSync, readSync } from 'node:fs';
+
+const CHUNK = 1 << 20;
+const NEWLINE = 10;
+const CR = 13;
+
+export interface LineInfo {
+  /** 0-based index among non-empty lines. */
+  index: number;
+  /** True for a last line without a trailing newline (a writer may still be on it). */
+  last: boolean;
+}
+
+export type LineHandler = (buf: Buffer, start: number, end: number, info: LineInfo) => void;
+
+/** Calls `onLine` for every non-empty line of the file; returns the bytes read. */
+export function forEachLine(path: string, onLine: LineHandler): number {
+  const fd = openSync(path, 'r');
+  try {
+    return forEachLineFd(fd, onLine);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function forEachLineFd(fd: number, onLine: LineHandler): number {
+  const buf = Buffer.allocUnsafe(CHUNK);
+  let pending: Buffer[] = [];
+  let total = 0;
+  let index = 0;
+  const emit = (b: Buffer, start: number, end: number, last: boolean): void => {
+    if (end > start && b[end - 1] === CR) end--;
+    if (end <= start) return;
+    onLine(b, start, end, { index: index++, last });
+  };
+  for (;;) {
+    const n = readSync(fd, buf, 0, CHUNK, null);
+    if (n === 0) break;
+    total += n;
+    let start = 0;
+    for (;;) {
+      const nl = buf.indexOf(NEWLINE, start);
+      if (nl === -1 || nl >= n) break;
+      if (pending.length > 0) {
+        pending.push(buf.subarray(start, nl));
+        const joined = Buffer.concat(pending);
+        pending = [];
+        emit(joined, 0, joined.length, false);
+      } else {
+        emit(buf, start, nl, false);
+      }
+      start = nl + 1;
+    }
+    // Keep the unfinished tail; it is copied because `buf` is reused.
+    if (start < n) pending.push(Buffer.from(buf.subarray(start, n)));
+  }
+  if (pending.length > 0) {
+    const joined = Buffer.concat(pending);
+    emit(joined, 0, joined.length, true);
+  }
+  return total;
+}
+
+const TYPE_PREFIX = Buffer.from('{"type":"');
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+/**
+ * The record type of a compact JSON line that starts with `{"type":"…"`, read
+ * from the raw bytes; null when the line has another shape.
+ */
+export function sniffType(buf: Buffer, start: number, end: number): string | null {
+  const p = TYPE_PREFIX.length;
+  if (end - start <= p || buf.compare(TYPE_PREFIX, 0, p, start, start + p) !== 0) return null;
+  const from = start + p;
+  const limit = Math.min(end, from + 80);
+  for (let i = from; i < limit; i++) {
+    const c = buf[i];
+    if (c === BACKSLASH) return null;
+    if (c === QUOTE) return buf.toString('latin1', from, i);
+  }
+  return null;
+}
+
+const TAIL_KEY = '"type":"';
+
+/**
+ * The type named near the end of a line, for records that put `type` last
+ * (Kimi Code's `agent.message.appended` events). Only used to skip lines, so a
+ * wrong guess costs a parse, never a message.
+ */
+export function sniffTailType(buf: Buffer, start: number, end: number): string | null {
+  const tail = buf.toString('latin1', Math.max(start, end - 160), end);
+  const at = tail.lastIndexOf(TAIL_KEY);
+  if (at === -1) return null;
+  const from = at + TAIL_KEY.length;
+  const close = tail.indexOf('"', from);
+  return close === -1 ? null : tail.slice(from, close);
+}
+
+/** Decodes and parses one line; returns undefined for a line that is not JSON. */
+export function parseLine(buf: Buffer, start: number, end: number): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8', start, end));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Counts lines that did not parse, telling a torn last line (an agent still
+ * writing, or killed mid-write) apart from damage in the middle.
+ */
+export class LineProblems {
+  private bad = 0;
+  private tornLast = false;
+
+  note(info: LineInfo): void {
+    if (info.last) this.tornLast = true;
+    else this.bad++;
+  }
+
+  describe(file: string): string[] {
+    const out: string[] = [];
+    if (this.bad > 0) out.push(`${file}: ${this.bad} line${this.bad === 1 ? '' : 's'} not valid JSON (skipped)`);
+    if (this.tornLast) out.push(`${file}: last line is incomplete (skipped)`);
+    return out;
+  }
+}

@@ -1,0 +1,103 @@
+// Small text and time helpers shared by the layout readers.
+
+/** The agents' pickers cut a prompt-derived title at 150 characters. */
+export const TITLE_MAX = 150;
+
+/** First non-empty line, cut to 150 characters: how Kimi and Kiro files title an untitled session. */
+export function firstLineTitle(text: string): string {
+  const line = text.split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  return cut(line.trim(), TITLE_MAX);
+}
+
+/** Newlines folded into spaces, cut to 150 characters: how Kiro's database picker shows a prompt. */
+export function foldedTitle(text: string): string {
+  return cut(text.replace(/\s*[\r\n]+\s*/g, ' ').trim(), TITLE_MAX);
+}
+
+/** Cuts by code point so an emoji or CJK character is never split in half. */
+export function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return Array.from(text).slice(0, max).join('');
+}
+
+/** Text the agent injected into the conversation (not something a person typed). */
+export function isInjected(text: string): boolean {
+  return text.trimStart().startsWith('<system-reminder>');
+}
+
+/**
+ * Milliseconds since the epoch from the time shapes the layouts use: epoch
+ * milliseconds, epoch seconds (floats, Kimi CLI), or an ISO 8601 / RFC 3339
+ * string. Null for anything else.
+ */
+export function toMs(value: unknown): number | null {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) {
+    // Epoch seconds stay below 1e11 until the year 5138; milliseconds are above it since 1973.
+    return value < 1e11 ? Math.round(value * 1000) : Math.round(value);
+  }
+  if (typeof value === 'string' && value.trim() !== '') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  return null;
+}
+
+export function isoOrNull(ms: number | null): string | null {
+  if (ms === null) return null;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Compact one-line JSON of tool arguments; strings that hold JSON are shown as that JSON. */
+export function argsText(args: unknown): string | undefined {
+  if (args === undefined || args === null) return undefined;
+  if (typeof args === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(args));
+    } catch {
+      return args;
+    }
+  }
+  try {
+    return JSON.stringify(args);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function str(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** Joins the text parts of a content value: a string, or an array of `{type:"text", text}` parts. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const parts: string[] = [];
+  for (const part of content) {
+    if (typeof part === 'string') parts.push(part);
+    else if (isRecord(part) && typeof part['text'] === 'string') parts.push(part['text']);
+  }
+  return parts.join('\n');
+}
+
+/** Text of `think` parts in a content array (Kimi's thinking). */
+export function thinkText(content: unknown): string {
+  if (!Array.isArray(content)) return '';
+  return content
+    .filter((p) => isRecord(p) && p['type'] === 'think' && typeof p['think'] === 'string')
+    .map((p) => (p as Record<string, string>)['think'])
+    .join('\n');
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
