@@ -95,7 +95,8 @@ export class KiroSqliteSource implements Source {
           path,
           key: `kiro-sqlite:${path}#v1:${row.key}`,
           stamp: `${Math.trunc(fileMtimeMs)}:${row.bytes}`,
-          lastWriteMs: fileMtimeMs,
+          // Kiro no longer writes this table: its rows are never in use.
+          lastWriteMs: 0,
           locked: false,
           hint: { db: path, table: 'conversations', key: row.key, createdAt: null, updatedAt: null },
         });
@@ -135,6 +136,12 @@ export class KiroSqliteSource implements Source {
     }
     const b = readConversationState(state);
     if (state !== undefined && !isRecord(state)) session.problems.push('value is not a JSON object');
+    if (table !== 'conversations_v2') {
+      // The old table has no time columns: the prompts' own times, else the database file's.
+      const fileMs = statOrNull(dbPath ?? '')?.mtimeMs ?? null;
+      session.createdAt = isoOrNull(b.firstTimeMs ?? fileMs) ?? session.createdAt;
+      session.updatedAt = isoOrNull(b.lastTimeMs ?? fileMs) ?? session.updatedAt;
+    }
     if (b.firstPrompt !== null) {
       session.title = foldedTitle(b.firstPrompt);
       session.titleSource = 'prompt';
