@@ -13,7 +13,9 @@ export function runShow(ctx: CommandContext, id: string | undefined, options: Sh
   const transcript = ctx.catalog.read(ctx.catalog.resolve(id));
   warnProblems(ctx.io, [transcript.session]);
   if (options.json) {
-    ctx.io.stdout.write(JSON.stringify({ ...transcript.session, messages: transcript.messages }, null, 2) + '\n');
+    // `messages` is the transcript here, as the list's count would shadow it; the count stays as messageCount.
+    const { session, messages } = transcript;
+    ctx.io.stdout.write(JSON.stringify({ ...session, messageCount: session.messages, messages }, null, 2) + '\n');
   } else {
     ctx.io.stdout.write(renderTranscript(transcript, { width: ctx.width, now: ctx.now, home: ctx.home, full: options.full }));
   }

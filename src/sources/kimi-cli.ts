@@ -75,7 +75,7 @@ export class KimiCliSource implements Source {
     if (ref.hint['flat']) {
       const ctx = readContext(ref.path, basename(ref.path));
       problems.push(...ctx.problems);
-      finish(session, ctx.builder, null, null);
+      finish(session, ctx.builder, null);
       session.bytes = statOrNull(ref.path)?.size ?? 0;
       return { session, messages: ctx.builder.messages };
     }
@@ -113,7 +113,7 @@ export class KimiCliSource implements Source {
       session.titleSource = 'generated';
     }
     session.archived = state['archived'] === true;
-    finish(session, b, toMs(state['wire_mtime']), toMs(state['archived_at']));
+    finish(session, b, toMs(state['wire_mtime']));
     session.bytes = treeBytes(ref.path);
     return { session, messages: b.messages };
   }
@@ -125,7 +125,6 @@ function finish(
   session: Transcript['session'],
   b: TranscriptBuilder,
   wireMtimeMs: number | null,
-  archivedAtMs: number | null,
 ): void {
   if (!session.title && b.firstPrompt !== null) {
     session.title = firstLineTitle(b.firstPrompt);
@@ -134,7 +133,7 @@ function finish(
   // The layout stores no creation time: the first record's time, else the
   // wire mtime the agent recorded (what Kimi Code's importer uses), else the file times.
   const created = b.firstTimeMs ?? wireMtimeMs;
-  const updatedCandidates = [b.lastTimeMs, wireMtimeMs, archivedAtMs].filter((t): t is number => t !== null);
+  const updatedCandidates = [b.lastTimeMs, wireMtimeMs].filter((t): t is number => t !== null);
   const updated = updatedCandidates.length > 0 ? Math.max(...updatedCandidates) : null;
   session.createdAt = isoOrNull(created) ?? session.createdAt;
   session.updatedAt = isoOrNull(updated) ?? session.updatedAt;

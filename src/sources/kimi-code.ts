@@ -17,6 +17,7 @@ const ID_RE = /^[A-Za-z0-9._-]+$/;
 /** Record types that carry conversation text; every other line is skipped unparsed. */
 const WANTED = new Set([
   'metadata',
+  'config.update',
   'turn.prompt',
   'turn.steer',
   'context.append_message',
@@ -93,7 +94,7 @@ export class KimiCodeSource implements Source {
       session.title = firstLineTitle(b.firstPrompt);
       session.titleSource = 'prompt';
     }
-    session.workDir = str(state['cwd']) || str(state['workDir']) || ref.hint['indexWorkDir'] || null;
+    session.workDir = str(state['cwd']) || str(state['workDir']) || ref.hint['indexWorkDir'] || wire.cwd || null;
     const created = toMs(state['createdAt']) ?? wire.createdAtMs ?? b.firstTimeMs;
     const updated = toMs(state['updatedAt']) ?? b.lastTimeMs;
     session.createdAt = isoOrNull(created) ?? session.createdAt;
@@ -143,6 +144,8 @@ function readIndexWorkDirs(home: string, sessionsDir: string): Map<string, strin
 export interface WireRead {
   builder: TranscriptBuilder;
   createdAtMs: number | null;
+  /** The work dir the legacy engine records in `config.update` (older state.json has none). */
+  cwd: string | null;
   problems: string[];
 }
 
@@ -150,7 +153,7 @@ export interface WireRead {
 export function readKimiCodeWire(path: string): WireRead {
   const b = new TranscriptBuilder();
   const lines = new LineProblems();
-  const result: WireRead = { builder: b, createdAtMs: null, problems: [] };
+  const result: WireRead = { builder: b, createdAtMs: null, cwd: null, problems: [] };
   // The last turn.prompt, so the context.append_message that repeats it is not shown twice.
   let lastPrompt: { id: string | null; text: string } | null = null;
 
@@ -160,6 +163,9 @@ export function readKimiCodeWire(path: string): WireRead {
     switch (type) {
       case 'metadata':
         result.createdAtMs = toMs(rec['created_at']);
+        return;
+      case 'config.update':
+        result.cwd ??= str(rec['cwd']);
         return;
       case 'turn.prompt':
       case 'turn.steer': {

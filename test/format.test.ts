@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { renderSessionTable, shortestUniqueIds, tildePath } from '../src/format/session-table.js';
+import { displayWidth, truncate, truncateStart } from '../src/format/width.js';
+import type { Session } from '../src/model.js';
+import { cut, firstLineTitle, foldedTitle, toMs } from '../src/util/text.js';
+
+test('titles: first non-empty line or folded newlines, cut at 150 characters without splitting an emoji', () => {
+  assert.equal(firstLineTitle('\n  Fix the bug\nand more'), 'Fix the bug');
+  assert.equal(foldedTitle('line one\n  line two\r\nthree'), 'line one line two three');
+  const long = '🚀'.repeat(200);
+  assert.equal(Array.from(firstLineTitle(long)).length, 150);
+  assert.equal(cut('ab🚀cd', 3), 'ab🚀');
+});
+
+test('times: epoch seconds, epoch ms and ISO strings all become ms; junk is null', () => {
+  assert.equal(toMs(1772616338.93), 1772616338930);
+  assert.equal(toMs(1795256970666), 1795256970666);
+  assert.equal(toMs('2026-03-27T17:14:59.421838-07:00'), Date.parse('2026-03-28T00:14:59.421Z'));
+  assert.equal(toMs('yesterday'), null);
+  assert.equal(toMs(-5), null);
+  assert.equal(toMs(null), null);
+});
+
+test('display width counts CJK and emoji as two columns; truncation respects it', () => {
+  assert.equal(displayWidth('abc'), 3);
+  assert.equal(displayWidth('日本語'), 6);
+  assert.equal(displayWidth('🚀'), 2);
+  assert.equal(truncate('日本語のテキスト', 7), '日本語…');
+  assert.equal(displayWidth(truncate('日本語のテキスト', 7)), 7);
+  assert.equal(truncateStart('/home/demo/projects/webshop', 12), '…cts/webshop');
+});
+
+test('ids are shortened to the shortest prefix (>= 12) that stays unique', () => {
+  const ids = ['ses_11111111-1111-4111-8111-000000000001', 'ses_11111111-1111-4111-8111-000000000002', 'session_abcdef12-3456', 'short'];
+  const m = shortestUniqueIds(ids);
+  assert.equal(m.get('short'), 'short');
+  assert.equal(m.get('session_abcdef12-3456'), 'session_abcd');
+  assert.equal(m.get(ids[0]!), ids[0]);
+  for (const id of ids) assert.ok(id.startsWith(m.get(id)!));
+});
+
+test('the table aligns CJK titles and shows tags before the title', () => {
+  const base: Session = {
+    source: 'kimi-code', id: 'session_aaaaaaaa', title: '', titleSource: 'prompt', workDir: '/home/u/p', createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-02T00:00:00.000Z', turns: 2, messages: 4, bytes: 2048, path: '/x', inUse: false, archived: false, forkedFrom: null, sameAs: null, problems: [],
+  };
+  const rows = [
+    { ...base, title: '日本語のタイトル 🚀' },
+    { ...base, id: 'session_bbbbbbbb', title: 'plain title', archived: true, problems: ['broken'] },
+  ];
+  const out = renderSessionTable(rows, { width: 120, now: new Date('2026-01-03T00:00:00Z'), home: '/home/u' });
+  const lines = out.trimEnd().split('\n');
+  assert.equal(lines.length, 3);
+  // Every row puts the DIR column at the same display column.
+  const dirCol = lines.slice(1).map((l) => displayWidth(l.slice(0, l.indexOf('~/p'))));
+  assert.equal(displayWidth(lines[0]!.slice(0, lines[0]!.indexOf('DIR'))), dirCol[0]);
+  assert.equal(new Set(dirCol).size, 1, out);
+  assert.match(lines[2]!, /! \[archived\] plain title/);
+  assert.match(lines[1]!, /1 day ago/);
+  assert.equal(tildePath('/home/u/p', '/home/u'), '~/p');
+  assert.equal(tildePath('/home/user2/p', '/home/u'), '/home/user2/p');
+});

@@ -1,0 +1,90 @@
+// Test support: temp homes (a test never sees the real one), the built
+// command run as a user runs it, and tree hashes to prove nothing changed.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestContext } from 'node:test';
+import { runCli } from '../src/cli.js';
+import type { Session } from '../src/model.js';
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const BIN = join(REPO, 'bin', 'sessions.js');
+/** The agents' own sample files, read in place (never copied into the project). */
+export const SAMPLES = resolve(process.env['SESSIONS_SAMPLES'] ?? join(REPO, '..', 'shared', 'samples'));
+
+/** A fresh folder removed when the test ends. */
+export function tempDir(t: TestContext, prefix = 'sessions-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The environment a test runs the command in: its own HOME and cache, UTC, no agent variables. */
+export function testEnv(home: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    XDG_CACHE_HOME: join(home, '.cache'),
+    TZ: 'UTC',
+    LANG: 'C.UTF-8',
+    ...extra,
+  };
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `sessions` command in a child process. */
+export function runBin(args: string[], env: Record<string, string>, cwd = REPO): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, cwd, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Runs the CLI in this process (faster; same code path after argv). */
+export async function runInProcess(args: string[], env: Record<string, string>, cwd = REPO): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  const sink = (append: (s: string) => void) =>
+    ({ write: (chunk: string | Uint8Array) => (append(String(chunk)), true), isTTY: false }) as unknown as NodeJS.WritableStream;
+  const code = await runCli(args, {
+    stdout: sink((s) => (stdout += s)),
+    stderr: sink((s) => (stderr += s)),
+    env,
+    cwd,
+  });
+  return { code, stdout, stderr };
+}
+
+/** `sessions list --json` over a home, parsed. */
+export async function listJson(home: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<{ sessions: Session[]; stderr: string }> {
+  const r = await runInProcess(['list', '--json', '--no-cache', ...extraArgs], testEnv(home, env));
+  if (r.code !== 0) throw new Error(`list failed (${r.code}): ${r.stderr}`);
+  return { sessions: JSON.parse(r.stdout) as Session[], stderr: r.stderr };
+}
+
+/** Path -> sha256 of every file below a folder. */
+export function hashTree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out.set(relative(root, p), createHash('sha256').update(readFileSync(p)).digest('hex'));
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Sets a file's mtime (so a freshly written fixture is not "in use"). */
+export function age(path: string, ms: number): void {
+  const d = new Date(ms);
+  utimesSync(path, d, d);
+}

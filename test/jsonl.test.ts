@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { forEachLine, LineProblems, parseLine, sniffTailType, sniffType } from '../src/util/jsonl.js';
+import { tempDir } from './helpers.js';
+
+function lines(path: string): Array<{ text: string; last: boolean }> {
+  const out: Array<{ text: string; last: boolean }> = [];
+  forEachLine(path, (buf, start, end, info) => out.push({ text: buf.toString('utf8', start, end), last: info.last }));
+  return out;
+}
+
+test('lines are split on newlines, CRLF trimmed, blank lines dropped, a last line without newline flagged', (t) => {
+  const dir = tempDir(t);
+  const p = join(dir, 'a.jsonl');
+  writeFileSync(p, '{"a":1}\r\n\n{"b":2}\n{"c":');
+  assert.deepEqual(lines(p), [
+    { text: '{"a":1}', last: false },
+    { text: '{"b":2}', last: false },
+    { text: '{"c":', last: true },
+  ]);
+});
+
+test('a line longer than the read chunk, and lines across chunk borders, come out whole', (t) => {
+  const dir = tempDir(t);
+  const p = join(dir, 'big.jsonl');
+  const big = JSON.stringify({ type: 'x', text: 'é'.repeat(1_500_000) });
+  const small = Array.from({ length: 50_000 }, (_, i) => JSON.stringify({ i }));
+  writeFileSync(p, [small.join('\n'), big, small.join('\n')].join('\n') + '\n');
+  const got = lines(p);
+  assert.equal(got.length, 100_001);
+  assert.equal(got[50_000]!.text, big);
+  assert.equal(got[100_000]!.text, '{"i":49999}');
+  assert.ok(got.every((l) => !l.last));
+});
+
+test('sniffType reads a compact record type without parsing; other shapes give null', () => {
+  const b = (s: string) => Buffer.from(s);
+  const s1 = '{"type":"turn.prompt","input":[]}';
+  assert.equal(sniffType(b(s1), 0, s1.length), 'turn.prompt');
+  const s2 = '{"type": "metadata"}';
+  assert.equal(sniffType(b(s2), 0, s2.length), null);
+  const s3 = '{"message":{"role":"user"},"type":"agent.message.appended","time":1,"kind":"event"}';
+  assert.equal(sniffType(b(s3), 0, s3.length), null);
+  assert.equal(sniffTailType(b(s3), 0, s3.length), 'agent.message.appended');
+});
+
+test('parseLine returns undefined for broken JSON; LineProblems tells torn last lines from damage', () => {
+  assert.equal(parseLine(Buffer.from('{"a":'), 0, 5), undefined);
+  const p = new LineProblems();
+  p.note({ index: 3, last: false });
+  p.note({ index: 9, last: true });
+  assert.deepEqual(p.describe('wire.jsonl'), ['wire.jsonl: 1 line not valid JSON (skipped)', 'wire.jsonl: last line is incomplete (skipped)']);
+});
