@@ -94,10 +94,8 @@ export function thinkText(content: unknown): string {
     .join('\n');
 }
 
+/** One line for an error; Node's file errors already start with their code (ENOENT: ...). */
 export function errorText(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-  }
-  return String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0]!.trim();
 }
