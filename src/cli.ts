@@ -1,9 +1,8 @@
 // The command line: help text, flags, and dispatch to a command. Nothing else.
+import { readFileSync } from 'node:fs';
 import meow from 'meow';
 import { parseSortKey, parseSources, type Selection } from './catalog/select.js';
 import { createContext, type CommandIO } from './commands/context.js';
-import { runList } from './commands/list.js';
-import { runShow } from './commands/show.js';
 import { CliError } from './errors.js';
 import { errorText } from './util/text.js';
 
@@ -71,6 +70,8 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
   try {
     const cli = meow(HELP, {
       importMeta: import.meta,
+      // Given, so meow does not search for and normalize package.json (a third of start-up).
+      pkg: ownPackage(),
       argv: [...argv],
       flags: FLAGS,
       autoHelp: false,
@@ -102,10 +103,13 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     try {
       if (command === 'show') {
         if (args.length > 1) throw new CliError(`show takes one id, got ${args.length}`, 2);
-        return runShow(ctx, args[0], { json: f.json, full: f.full });
+        // Commands load on demand: a one-shot command pays only for what it uses.
+        const { runShow } = await import('./commands/show.js');
+        return await runShow(ctx, args[0], { json: f.json, full: f.full });
       }
       if (args.length > 0) throw new CliError(`list takes no arguments (got '${args[0]}')`, 2);
-      return runList(ctx, { json: f.json, ...selection(f, io.cwd) });
+      const { runList } = await import('./commands/list.js');
+      return await runList(ctx, { json: f.json, ...selection(f, io.cwd) });
     } finally {
       ctx.catalog.close();
     }
@@ -132,6 +136,14 @@ function selection(
     sel.limit = n;
   }
   return sel;
+}
+
+function ownPackage(): { name: string; version: string } {
+  try {
+    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  } catch {
+    return { name: 'sessions', version: 'unknown' };
+  }
 }
 
 function rejectUnknownFlags(flags: Record<string, unknown>): void {

@@ -202,12 +202,12 @@ describe('the summary cache', () => {
     assert.ok((await titles()).includes('Speed up DB'));
 
     // A corrupt cache is not an error; it is rebuilt.
-    writeFileSync(cacheFile, '{"version": 1, "entries": {"x": ');
+    writeFileSync(cacheFile, '{"version": 2, "rows": [["x", ');
     assert.ok((await titles()).includes('Speed up DB'));
     JSON.parse(readFileSync(cacheFile, 'utf8'));
     // So is one from another version.
     renameSync(cacheFile, cacheFile + '.bak');
-    writeFileSync(cacheFile, JSON.stringify({ version: 0, entries: {} }));
+    writeFileSync(cacheFile, JSON.stringify({ version: 0, rows: [] }));
     assert.equal((await titles()).length, 3);
     assert.equal(JSON.parse(readFileSync(cacheFile, 'utf8')).version, SUMMARY_CACHE_VERSION);
   });

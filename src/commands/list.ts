@@ -1,13 +1,12 @@
 // `sessions list`: every session, as a table or JSON.
 import { selectSessions, type Selection } from '../catalog/select.js';
-import { renderSessionTable } from '../format/session-table.js';
 import { warnProblems, type CommandContext } from './context.js';
 
 export interface ListOptions extends Selection {
   json: boolean;
 }
 
-export function runList(ctx: CommandContext, options: ListOptions): number {
+export async function runList(ctx: CommandContext, options: ListOptions): Promise<number> {
   const all = ctx.catalog.list();
   const sessions = selectSessions(all, options);
   warnProblems(ctx.io, sessions);
@@ -16,6 +15,8 @@ export function runList(ctx: CommandContext, options: ListOptions): number {
   } else if (sessions.length === 0) {
     ctx.io.stderr.write(all.length === 0 ? 'sessions: no sessions found\n' : `sessions: none of ${all.length} sessions match\n`);
   } else {
+    // The table's width handling (CJK, emoji) is only loaded when a table is printed.
+    const { renderSessionTable } = await import('../format/session-table.js');
     ctx.io.stdout.write(renderSessionTable(sessions, { width: ctx.width, now: ctx.now, home: ctx.home }));
   }
   return 0;

@@ -1,6 +1,5 @@
 // `sessions show <id>`: one session's transcript.
 import { CliError } from '../errors.js';
-import { renderTranscript } from '../format/transcript-text.js';
 import { warnProblems, type CommandContext } from './context.js';
 
 export interface ShowOptions {
@@ -8,7 +7,7 @@ export interface ShowOptions {
   full: boolean;
 }
 
-export function runShow(ctx: CommandContext, id: string | undefined, options: ShowOptions): number {
+export async function runShow(ctx: CommandContext, id: string | undefined, options: ShowOptions): Promise<number> {
   if (!id) throw new CliError('show needs a session id (see `sessions list`)', 2);
   const transcript = ctx.catalog.read(ctx.catalog.resolve(id));
   warnProblems(ctx.io, [transcript.session]);
@@ -17,6 +16,7 @@ export function runShow(ctx: CommandContext, id: string | undefined, options: Sh
     const { session, messages } = transcript;
     ctx.io.stdout.write(JSON.stringify({ ...session, messageCount: session.messages, messages }, null, 2) + '\n');
   } else {
+    const { renderTranscript } = await import('../format/transcript-text.js');
     ctx.io.stdout.write(renderTranscript(transcript, { width: ctx.width, now: ctx.now, home: ctx.home, full: options.full }));
   }
   return 0;

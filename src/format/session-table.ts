@@ -1,6 +1,6 @@
 // The aligned table `sessions list` prints. Pure: sessions in, text out.
 import bytes from 'bytes';
-import { formatDistanceStrict } from 'date-fns';
+import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
 import type { Session } from '../model.js';
 import { displayWidth, oneLine, padEnd, padStart, truncate, truncateStart } from './width.js';
 

@@ -1,5 +1,5 @@
 // `sessions show`: a transcript a person can read in a terminal or a pager.
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import type { Message, Session, Transcript } from '../model.js';
 import { formatSize, relativeTime, tildePath } from './session-table.js';
 import { displayWidth, truncate } from './width.js';

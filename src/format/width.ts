@@ -3,15 +3,17 @@
 import stringWidth from 'string-width';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
+/** Text where every UTF-16 unit is one column: printable ASCII and the ellipsis this module adds. */
+const ONE_COLUMN_EACH = /^[\x20-\x7e\u2026]*$/;
 
 export function displayWidth(text: string): number {
-  return ASCII_PRINTABLE.test(text) ? text.length : stringWidth(text);
+  return ONE_COLUMN_EACH.test(text) ? text.length : stringWidth(text);
 }
 
 /** Cuts to at most `width` columns, ending in `…` when cut. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
+  if (ONE_COLUMN_EACH.test(text)) return text.length <= width ? text : text.slice(0, width - 1) + '…';
   if (displayWidth(text) <= width) return text;
   let out = '';
   let used = 0;
@@ -27,6 +29,7 @@ export function truncate(text: string, width: number): string {
 /** Cuts from the left (for paths, where the end matters most). */
 export function truncateStart(text: string, width: number): string {
   if (width <= 0) return '';
+  if (ONE_COLUMN_EACH.test(text)) return text.length <= width ? text : '…' + text.slice(text.length - width + 1);
   if (displayWidth(text) <= width) return text;
   const parts = Array.from(segmenter.segment(text), (s) => s.segment);
   let out = '';

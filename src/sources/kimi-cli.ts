@@ -12,7 +12,7 @@ import { argsText, contentText, errorText, firstLineTitle, isInjected, isRecord,
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
 import { TranscriptBuilder } from './transcript-builder.js';
 
-const SESSION_FILES = ['context.jsonl', 'wire.jsonl', 'state.json', 'metadata.json'] as const;
+
 
 export class KimiCliSource implements Source {
   readonly kind = 'kimi-cli' as const;
@@ -36,7 +36,12 @@ export class KimiCliSource implements Source {
         if (entry.name.startsWith('.')) continue;
         const path = join(bucketDir, entry.name);
         if (isDirEntry(bucketDir, entry)) {
-          const stats = SESSION_FILES.map((f) => statOrNull(join(path, f)));
+          // The wire is appended on every event and state.json rewritten on every change;
+          // the context only changes along with the wire (its rotation, or metadata.json
+          // appearing, changes the folder's mtime). Only a session without a wire is
+          // stamped by its context.
+          const wire = statOrNull(`${path}/wire.jsonl`);
+          const stats = [wire ?? statOrNull(`${path}/context.jsonl`), statOrNull(`${path}/state.json`)];
           const dir = statOrNull(path);
           refs.push({
             source: this.kind,

@@ -55,13 +55,13 @@ export class KimiCodeSource implements Source {
           report(dir, 'skipped: no state.json and no agents/main/wire.jsonl');
           continue;
         }
-        const agents = statOrNull(join(dir, 'agents'));
         refs.push({
           source: this.kind,
           id: entry.name,
           path: dir,
           key: `kimi-code:${dir}`,
-          stamp: `${statStamp(state)}|${statStamp(wire)}|${statStamp(agents)}`,
+          // A subagent never runs without the main wire recording it, so these two stats see every change.
+          stamp: `${statStamp(state)}|${statStamp(wire)}`,
           lastWriteMs: Math.max(state?.mtimeMs ?? 0, wire?.mtimeMs ?? 0),
           locked: false,
           hint: { indexWorkDir: indexWorkDirs.get(entry.name) ?? null },

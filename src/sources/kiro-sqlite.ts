@@ -2,7 +2,8 @@
 // conversation_id, value = ConversationState JSON, created_at/updated_at ms),
 // and the old one-per-directory table `conversations`. The agent writes the
 // file while it runs, so it is opened read-only with a busy timeout.
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import type { Transcript } from '../model.js';
 import { countMessages } from '../model.js';
 import { statOrNull } from '../util/fsx.js';
@@ -12,12 +13,16 @@ import { TranscriptBuilder } from './transcript-builder.js';
 
 const BUSY_TIMEOUT_MS = 1000;
 
+/** The native SQLite binding loads only when a Kiro database exists. */
+function openReadOnly(path: string): Database.Database {
+  const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return new BetterSqlite(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+}
+
 interface V2Row {
+  rid: number;
   key: string;
   conversation_id: string;
-  created_at: number;
-  updated_at: number;
-  bytes: number;
 }
 
 interface OldRow {
@@ -49,7 +54,7 @@ export class KiroSqliteSource implements Source {
   }
 
   private scanDb(path: string, fileMtimeMs: number, report: Reporter): SessionRef[] {
-    const db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    const db = openReadOnly(path);
     this.dbs.set(path, db);
     const tables = new Set(
       (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name),
@@ -57,22 +62,27 @@ export class KiroSqliteSource implements Source {
     const refs: SessionRef[] = [];
     const seen = new Set<string>();
     if (tables.has('conversations_v2')) {
-      // octet_length reads the size from the record header, not the value itself.
-      const rows = db
-        .prepare(`SELECT key, conversation_id, created_at, updated_at, octet_length(value) AS bytes FROM conversations_v2`)
-        .all() as V2Row[];
+      // The time columns come after the large value in each record, so selecting them
+      // walks every value. The agent's own indexes cover (key, conversation_id) and
+      // updated_at: two index-only scans, joined on rowid, read no value at all.
+      const rows = db.prepare(`SELECT rowid AS rid, key, conversation_id FROM conversations_v2`).all() as V2Row[];
+      const updatedAt = new Map<number, number>();
+      for (const r of db.prepare(`SELECT rowid AS rid, updated_at FROM conversations_v2 ORDER BY updated_at DESC`).iterate() as Iterable<{ rid: number; updated_at: number }>) {
+        updatedAt.set(r.rid, r.updated_at);
+      }
       for (const row of rows) {
         seen.add(row.conversation_id);
-        const updated = toMs(row.updated_at) ?? fileMtimeMs;
+        const updated = updatedAt.get(row.rid) ?? 0;
         refs.push({
           source: this.kind,
           id: row.conversation_id,
           path,
           key: `kiro-sqlite:${path}#v2:${row.key}#${row.conversation_id}`,
-          stamp: `${row.updated_at}:${row.bytes}`,
-          lastWriteMs: updated,
+          // The agent bumps updated_at on every write, so it alone tells a changed row.
+          stamp: String(updated),
+          lastWriteMs: toMs(updated) ?? 0,
           locked: false,
-          hint: { db: path, table: 'conversations_v2', key: row.key, createdAt: String(row.created_at), updatedAt: String(row.updated_at) },
+          hint: { db: path, table: 'conversations_v2', key: row.key },
         });
       }
     }
@@ -98,7 +108,7 @@ export class KiroSqliteSource implements Source {
           // Kiro no longer writes this table: its rows are never in use.
           lastWriteMs: 0,
           locked: false,
-          hint: { db: path, table: 'conversations', key: row.key, createdAt: null, updatedAt: null },
+          hint: { db: path, table: 'conversations', key: row.key },
         });
       }
     }
@@ -109,18 +119,20 @@ export class KiroSqliteSource implements Source {
     const session = baseSession(ref);
     const { db: dbPath, table, key } = ref.hint;
     session.workDir = key ?? null;
-    session.createdAt = isoOrNull(toMs(Number(ref.hint['createdAt']))) ?? session.createdAt;
-    session.updatedAt = isoOrNull(toMs(Number(ref.hint['updatedAt']))) ?? session.updatedAt;
     let value: string | undefined;
     try {
       const db = this.open(dbPath ?? '');
-      const row =
+      type Row = { value: string; created_at?: unknown; updated_at?: unknown };
+      const row = (
         table === 'conversations_v2'
-          ? (db.prepare(`SELECT value FROM conversations_v2 WHERE key = ? AND conversation_id = ?`).get(key, ref.id) as
-              | { value: string }
-              | undefined)
-          : (db.prepare(`SELECT value FROM conversations WHERE key = ?`).get(key) as { value: string } | undefined);
+          ? db.prepare(`SELECT value, created_at, updated_at FROM conversations_v2 WHERE key = ? AND conversation_id = ?`).get(key, ref.id)
+          : db.prepare(`SELECT value FROM conversations WHERE key = ?`).get(key)
+      ) as Row | undefined;
       value = row?.value;
+      if (row?.created_at !== undefined) {
+        session.createdAt = isoOrNull(toMs(row.created_at)) ?? session.createdAt;
+        session.updatedAt = isoOrNull(toMs(row.updated_at)) ?? session.updatedAt;
+      }
       if (value === undefined) session.problems.push('row vanished while reading');
     } catch (error) {
       session.problems.push(`cannot read row: ${errorText(error)}`);
@@ -154,7 +166,7 @@ export class KiroSqliteSource implements Source {
   private open(path: string): Database.Database {
     let db = this.dbs.get(path);
     if (!db) {
-      db = new Database(path, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+      db = openReadOnly(path);
       this.dbs.set(path, db);
     }
     return db;

@@ -1,0 +1,83 @@
+// npm run bench [-- --sessions N] [--json] [--corpus DIR]
+// Times the real `sessions list` on a generated home: cold (no summary cache)
+// and warm (cache valid), with peak RSS. Goals are printed, never asserted:
+// speed belongs here, not in timed tests.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ensureCorpus } from './corpus.js';
+
+const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const { values } = parseArgs({
+  options: {
+    sessions: { type: 'string', default: '10000' },
+    json: { type: 'boolean', default: false },
+    corpus: { type: 'string' },
+    runs: { type: 'string', default: '5' },
+  },
+});
+const sessions = Number(values.sessions);
+if (!Number.isInteger(sessions) || sessions < 4) throw new Error(`--sessions takes a whole number >= 4, got ${values.sessions}`);
+const runs = Math.max(1, Number(values.runs));
+const corpus = resolve(values.corpus ?? join(REPO, '.bench', `home-${sessions}`));
+const cache = join(corpus, '..', `cache-${sessions}`);
+const log = (s: string): void => void process.stderr.write(s + '\n');
+
+log(`corpus: ${corpus}`);
+const t0 = performance.now();
+const info = ensureCorpus(corpus, sessions, log);
+log(`corpus ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+interface Run {
+  ms: number;
+  rssMB: number;
+  count: number;
+}
+
+function listOnce(): Run {
+  const start = performance.now();
+  const r = spawnSync(process.execPath, ['--import', join(REPO, 'bench', 'rss-on-exit.mjs'), join(REPO, 'bin', 'sessions.js'), 'list', '--json'], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: corpus, XDG_CACHE_HOME: cache, TZ: 'UTC' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const ms = performance.now() - start;
+  if (r.status !== 0) throw new Error(`sessions list failed: ${r.stderr}`);
+  const rss = /BENCH_MAX_RSS_KB (\d+)/.exec(r.stderr);
+  return { ms, rssMB: rss ? Number(rss[1]) / 1024 : NaN, count: (JSON.parse(r.stdout) as unknown[]).length };
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+rmSync(cache, { recursive: true, force: true });
+const cold = listOnce();
+if (cold.count !== info.sessions) throw new Error(`listed ${cold.count} of ${info.sessions} sessions`);
+const warm = Array.from({ length: runs }, listOnce);
+const warmMs = median(warm.map((w) => w.ms));
+const mb = info.bytes / 1e6;
+const figures = {
+  sessions: info.sessions,
+  messages: info.messages,
+  bytes: info.bytes,
+  coldListMs: Math.round(cold.ms),
+  coldListMBps: Math.round(mb / (cold.ms / 1000)),
+  warmListMs: Math.round(warmMs),
+  peakRssMB: Math.round(Math.max(cold.rssMB, ...warm.map((w) => w.rssMB))),
+  coldRssMB: Math.round(cold.rssMB),
+  warmRssMB: Math.round(median(warm.map((w) => w.rssMB))),
+};
+
+const rows: Array<[string, string, string]> = [
+  ['sessions / messages / on disk', `${info.sessions} / ${info.messages} / ${mb.toFixed(0)} MB`, ''],
+  ['cold list (no summary cache)', `${figures.coldListMs} ms = ${figures.coldListMBps} MB/s`, '>= 100 MB/s'],
+  [`warm list (cache valid, median of ${runs})`, `${figures.warmListMs} ms`, '< 300 ms'],
+  ['peak RSS (cold / warm)', `${figures.coldRssMB} MB / ${figures.warmRssMB} MB`, '< 400 MB'],
+];
+const w0 = Math.max(...rows.map((r) => r[0].length));
+const w1 = Math.max(...rows.map((r) => r[1].length));
+console.log(`| ${'figure'.padEnd(w0)} | ${'result'.padEnd(w1)} | goal        |`);
+console.log(`| ${'-'.repeat(w0)} | ${'-'.repeat(w1)} | ----------- |`);
+for (const [a, b, c] of rows) console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(11)} |`);
+if (values.json) console.log(JSON.stringify(figures));
