@@ -15,7 +15,7 @@ import {
 import { treeBytes } from '../src/util/fsx.js';
 
 /** Bump when the corpus shape changes, so a stale corpus on disk is rebuilt. */
-const CORPUS_VERSION = 1;
+const CORPUS_VERSION = 2;
 
 const WORDS = (
   'cache index parser token stream buffer socket thread mutex channel vector matrix tensor kernel shader pixel ' +
@@ -74,7 +74,7 @@ export function ensureCorpus(root: string, sessions: number, log: (s: string) =>
     const turnCount = 5 + Math.floor(r() * r() * 56) + Math.floor(r() * 10);
     const turns: Turn[] = Array.from({ length: turnCount }, () => ({
       prompt: `${sentence(8 + Math.floor(r() * 30))}?`,
-      tools: [{ name: pick(TOOLS), args: { path: pick(FILES), command: sentence(4) }, output: sentence(150 + Math.floor(r() * 250)) }],
+      tools: [{ name: pick(TOOLS), args: { path: pick(FILES), command: sentence(4) }, output: sentence(90 + Math.floor(r() * 200)) }],
       answer: `${sentence(60 + Math.floor(r() * 120))}.`,
       ...(r() < 0.2 ? { thinking: sentence(30) } : {}),
     }));

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Transcript } from '../model.js';
 import { countMessages } from '../model.js';
-import { forEachLine, LineProblems, parseLine } from '../util/jsonl.js';
-import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes } from '../util/fsx.js';
-import { argsText, contentText, errorText, firstLineTitle, isInjected, isRecord, isoOrNull, str, thinkText, toMs } from '../util/text.js';
+import { forEachRecord } from '../util/jsonl.js';
+import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
+import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
 import { TranscriptBuilder } from './transcript-builder.js';
 
@@ -21,54 +21,44 @@ export class KimiCliSource implements Source {
 
   scan(report: Reporter): SessionRef[] {
     const sessionsDir = join(this.home, 'sessions');
-    const top = readDir(sessionsDir);
-    if (top.error) report(sessionsDir, `cannot list Kimi CLI sessions: ${top.error}`);
-    if (top.entries.length === 0) return [];
+    if (!statOrNull(sessionsDir)) return [];
     const workDirs = readBucketWorkDirs(this.home, report);
     const refs: SessionRef[] = [];
-    for (const bucket of top.entries) {
-      if (bucket.name.startsWith('.') || !isDirEntry(sessionsDir, bucket)) continue;
-      const bucketDir = join(sessionsDir, bucket.name);
-      const workDir = workDirs.get(bucket.name) ?? null;
-      const inner = readDir(bucketDir);
-      if (inner.error) report(bucketDir, `skipped: ${inner.error}`);
-      for (const entry of inner.entries) {
-        if (entry.name.startsWith('.')) continue;
-        const path = join(bucketDir, entry.name);
-        if (isDirEntry(bucketDir, entry)) {
-          // The wire is appended on every event and state.json rewritten on every change;
-          // the context only changes along with the wire (its rotation, or metadata.json
-          // appearing, changes the folder's mtime). Only a session without a wire is
-          // stamped by its context.
-          const wire = statOrNull(`${path}/wire.jsonl`);
-          const stats = [wire ?? statOrNull(`${path}/context.jsonl`), statOrNull(`${path}/state.json`)];
-          const dir = statOrNull(path);
-          refs.push({
-            source: this.kind,
-            id: entry.name,
-            path,
-            key: `kimi-cli:${path}`,
-            // The folder's own mtime catches context rotation (context_1.jsonl, ...).
-            stamp: [...stats, dir].map(statStamp).join('|'),
-            lastWriteMs: Math.max(0, ...stats.map((s) => s?.mtimeMs ?? 0)) || (dir?.mtimeMs ?? 0),
-            locked: false,
-            hint: { workDir, flat: null },
-          });
-        } else if (entry.name.endsWith('.jsonl') && entry.isFile()) {
-          const st = statOrNull(path);
-          refs.push({
-            source: this.kind,
-            id: basename(entry.name, '.jsonl'),
-            path,
-            key: `kimi-cli:${path}`,
-            stamp: statStamp(st),
-            lastWriteMs: st?.mtimeMs ?? 0,
-            locked: false,
-            hint: { workDir, flat: 'yes' },
-          });
-        }
+    walkBuckets(sessionsDir, report, 'Kimi CLI sessions', (bucket, bucketDir, entry) => {
+      const workDir = workDirs.get(bucket) ?? null;
+      const path = `${bucketDir}/${entry.name}`;
+      if (isDirEntry(bucketDir, entry)) {
+        // The wire is appended on every event and state.json rewritten on every change;
+        // the context only changes along with the wire (its rotation, or metadata.json
+        // appearing, changes the folder's mtime). Only a session without a wire is
+        // stamped by its context.
+        const wire = statOrNull(`${path}/wire.jsonl`);
+        const stats = [wire ?? statOrNull(`${path}/context.jsonl`), statOrNull(`${path}/state.json`)];
+        const dir = statOrNull(path);
+        refs.push({
+          source: this.kind,
+          id: entry.name,
+          path,
+          key: `kimi-cli:${path}`,
+          stamp: [...stats, dir].map(statStamp).join('|'),
+          lastWriteMs: Math.max(0, ...stats.map((s) => s?.mtimeMs ?? 0)) || (dir?.mtimeMs ?? 0),
+          locked: false,
+          hint: { workDir, flat: null },
+        });
+      } else if (entry.name.endsWith('.jsonl') && entry.isFile()) {
+        const st = statOrNull(path);
+        refs.push({
+          source: this.kind,
+          id: basename(entry.name, '.jsonl'),
+          path,
+          key: `kimi-cli:${path}`,
+          stamp: statStamp(st),
+          lastWriteMs: st?.mtimeMs ?? 0,
+          locked: false,
+          hint: { workDir, flat: 'yes' },
+        });
       }
-    }
+    });
     return refs;
   }
 
@@ -172,97 +162,62 @@ function readBucketWorkDirs(home: string, report: Reporter): Map<string, string>
 /** wire.jsonl: {"timestamp": <s>, "message": {"type": ..., "payload": {...}}} */
 function readWire(path: string): { builder: TranscriptBuilder; problems: string[] } {
   const b = new TranscriptBuilder();
-  const lines = new LineProblems();
-  const problems: string[] = [];
   let step = 0;
-  try {
-    forEachLine(path, (buf, start, end, info) => {
-      const rec = parseLine(buf, start, end);
-      if (!isRecord(rec)) {
-        lines.note(info);
-        return;
+  const problems = forEachRecord(path, 'wire.jsonl', (rec) => {
+    const msg = rec['message'];
+    if (!isRecord(msg)) return;
+    const payload = isRecord(msg['payload']) ? msg['payload'] : {};
+    const time = toMs(rec['timestamp']);
+    switch (msg['type']) {
+      case 'TurnBegin': {
+        const text = contentText(payload['user_input']);
+        if (!isInjected(text)) b.prompt(text, time);
+        break;
       }
-      const msg = rec['message'];
-      if (!isRecord(msg)) return;
-      const payload = isRecord(msg['payload']) ? msg['payload'] : {};
-      const time = toMs(rec['timestamp']);
-      switch (msg['type']) {
-        case 'TurnBegin': {
-          const text = contentText(payload['user_input']);
-          if (!isInjected(text)) b.prompt(text, time);
-          break;
-        }
-        case 'StepBegin':
-          step++;
-          b.touch(time);
-          break;
-        case 'ContentPart':
-          if (payload['type'] === 'text' && typeof payload['text'] === 'string') b.assistantText(payload['text'], time, `s${step}`);
-          else if (payload['type'] === 'think' && typeof payload['think'] === 'string') b.thinking(payload['think'], time, `s${step}`);
-          break;
-        case 'ToolCall': {
-          const fn = isRecord(payload['function']) ? payload['function'] : {};
-          b.toolCall(str(fn['name']) ?? 'tool', str(payload['id']) ?? undefined, argsText(fn['arguments']), time);
-          break;
-        }
-        case 'ToolResult': {
-          const rv = isRecord(payload['return_value']) ? payload['return_value'] : {};
-          const output = contentText(rv['output']) || str(rv['message']) || '';
-          b.toolResult(str(payload['tool_call_id']) ?? undefined, output, rv['is_error'] === true, time);
-          break;
-        }
-        default:
-          b.touch(time);
+      case 'StepBegin':
+        step++;
+        b.touch(time);
+        break;
+      case 'ContentPart':
+        if (payload['type'] === 'text' && typeof payload['text'] === 'string') b.assistantText(payload['text'], time, `s${step}`);
+        else if (payload['type'] === 'think' && typeof payload['think'] === 'string') b.thinking(payload['think'], time, `s${step}`);
+        break;
+      case 'ToolCall': {
+        const fn = isRecord(payload['function']) ? payload['function'] : {};
+        b.toolCall(str(fn['name']) ?? 'tool', str(payload['id']) ?? undefined, argsText(fn['arguments']), time);
+        break;
       }
-    });
-  } catch (error) {
-    problems.push(`wire.jsonl: ${errorText(error)}`);
-  }
-  problems.push(...lines.describe('wire.jsonl'));
+      case 'ToolResult': {
+        const rv = isRecord(payload['return_value']) ? payload['return_value'] : {};
+        const output = contentText(rv['output']) || str(rv['message']) || '';
+        b.toolResult(str(payload['tool_call_id']) ?? undefined, output, rv['is_error'] === true, time);
+        break;
+      }
+      default:
+        b.touch(time);
+    }
+  });
   return { builder: b, problems };
 }
 
 /** context.jsonl: role records (user, assistant, tool) plus bookkeeping records starting with "_". */
 function readContext(path: string, label: string): { builder: TranscriptBuilder; problems: string[] } {
   const b = new TranscriptBuilder();
-  const lines = new LineProblems();
-  const problems: string[] = [];
-  try {
-    forEachLine(path, (buf, start, end, info) => {
-      const rec = parseLine(buf, start, end);
-      if (!isRecord(rec)) {
-        lines.note(info);
-        return;
+  const problems = forEachRecord(path, label, (rec) => {
+    const content = rec['content'];
+    switch (rec['role']) {
+      case 'user': {
+        const text = contentText(content);
+        if (text !== '' && !isInjected(text)) b.prompt(text, null);
+        break;
       }
-      const content = rec['content'];
-      switch (rec['role']) {
-        case 'user': {
-          const text = contentText(content);
-          if (text !== '' && !isInjected(text)) b.prompt(text, null);
-          break;
-        }
-        case 'assistant': {
-          const think = thinkText(content);
-          if (think) b.thinking(think, null);
-          const text = contentText(content);
-          if (text) b.assistantText(text, null);
-          if (Array.isArray(rec['tool_calls'])) {
-            for (const call of rec['tool_calls']) {
-              if (!isRecord(call)) continue;
-              const fn = isRecord(call['function']) ? call['function'] : {};
-              b.toolCall(str(fn['name']) ?? 'tool', str(call['id']) ?? undefined, argsText(fn['arguments']), null);
-            }
-          }
-          break;
-        }
-        case 'tool':
-          b.toolResult(str(rec['tool_call_id']) ?? undefined, contentText(content), false, null);
-          break;
-      }
-    });
-  } catch (error) {
-    problems.push(`${label}: ${errorText(error)}`);
-  }
-  problems.push(...lines.describe(label));
+      case 'assistant':
+        b.assistantMessage(content, rec['tool_calls'], null);
+        break;
+      case 'tool':
+        b.toolResult(str(rec['tool_call_id']) ?? undefined, contentText(content), false, null);
+        break;
+    }
+  });
   return { builder: b, problems };
 }

@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import type { Transcript } from '../model.js';
 import { countMessages } from '../model.js';
-import { forEachLine, LineProblems, parseLine, sniffTailType, sniffType } from '../util/jsonl.js';
-import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes } from '../util/fsx.js';
-import { argsText, contentText, errorText, firstLineTitle, isInjected, isRecord, isoOrNull, str, thinkText, toMs } from '../util/text.js';
+import { forEachLine, forEachRecord, parseLine, sniffTailType, sniffType } from '../util/jsonl.js';
+import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
+import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
 import { TranscriptBuilder } from './transcript-builder.js';
 
@@ -32,42 +32,33 @@ export class KimiCodeSource implements Source {
 
   scan(report: Reporter): SessionRef[] {
     const sessionsDir = join(this.home, 'sessions');
-    const top = readDir(sessionsDir);
-    if (top.error) report(sessionsDir, `cannot list Kimi Code sessions: ${top.error}`);
     const indexWorkDirs = readIndexWorkDirs(this.home, sessionsDir);
     const refs: SessionRef[] = [];
-    for (const bucket of top.entries) {
-      // Dot folders are the agent's own caches (.index-cache, .index-dirty).
-      if (bucket.name.startsWith('.') || !isDirEntry(sessionsDir, bucket)) continue;
-      const bucketDir = join(sessionsDir, bucket.name);
-      const inner = readDir(bucketDir);
-      if (inner.error) report(bucketDir, `skipped: ${inner.error}`);
-      for (const entry of inner.entries) {
-        if (entry.name.startsWith('.') || !isDirEntry(bucketDir, entry)) continue;
-        const dir = join(bucketDir, entry.name);
-        if (!ID_RE.test(entry.name)) {
-          report(dir, 'skipped: not a Kimi Code session id');
-          continue;
-        }
-        const state = statOrNull(join(dir, 'state.json'));
-        const wire = statOrNull(join(dir, 'agents', 'main', 'wire.jsonl'));
-        if (!state && !wire) {
-          report(dir, 'skipped: no state.json and no agents/main/wire.jsonl');
-          continue;
-        }
-        refs.push({
-          source: this.kind,
-          id: entry.name,
-          path: dir,
-          key: `kimi-code:${dir}`,
-          // A subagent never runs without the main wire recording it, so these two stats see every change.
-          stamp: `${statStamp(state)}|${statStamp(wire)}`,
-          lastWriteMs: Math.max(state?.mtimeMs ?? 0, wire?.mtimeMs ?? 0),
-          locked: false,
-          hint: { indexWorkDir: indexWorkDirs.get(entry.name) ?? null },
-        });
+    walkBuckets(sessionsDir, report, 'Kimi Code sessions', (_bucket, bucketDir, entry) => {
+      if (!isDirEntry(bucketDir, entry)) return;
+      const dir = `${bucketDir}/${entry.name}`;
+      if (!ID_RE.test(entry.name)) {
+        report(dir, 'skipped: not a Kimi Code session id');
+        return;
       }
-    }
+      const state = statOrNull(`${dir}/state.json`);
+      const wire = statOrNull(`${dir}/agents/main/wire.jsonl`);
+      if (!state && !wire) {
+        report(dir, 'skipped: no state.json and no agents/main/wire.jsonl');
+        return;
+      }
+      refs.push({
+        source: this.kind,
+        id: entry.name,
+        path: dir,
+        key: `kimi-code:${dir}`,
+        // A subagent never runs without the main wire recording it, so these two stats see every change.
+        stamp: `${statStamp(state)}|${statStamp(wire)}`,
+        lastWriteMs: Math.max(state?.mtimeMs ?? 0, wire?.mtimeMs ?? 0),
+        locked: false,
+        hint: { indexWorkDir: indexWorkDirs.get(entry.name) ?? null },
+      });
+    });
     return refs;
   }
 
@@ -152,7 +143,6 @@ export interface WireRead {
 /** Reads one agent's wire.jsonl into a transcript. */
 export function readKimiCodeWire(path: string): WireRead {
   const b = new TranscriptBuilder();
-  const lines = new LineProblems();
   const result: WireRead = { builder: b, createdAtMs: null, cwd: null, problems: [] };
   // The last turn.prompt, so the context.append_message that repeats it is not shown twice.
   let lastPrompt: { id: string | null; text: string } | null = null;
@@ -204,18 +194,7 @@ export function readKimiCodeWire(path: string): WireRead {
       lastPrompt = null;
       if (!repeat) b.prompt(text, time);
     } else if (role === 'assistant') {
-      const think = thinkText(content);
-      if (think) b.thinking(think, time);
-      const text = contentText(content);
-      if (text) b.assistantText(text, time);
-      if (Array.isArray(message['toolCalls'])) {
-        for (const call of message['toolCalls']) {
-          if (!isRecord(call)) continue;
-          const fn = isRecord(call['function']) ? call['function'] : {};
-          const name = str(call['name']) ?? str(fn['name']) ?? 'tool';
-          b.toolCall(name, str(call['id']) ?? undefined, argsText(call['arguments'] ?? fn['arguments']), time);
-        }
-      }
+      b.assistantMessage(content, message['toolCalls'], time);
     } else if (role === 'tool') {
       b.toolResult(str(message['toolCallId']) ?? undefined, contentText(content), message['isError'] === true, time);
     }
@@ -249,28 +228,23 @@ export function readKimiCodeWire(path: string): WireRead {
     result.problems.push('agents/main/wire.jsonl: missing');
     return result;
   }
-  try {
-    forEachLine(path, (buf, start, end, info) => {
-      let type = sniffType(buf, start, end);
-      if (type === null) {
-        // Records that name their type last (agent.message.appended) repeat
-        // what the loop events already said.
-        const tail = sniffTailType(buf, start, end);
-        if (tail !== null && tail.startsWith('agent.')) return;
-      } else if (!WANTED.has(type)) {
-        return;
-      }
-      const rec = parseLine(buf, start, end);
-      if (!isRecord(rec)) {
-        lines.note(info);
-        return;
-      }
-      type = str(rec['type']);
+  const problems = forEachRecord(
+    path,
+    'agents/main/wire.jsonl',
+    (rec) => {
+      const type = str(rec['type']);
       if (type !== null && WANTED.has(type)) handle(rec);
-    });
-  } catch (error) {
-    result.problems.push(`agents/main/wire.jsonl: ${errorText(error)}`);
-  }
-  result.problems.push(...lines.describe('agents/main/wire.jsonl'));
+    },
+    { skip: skipBookkeeping },
+  );
+  result.problems.push(...problems);
   return result;
+}
+
+/** Skips, from the raw bytes, records that carry no conversation text. */
+function skipBookkeeping(buf: Buffer, start: number, end: number): boolean {
+  const type = sniffType(buf, start, end);
+  if (type !== null) return !WANTED.has(type);
+  // Records that name their type last (agent.message.appended) repeat what the loop events said.
+  return sniffTailType(buf, start, end)?.startsWith('agent.') ?? false;
 }

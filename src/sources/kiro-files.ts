@@ -4,9 +4,9 @@
 import { join } from 'node:path';
 import type { Transcript } from '../model.js';
 import { countMessages } from '../model.js';
-import { forEachLine, LineProblems, parseLine } from '../util/jsonl.js';
+import { forEachRecord } from '../util/jsonl.js';
 import { readDir, readJsonObject, statOrNull, statStamp } from '../util/fsx.js';
-import { argsText, errorText, firstLineTitle, isRecord, isoOrNull, str, toMs } from '../util/text.js';
+import { argsText, firstLineTitle, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
 import { TranscriptBuilder } from './transcript-builder.js';
 
@@ -96,45 +96,33 @@ export function readKiroLog(
   label: string,
 ): { builder: TranscriptBuilder; problems: string[]; snapshotPrompt: string | null } {
   const b = new TranscriptBuilder();
-  const lines = new LineProblems();
-  const problems: string[] = [];
   let snapshotPrompt: string | null = null;
   if (!statOrNull(path)) return { builder: b, problems: [`${label}: missing`], snapshotPrompt };
-  try {
-    forEachLine(path, (buf, start, end, info) => {
-      const rec = parseLine(buf, start, end);
-      if (!isRecord(rec)) {
-        lines.note(info);
-        return;
-      }
-      const data = isRecord(rec['data']) ? rec['data'] : {};
-      switch (rec['kind']) {
-        case 'Prompt':
-          b.prompt(blocksText(data['content']), null);
-          break;
-        case 'AssistantMessage':
-          assistantBlocks(b, data['content']);
-          break;
-        case 'ToolResults':
-          toolResultBlocks(b, data['content']);
-          break;
-        case 'Compaction': {
-          const summary = str(data['summary']);
-          if (summary) b.summary(summary, null);
-          // Imported, compacted sessions start with a snapshot: the agent titles them from its first user message.
-          if (snapshotPrompt === null && Array.isArray(data['messages_snapshot'])) {
-            const firstUser = data['messages_snapshot'].find((m) => isRecord(m) && m['role'] === 'user');
-            if (isRecord(firstUser)) snapshotPrompt = blocksText(firstUser['content']);
-          }
-          break;
+  const problems = forEachRecord(path, label, (rec) => {
+    const data = isRecord(rec['data']) ? rec['data'] : {};
+    switch (rec['kind']) {
+      case 'Prompt':
+        b.prompt(blocksText(data['content']), null);
+        break;
+      case 'AssistantMessage':
+        assistantBlocks(b, data['content']);
+        break;
+      case 'ToolResults':
+        toolResultBlocks(b, data['content']);
+        break;
+      case 'Compaction': {
+        const summary = str(data['summary']);
+        if (summary) b.summary(summary, null);
+        // Imported, compacted sessions start with a snapshot: the agent titles them from its first user message.
+        if (snapshotPrompt === null && Array.isArray(data['messages_snapshot'])) {
+          const firstUser = data['messages_snapshot'].find((m) => isRecord(m) && m['role'] === 'user');
+          if (isRecord(firstUser)) snapshotPrompt = blocksText(firstUser['content']);
         }
-        // ResetTo, CancelledPrompt, Clear change what the model sees next, not what was said.
+        break;
       }
-    });
-  } catch (error) {
-    problems.push(`${label}: ${errorText(error)}`);
-  }
-  problems.push(...lines.describe(label));
+      // ResetTo, CancelledPrompt, Clear change what the model sees next, not what was said.
+    }
+  });
   return { builder: b, problems, snapshotPrompt };
 }
 

@@ -1,7 +1,7 @@
 // Builds a transcript the same way for every layout, so that "a turn", "a
 // message" and "the first prompt" mean one thing everywhere.
 import type { Message } from '../model.js';
-import { isoOrNull } from '../util/text.js';
+import { argsText, contentText, isRecord, isoOrNull, str, thinkText } from '../util/text.js';
 
 export class TranscriptBuilder {
   readonly messages: Message[] = [];
@@ -37,6 +37,29 @@ export class TranscriptBuilder {
     if (id) this.toolNames.set(id, name);
     const tool = { name, ...(id ? { id } : {}), ...(args !== undefined ? { args } : {}) };
     this.push({ role: 'assistant', text: '', time: this.time(timeMs), tool });
+  }
+
+  /**
+   * An assistant message as both Kimi layouts store it: content parts (`think`
+   * and `text`) and OpenAI-style tool calls.
+   */
+  assistantMessage(content: unknown, toolCalls: unknown, timeMs: number | null): void {
+    const think = thinkText(content);
+    if (think) this.thinking(think, timeMs);
+    const text = contentText(content);
+    if (text) this.assistantText(text, timeMs);
+    this.openAiToolCalls(toolCalls, timeMs);
+  }
+
+  /** `{id, function: {name, arguments}}`, or flattened `{id, name, arguments}`. */
+  private openAiToolCalls(calls: unknown, timeMs: number | null): void {
+    if (!Array.isArray(calls)) return;
+    for (const call of calls) {
+      if (!isRecord(call)) continue;
+      const fn = isRecord(call['function']) ? call['function'] : {};
+      const name = str(call['name']) ?? str(fn['name']) ?? 'tool';
+      this.toolCall(name, str(call['id']) ?? undefined, argsText(call['arguments'] ?? fn['arguments']), timeMs);
+    }
   }
 
   toolResult(id: string | undefined, text: string, isError: boolean, timeMs: number | null, name?: string): void {

@@ -26,6 +26,28 @@ export function readDir(path: string): { entries: Dirent[]; error?: string } {
   }
 }
 
+/**
+ * The two-level `<root>/<bucket>/<entry>` walk of both Kimi layouts. Dot
+ * folders (the agents' own caches) are left out; folders that cannot be
+ * listed are reported and skipped.
+ */
+export function walkBuckets(
+  root: string,
+  report: (path: string, reason: string) => void,
+  what: string,
+  visit: (bucketName: string, bucketDir: string, entry: Dirent) => void,
+): void {
+  const top = readDir(root);
+  if (top.error) report(root, `cannot list ${what}: ${top.error}`);
+  for (const bucket of top.entries) {
+    if (bucket.name.startsWith('.') || !isDirEntry(root, bucket)) continue;
+    const bucketDir = join(root, bucket.name);
+    const inner = readDir(bucketDir);
+    if (inner.error) report(bucketDir, `skipped: ${inner.error}`);
+    for (const entry of inner.entries) if (!entry.name.startsWith('.')) visit(bucket.name, bucketDir, entry);
+  }
+}
+
 /** Is this entry a directory, following a symlink that points to one? */
 export function isDirEntry(parent: string, entry: Dirent): boolean {
   if (entry.isDirectory()) return true;

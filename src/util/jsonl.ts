@@ -4,6 +4,7 @@
 // skip it without decoding it (most bytes of a Kimi Code wire are tool
 // snapshots and system prompts nobody needs for a transcript).
 import { closeSync, openSync, readSync } from 'node:fs';
+import { errorText, isRecord } from './text.js';
 
 const CHUNK = 1 << 20;
 const NEWLINE = 10;
@@ -131,4 +132,35 @@ export class LineProblems {
     if (this.tornLast) out.push(`${file}: last line is incomplete (skipped)`);
     return out;
   }
+}
+
+export interface RecordOptions {
+  /** Looks at a line's raw bytes; true skips it unparsed (bookkeeping nobody shows). */
+  skip?: (buf: Buffer, start: number, end: number) => boolean;
+}
+
+/**
+ * Calls `onRecord` for every line that is a JSON object. Returns what was
+ * wrong, labelled for the user: lines that are not JSON, a torn last line,
+ * a file that could not be read. Never throws for bad content.
+ */
+export function forEachRecord(
+  path: string,
+  label: string,
+  onRecord: (rec: Record<string, unknown>) => void,
+  options: RecordOptions = {},
+): string[] {
+  const lines = new LineProblems();
+  const problems: string[] = [];
+  try {
+    forEachLine(path, (buf, start, end, info) => {
+      if (options.skip?.(buf, start, end)) return;
+      const rec = parseLine(buf, start, end);
+      if (isRecord(rec)) onRecord(rec);
+      else lines.note(info);
+    });
+  } catch (error) {
+    problems.push(`${label}: ${errorText(error)}`);
+  }
+  return [...problems, ...lines.describe(label)];
 }
