@@ -57,7 +57,20 @@ test('the table aligns CJK titles and shows tags before the title', () => {
   assert.equal(displayWidth(lines[0]!.slice(0, lines[0]!.indexOf('DIR'))), dirCol[0]);
   assert.equal(new Set(dirCol).size, 1, out);
   assert.match(lines[2]!, /! \[archived\] plain title/);
-  assert.match(lines[1]!, /1 day ago/);
+  assert.match(lines[1]!, /  1d ago  /);
   assert.equal(tildePath('/home/u/p', '/home/u'), '~/p');
   assert.equal(tildePath('/home/user2/p', '/home/u'), '/home/user2/p');
+});
+
+test('the table never grows wider than the terminal: long cells are cut, then minor columns dropped', () => {
+  const s: Session = {
+    source: 'kiro-sqlite', id: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee', title: '長いタイトル '.repeat(20), titleSource: 'prompt', workDir: '/home/u/projects/a/very/deep/folder/structure/here',
+    createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z', turns: 12345, messages: 67890, bytes: 123456789, path: '/x', inUse: true, archived: true, forkedFrom: null, sameAs: null, problems: [],
+  };
+  for (const width of [60, 70, 80, 100, 160]) {
+    const out = renderSessionTable([s, { ...s, id: 'b', title: 'short' }], { width, now: new Date('2026-03-01T00:00:00Z'), home: '/home/u' });
+    for (const line of out.trimEnd().split('\n')) assert.ok(displayWidth(line) <= width, `${width}: ${displayWidth(line)} columns: ${line}`);
+    if (width >= 100) assert.ok(out.includes('MSGS'), `MSGS kept at ${width}`);
+    if (width <= 60) assert.ok(!out.includes('MSGS') && out.includes('TITLE'), `MSGS dropped, TITLE kept at ${width}`);
+  }
 });

@@ -18,9 +18,14 @@ interface Column {
   cell: (s: Session) => string;
 }
 
+/** Columns a narrow terminal drops first, in this order, rather than wrap lines. */
+const DROPPABLE = ['MSGS', 'SIZE', 'TURNS', 'UPDATED'];
+const GAP = 2;
+const TITLE_DIR_MIN = 24;
+
 export function renderSessionTable(sessions: readonly Session[], options: TableOptions): string {
   const shortIds = shortestUniqueIds(sessions.map((s) => s.id));
-  const columns: Column[] = [
+  let columns: Column[] = [
     { header: 'AGENT', align: 'left', cell: (s) => s.source },
     { header: 'ID', align: 'left', cell: (s) => shortIds.get(s.id) ?? s.id },
     { header: 'TITLE', align: 'left', cell: (s) => titleCell(s) },
@@ -30,15 +35,24 @@ export function renderSessionTable(sessions: readonly Session[], options: TableO
     { header: 'MSGS', align: 'right', cell: (s) => String(s.messages) },
     { header: 'SIZE', align: 'right', cell: (s) => formatSize(s.bytes) },
   ];
-  const rows = sessions.map((s) => columns.map((c) => oneLine(c.cell(s))));
-  const widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...rows.map((r) => displayWidth(r[i]!))));
+  let rows = sessions.map((s) => columns.map((c) => oneLine(c.cell(s))));
+  let widths = columns.map((c, i) => Math.max(displayWidth(c.header), ...rows.map((r) => displayWidth(r[i]!))));
+  // Everything but title and dir, with the gaps between columns.
+  const fixedWidth = (): number =>
+    widths.reduce((sum, w, i) => (columns[i]!.header === 'TITLE' || columns[i]!.header === 'DIR' ? sum : sum + w), 0) + GAP * (columns.length - 1);
+  for (const drop of DROPPABLE) {
+    if (fixedWidth() + TITLE_DIR_MIN <= options.width) break;
+    const i = columns.findIndex((c) => c.header === drop);
+    columns = columns.filter((_, k) => k !== i);
+    rows = rows.map((r) => r.filter((_, k) => k !== i));
+    widths = widths.filter((_, k) => k !== i);
+  }
   const TITLE = 2;
   const DIR = 3;
-  const gap = 2;
-  // The title takes what is left; long work dirs give up space first.
-  widths[DIR] = Math.min(widths[DIR]!, 32);
-  const fixed = widths.reduce((sum, w, i) => (i === TITLE ? sum : sum + w), 0) + gap * (columns.length - 1);
-  widths[TITLE] = Math.max(12, Math.min(widths[TITLE]!, options.width - fixed));
+  // Title and work dir share what the other columns leave; the dir gets at most a third.
+  const free = Math.max(TITLE_DIR_MIN, options.width - fixedWidth());
+  widths[DIR] = Math.min(widths[DIR]!, 32, Math.max(10, Math.floor(free / 3)));
+  widths[TITLE] = Math.min(widths[TITLE]!, free - widths[DIR]!);
 
   const line = (cells: string[]): string =>
     cells
@@ -47,7 +61,7 @@ export function renderSessionTable(sessions: readonly Session[], options: TableO
         const fitted = i === DIR ? truncateStart(text, w) : truncate(text, w);
         return columns[i]!.align === 'right' ? padStart(fitted, w) : padEnd(fitted, w);
       })
-      .join(' '.repeat(gap))
+      .join(' '.repeat(GAP))
       .trimEnd();
   return [line(columns.map((c) => c.header)), ...rows.map(line)].join('\n') + '\n';
 }
@@ -64,10 +78,16 @@ export function tildePath(path: string, home: string): string {
   return path;
 }
 
+const UNIT = { second: 's', minute: 'm', hour: 'h', day: 'd', month: 'mo', year: 'y' } as const;
+
+/** "5m ago", "3d ago", "1mo ago": date-fns' distance with short units, for narrow columns. */
 export function relativeTime(iso: string, now: Date): string {
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) return '-';
-  return formatDistanceStrict(when, now, { addSuffix: true });
+  return formatDistanceStrict(when, now, { addSuffix: true }).replace(
+    /(\d+) (second|minute|hour|day|month|year)s?/,
+    (_m, n: string, unit: keyof typeof UNIT) => `${n}${UNIT[unit]}`,
+  );
 }
 
 export function formatSize(n: number): string {
