@@ -55,6 +55,17 @@ for (const kind of SOURCE_KINDS) {
       }
     });
 
+    test('a summary read gives the same session as a full read, without the messages', (t) => {
+      const { source } = demo(t);
+      for (const ref of source(kind).scan(() => {})) {
+        const full = source(kind).read(ref, 'transcript');
+        const summary = source(kind).read(ref, 'summary');
+        assert.deepEqual(summary.session, full.session);
+        assert.deepEqual(summary.messages, []);
+        assert.ok(full.messages.length > 0 || full.session.turns === 0);
+      }
+    });
+
     test('scan and read never write to the agent folders', (t) => {
       const { home, source } = demo(t);
       const before = hashTree(home);

@@ -34,15 +34,23 @@ export class Catalog {
     this.now = options.now ?? Date.now;
   }
 
-  /** Every readable session of every layout, newest first. */
-  list(): Session[] {
+  /**
+   * Every readable session, newest first; with `kinds`, those layouts only.
+   * Every layout is still scanned (stats only): ids and cross-layout links need them.
+   */
+  list(kinds?: readonly SourceKind[]): Session[] {
     const out: Session[] = [];
     const now = this.now();
-    for (const { ref, source } of this.scan()) {
+    const refs = this.scan();
+    for (const { ref, source } of refs) {
+      if (kinds && !kinds.includes(ref.source)) {
+        this.cache.retain(ref.key);
+        continue;
+      }
       let session = this.cache.get(ref.key, ref.stamp);
       if (!session) {
         try {
-          session = source.read(ref).session;
+          session = source.read(ref, 'summary').session;
         } catch (error) {
           this.report(ref.path, `skipped: ${errorText(error)}`);
           continue;
@@ -52,7 +60,7 @@ export class Catalog {
       session.inUse = isInUse(ref, now);
       out.push(session);
     }
-    linkSameConversations(out);
+    linkSameConversations(out, refs.map((r) => r.ref));
     this.cache.save();
     out.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
     return out;
@@ -85,11 +93,7 @@ export class Catalog {
   read(found: { ref: SessionRef; source: Source }): Transcript {
     const transcript = found.source.read(found.ref);
     transcript.session.inUse = isInUse(found.ref, this.now());
-    // Kimi Code names its import of a Kimi CLI session `ses_<uuid>`.
-    if (found.ref.source === 'kimi-cli') {
-      const twin = this.scan().find((c) => c.ref.source === 'kimi-code' && c.ref.id === `ses_${found.ref.id}`);
-      if (twin) transcript.session.sameAs = { source: 'kimi-code', id: twin.ref.id };
-    }
+    linkSameConversations([transcript.session], this.scan().map((r) => r.ref));
     return transcript;
   }
 

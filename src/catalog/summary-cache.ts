@@ -82,6 +82,11 @@ export class SummaryCache {
     this.dirty = true;
   }
 
+  /** Keeps an entry that was not asked for this time (a layout left out by a filter). */
+  retain(key: string): void {
+    this.used.add(key);
+  }
+
   /** Writes the cache if anything changed; entries of sessions that are gone are dropped. */
   save(): void {
     if (this.path === null) return;

@@ -7,7 +7,7 @@ export interface ListOptions extends Selection {
 }
 
 export async function runList(ctx: CommandContext, options: ListOptions): Promise<number> {
-  const all = ctx.catalog.list();
+  const all = ctx.catalog.list(options.sources);
   const sessions = selectSessions(all, options);
   warnProblems(ctx.io, sessions);
   if (options.json) {

@@ -5,7 +5,7 @@ import { KimiCliSource } from './kimi-cli.js';
 import { KimiCodeSource } from './kimi-code.js';
 import { KiroFilesSource } from './kiro-files.js';
 import { KiroSqliteSource } from './kiro-sqlite.js';
-import type { Source } from './source.js';
+import type { SessionRef, Source } from './source.js';
 
 export function createSources(homes: Homes): Source[] {
   return [
@@ -17,16 +17,13 @@ export function createSources(homes: Homes): Source[] {
 }
 
 /**
- * Kimi Code imports Kimi CLI sessions as `ses_<uuid>` and records the
- * original id; both stay on disk. Link each pair both ways so either side
- * shows the other.
+ * Kimi Code imports a Kimi CLI session as `ses_<uuid>` and keeps both. The
+ * import records its original (read into `sameAs`); the original learns of
+ * its import here, from the scanned Kimi Code ids.
  */
-export function linkSameConversations(sessions: Session[]): void {
-  const cli = new Map<string, Session>();
-  for (const s of sessions) if (s.source === 'kimi-cli') cli.set(s.id, s);
+export function linkSameConversations(sessions: Session[], refs: readonly SessionRef[]): void {
+  const kimiCodeIds = new Set(refs.filter((r) => r.source === 'kimi-code').map((r) => r.id));
   for (const s of sessions) {
-    if (s.source !== 'kimi-code' || s.sameAs?.source !== 'kimi-cli') continue;
-    const original = cli.get(s.sameAs.id);
-    if (original) original.sameAs = { source: 'kimi-code', id: s.id };
+    if (s.source === 'kimi-cli' && kimiCodeIds.has(`ses_${s.id}`)) s.sameAs = { source: 'kimi-code', id: `ses_${s.id}` };
   }
 }

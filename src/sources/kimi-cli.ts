@@ -5,12 +5,11 @@
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Transcript } from '../model.js';
-import { countMessages } from '../model.js';
 import { forEachRecord } from '../util/jsonl.js';
 import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
 import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
-import { TranscriptBuilder } from './transcript-builder.js';
+import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
 
 
 
@@ -62,13 +61,13 @@ export class KimiCliSource implements Source {
     return refs;
   }
 
-  read(ref: SessionRef): Transcript {
+  read(ref: SessionRef, depth: ReadDepth = 'transcript'): Transcript {
     const session = baseSession(ref);
     const problems = session.problems;
     session.workDir = ref.hint['workDir'] ?? null;
 
     if (ref.hint['flat']) {
-      const ctx = readContext(ref.path, basename(ref.path));
+      const ctx = readContext(ref.path, basename(ref.path), depth);
       problems.push(...ctx.problems);
       finish(session, ctx.builder, null);
       session.bytes = statOrNull(ref.path)?.size ?? 0;
@@ -86,17 +85,17 @@ export class KimiCliSource implements Source {
     const wirePath = join(ref.path, 'wire.jsonl');
     let b: TranscriptBuilder | null = null;
     if (statOrNull(wirePath)) {
-      const wire = readWire(wirePath);
+      const wire = readWire(wirePath, depth);
       problems.push(...wire.problems);
       if (wire.builder.turns > 0 || wire.builder.messages.length > 0) b = wire.builder;
     }
     const contextPath = join(ref.path, 'context.jsonl');
     if (b === null && statOrNull(contextPath)) {
-      const ctx = readContext(contextPath, 'context.jsonl');
+      const ctx = readContext(contextPath, 'context.jsonl', depth);
       problems.push(...ctx.problems);
       b = ctx.builder;
     }
-    b ??= new TranscriptBuilder();
+    b ??= new TranscriptBuilder(depth);
 
     const custom = str(state['custom_title']);
     const generated = str(meta['title']);
@@ -134,7 +133,7 @@ function finish(
   session.updatedAt = isoOrNull(updated) ?? session.updatedAt;
   if (session.createdAt > session.updatedAt) session.createdAt = session.updatedAt;
   session.turns = b.turns;
-  session.messages = countMessages(b.messages);
+  session.messages = b.messageCount;
 }
 
 /** bucket folder name -> work dir, from kimi.json. A missing or broken kimi.json leaves work dirs unknown. */
@@ -160,8 +159,8 @@ function readBucketWorkDirs(home: string, report: Reporter): Map<string, string>
 }
 
 /** wire.jsonl: {"timestamp": <s>, "message": {"type": ..., "payload": {...}}} */
-function readWire(path: string): { builder: TranscriptBuilder; problems: string[] } {
-  const b = new TranscriptBuilder();
+function readWire(path: string, depth: ReadDepth): { builder: TranscriptBuilder; problems: string[] } {
+  const b = new TranscriptBuilder(depth);
   let step = 0;
   const problems = forEachRecord(path, 'wire.jsonl', (rec) => {
     const msg = rec['message'];
@@ -201,8 +200,8 @@ function readWire(path: string): { builder: TranscriptBuilder; problems: string[
 }
 
 /** context.jsonl: role records (user, assistant, tool) plus bookkeeping records starting with "_". */
-function readContext(path: string, label: string): { builder: TranscriptBuilder; problems: string[] } {
-  const b = new TranscriptBuilder();
+function readContext(path: string, label: string, depth: ReadDepth): { builder: TranscriptBuilder; problems: string[] } {
+  const b = new TranscriptBuilder(depth);
   const problems = forEachRecord(path, label, (rec) => {
     const content = rec['content'];
     switch (rec['role']) {

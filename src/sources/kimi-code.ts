@@ -4,12 +4,11 @@
 // session_index.jsonl only maps ids to work dirs, so it is a fallback here.
 import { join } from 'node:path';
 import type { Transcript } from '../model.js';
-import { countMessages } from '../model.js';
 import { forEachLine, forEachRecord, parseLine, sniffTailType, sniffType } from '../util/jsonl.js';
 import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
 import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
-import { TranscriptBuilder } from './transcript-builder.js';
+import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
 
 /** Allowed characters of a Kimi Code session id (FORMATS.md). */
 const ID_RE = /^[A-Za-z0-9._-]+$/;
@@ -62,7 +61,7 @@ export class KimiCodeSource implements Source {
     return refs;
   }
 
-  read(ref: SessionRef): Transcript {
+  read(ref: SessionRef, depth: ReadDepth = 'transcript'): Transcript {
     const session = baseSession(ref);
     const problems = session.problems;
     const stateRead = readJsonObject(join(ref.path, 'state.json'));
@@ -70,7 +69,7 @@ export class KimiCodeSource implements Source {
     if (!stateRead.ok) problems.push(`state.json: ${stateRead.missing ? 'missing' : stateRead.error}`);
 
     const wirePath = join(ref.path, 'agents', 'main', 'wire.jsonl');
-    const wire = readKimiCodeWire(wirePath);
+    const wire = readKimiCodeWire(wirePath, depth);
     problems.push(...wire.problems);
     const b = wire.builder;
 
@@ -96,7 +95,7 @@ export class KimiCodeSource implements Source {
     const legacyId = str(custom['kimi_cli_session_id']);
     if (legacyId) session.sameAs = { source: 'kimi-cli', id: legacyId };
     session.turns = b.turns;
-    session.messages = countMessages(b.messages);
+    session.messages = b.messageCount;
     session.bytes = treeBytes(ref.path);
     return { session, messages: b.messages };
   }
@@ -141,8 +140,8 @@ export interface WireRead {
 }
 
 /** Reads one agent's wire.jsonl into a transcript. */
-export function readKimiCodeWire(path: string): WireRead {
-  const b = new TranscriptBuilder();
+export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript'): WireRead {
+  const b = new TranscriptBuilder(depth);
   const result: WireRead = { builder: b, createdAtMs: null, cwd: null, problems: [] };
   // The last turn.prompt, so the context.append_message that repeats it is not shown twice.
   let lastPrompt: { id: string | null; text: string } | null = null;

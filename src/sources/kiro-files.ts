@@ -3,12 +3,11 @@
 // <id>.lock (present while the agent has the session open).
 import { join } from 'node:path';
 import type { Transcript } from '../model.js';
-import { countMessages } from '../model.js';
 import { forEachRecord } from '../util/jsonl.js';
 import { readDir, readJsonObject, statOrNull, statStamp } from '../util/fsx.js';
 import { argsText, firstLineTitle, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
-import { TranscriptBuilder } from './transcript-builder.js';
+import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
 
 const NAME_RE = /^(.+)\.(json|jsonl|lock)$/;
 
@@ -53,7 +52,7 @@ export class KiroFilesSource implements Source {
     return refs;
   }
 
-  read(ref: SessionRef): Transcript {
+  read(ref: SessionRef, depth: ReadDepth = 'transcript'): Transcript {
     const session = baseSession(ref);
     const dir = ref.hint['dir'] ?? '';
     const metaPath = join(dir, `${ref.id}.json`);
@@ -62,7 +61,7 @@ export class KiroFilesSource implements Source {
     const meta = metaRead.ok ? metaRead.value : {};
     if (!metaRead.ok) session.problems.push(`${ref.id}.json: ${metaRead.missing ? 'missing' : metaRead.error}`);
 
-    const log = readKiroLog(logPath, `${ref.id}.jsonl`);
+    const log = readKiroLog(logPath, `${ref.id}.jsonl`, depth);
     session.problems.push(...log.problems);
     const b = log.builder;
 
@@ -82,7 +81,7 @@ export class KiroFilesSource implements Source {
     session.createdAt = isoOrNull(toMs(meta['created_at'])) ?? session.createdAt;
     session.updatedAt = isoOrNull(toMs(meta['updated_at'])) ?? session.updatedAt;
     session.turns = b.turns;
-    session.messages = countMessages(b.messages);
+    session.messages = b.messageCount;
     session.bytes = (statOrNull(metaPath)?.size ?? 0) + (statOrNull(logPath)?.size ?? 0);
     return { session, messages: b.messages };
   }
@@ -94,8 +93,9 @@ export class KiroFilesSource implements Source {
 export function readKiroLog(
   path: string,
   label: string,
+  depth: ReadDepth = 'transcript',
 ): { builder: TranscriptBuilder; problems: string[]; snapshotPrompt: string | null } {
-  const b = new TranscriptBuilder();
+  const b = new TranscriptBuilder(depth);
   let snapshotPrompt: string | null = null;
   if (!statOrNull(path)) return { builder: b, problems: [`${label}: missing`], snapshotPrompt };
   const problems = forEachRecord(path, label, (rec) => {

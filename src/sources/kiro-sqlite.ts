@@ -5,11 +5,10 @@
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import type { Transcript } from '../model.js';
-import { countMessages } from '../model.js';
 import { statOrNull } from '../util/fsx.js';
 import { argsText, errorText, foldedTitle, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
-import { TranscriptBuilder } from './transcript-builder.js';
+import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
 
 const BUSY_TIMEOUT_MS = 1000;
 
@@ -115,7 +114,7 @@ export class KiroSqliteSource implements Source {
     return refs;
   }
 
-  read(ref: SessionRef): Transcript {
+  read(ref: SessionRef, depth: ReadDepth = 'transcript'): Transcript {
     const session = baseSession(ref);
     const { db: dbPath, table, key } = ref.hint;
     session.workDir = key ?? null;
@@ -146,7 +145,7 @@ export class KiroSqliteSource implements Source {
         session.problems.push(`value is not valid JSON (${errorText(error)})`);
       }
     }
-    const b = readConversationState(state);
+    const b = readConversationState(state, depth);
     if (state !== undefined && !isRecord(state)) session.problems.push('value is not a JSON object');
     if (table !== 'conversations_v2') {
       // The old table has no time columns: the prompts' own times, else the database file's.
@@ -159,7 +158,7 @@ export class KiroSqliteSource implements Source {
       session.titleSource = 'prompt';
     }
     session.turns = b.turns;
-    session.messages = countMessages(b.messages);
+    session.messages = b.messageCount;
     return { session, messages: b.messages };
   }
 
@@ -182,8 +181,8 @@ export class KiroSqliteSource implements Source {
  * A ConversationState (`value`, or what `/chat save` writes) as a transcript:
  * the compaction summary first (it stands for what came before), then history.
  */
-export function readConversationState(state: unknown): TranscriptBuilder {
-  const b = new TranscriptBuilder();
+export function readConversationState(state: unknown, depth: ReadDepth = 'transcript'): TranscriptBuilder {
+  const b = new TranscriptBuilder(depth);
   if (!isRecord(state)) return b;
   const summary = state['latest_summary'];
   const summaryText = Array.isArray(summary) ? str(summary[0]) : str(summary);

@@ -1,6 +1,7 @@
 // The contract every on-disk layout implements. A source never knows another
 // source exists; discover.ts puts them together.
 import type { Session, SourceKind, Transcript } from '../model.js';
+import type { ReadDepth } from './transcript-builder.js';
 
 /** Where a broken or unreadable file is told about (stderr for the CLI). */
 export interface Reporter {
@@ -36,9 +37,10 @@ export interface Source {
   /**
    * Reads one session fully. Never throws for bad content: what is wrong goes
    * into `session.problems`. `inUse` and `sameAs` links across layouts are
-   * filled in by the caller.
+   * filled in by the caller. At depth 'summary' the messages come back empty
+   * (counts, title and times are still exact).
    */
-  read(ref: SessionRef): Transcript;
+  read(ref: SessionRef, depth?: ReadDepth): Transcript;
   /** Releases handles (database connections). */
   close(): void;
 }

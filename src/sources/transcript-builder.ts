@@ -3,8 +3,14 @@
 import type { Message } from '../model.js';
 import { argsText, contentText, isRecord, isoOrNull, str, thinkText } from '../util/text.js';
 
+/** What a reader is asked for: a listing needs counts and the first prompt, `show` the messages. */
+export type ReadDepth = 'summary' | 'transcript';
+
 export class TranscriptBuilder {
+  /** The messages; left empty when only a summary was asked for. */
   readonly messages: Message[] = [];
+  /** User and assistant messages, thinking not counted (what `Session.messages` promises). */
+  messageCount = 0;
   turns = 0;
   firstPrompt: string | null = null;
   firstTimeMs: number | null = null;
@@ -12,6 +18,14 @@ export class TranscriptBuilder {
   private readonly toolNames = new Map<string, string>();
   /** Streamed text parts of one step arrive as several records; they are one message. */
   private mergeKey: string | null = null;
+  /** The last message's kind, all a summary needs to decide whether a part continues it. */
+  private last: { role: Message['role']; tool: boolean; thinking: boolean } | null = null;
+
+  /**
+   * A summary (for listings) only counts: no message objects, no ISO times,
+   * which is most of what reading 10,000 sessions would otherwise allocate.
+   */
+  constructor(private readonly depth: ReadDepth = 'transcript') {}
 
   /** A prompt a person typed: a user message, and a turn. */
   prompt(text: string, timeMs: number | null): void {
@@ -81,16 +95,10 @@ export class TranscriptBuilder {
 
   private appendOrPush(text: string, timeMs: number | null, mergeKey: string | null, thinking: boolean): void {
     if (text === '') return;
-    const last = this.messages[this.messages.length - 1];
-    if (
-      mergeKey !== null &&
-      mergeKey === this.mergeKey &&
-      last !== undefined &&
-      last.role === 'assistant' &&
-      !last.tool &&
-      Boolean(last.thinking) === thinking
-    ) {
-      last.text += text;
+    const last = this.last;
+    if (mergeKey !== null && mergeKey === this.mergeKey && last?.role === 'assistant' && !last.tool && last.thinking === thinking) {
+      const message = this.messages[this.messages.length - 1];
+      if (message) message.text += text;
       this.touch(timeMs);
       return;
     }
@@ -99,12 +107,14 @@ export class TranscriptBuilder {
   }
 
   private push(message: Message): void {
-    this.messages.push(message);
+    this.last = { role: message.role, tool: message.tool !== undefined, thinking: message.thinking === true };
+    if ((message.role === 'user' || message.role === 'assistant') && !message.thinking) this.messageCount++;
+    if (this.depth === 'transcript') this.messages.push(message);
     this.mergeKey = null;
   }
 
   private time(timeMs: number | null): string | null {
     this.touch(timeMs);
-    return isoOrNull(timeMs);
+    return this.depth === 'transcript' ? isoOrNull(timeMs) : null;
   }
 }
