@@ -212,6 +212,30 @@ describe('the summary cache', () => {
     assert.equal(JSON.parse(readFileSync(cacheFile, 'utf8')).version, SUMMARY_CACHE_VERSION);
   });
 
+  test('an unchanged Kiro database is not opened again; any write to it is seen', async (t) => {
+    const h = tempDir(t);
+    generateDemoHome(h);
+    const env = testEnv(h);
+    const db = join(h, '.local', 'share', 'kiro-cli', 'data.sqlite3');
+    const ids = async (args: string[] = []) => {
+      const r = await runInProcess(['list', '--json', '--source', 'kiro-sqlite', ...args], env);
+      return { ids: (JSON.parse(r.stdout || '[]') as Session[]).map((s) => s.id).sort(), stderr: r.stderr };
+    };
+    const first = await ids();
+    assert.equal(first.ids.length, 5);
+    // Garble the file but keep its size and mtime: the remembered scan and summaries stand.
+    const { mtime, size } = statSync(db);
+    writeFileSync(db, Buffer.alloc(size, 0x41));
+    utimesSync(db, mtime, mtime);
+    assert.deepEqual(await ids(), first);
+    assert.match((await ids(['--no-cache'])).stderr, /skipped Kiro database: file is not a database/);
+    // A real change (a new mtime) is read again.
+    utimesSync(db, new Date(mtime.getTime() + 1000), new Date(mtime.getTime() + 1000));
+    const after = await ids();
+    assert.deepEqual(after.ids, []);
+    assert.match(after.stderr, /file is not a database/);
+  });
+
   test('an unwritable cache folder only costs speed', async (t) => {
     const h = tempDir(t);
     generateDemoHome(h);

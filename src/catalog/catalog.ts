@@ -47,7 +47,7 @@ export class Catalog {
         this.cache.retain(ref.key);
         continue;
       }
-      let session = this.cache.get(ref.key, ref.stamp);
+      let session = this.cache.session(ref.key, ref.stamp);
       if (!session) {
         try {
           session = source.read(ref, 'summary').session;
@@ -106,7 +106,7 @@ export class Catalog {
     const refs: Array<{ ref: SessionRef; source: Source }> = [];
     for (const source of this.sources) {
       try {
-        for (const ref of source.scan(this.report)) refs.push({ ref, source });
+        for (const ref of source.scan(this.report, this.cache)) refs.push({ ref, source });
       } catch (error) {
         this.report(source.kind, `cannot scan: ${errorText(error)}`);
       }

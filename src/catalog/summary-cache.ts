@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Session } from '../model.js';
+import type { ScanMemo } from '../sources/source.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isRecord } from '../util/text.js';
 
@@ -30,44 +31,52 @@ interface Entry {
   row: Row;
 }
 
-export class SummaryCache {
-  private readonly entries: Map<string, Entry>;
+export class SummaryCache implements ScanMemo {
+  private entries = new Map<string, Entry>();
+  private memo: Record<string, unknown> = {};
   private readonly used = new Set<string>();
   private dirty = false;
 
-  private constructor(
-    private readonly path: string | null,
-    entries: Map<string, Entry>,
-  ) {
-    this.entries = entries;
-  }
+  private constructor(private readonly path: string | null) {}
 
   /** A cache that keeps nothing (for --no-cache and for tests of the cold path). */
   static disabled(): SummaryCache {
-    return new SummaryCache(null, new Map());
+    return new SummaryCache(null);
   }
 
   static load(dir: string): SummaryCache {
     const path = join(dir, FILE);
-    let entries = new Map<string, Entry>();
+    const cache = new SummaryCache(path);
     try {
       const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
       const sameShape = isRecord(data) && data['version'] === SUMMARY_CACHE_VERSION && JSON.stringify(data['fields']) === JSON.stringify(FIELDS);
+      if (sameShape && isRecord(data['memo'])) cache.memo = data['memo'];
       if (sameShape && Array.isArray(data['rows'])) {
         for (const r of data['rows'] as unknown[]) {
           if (Array.isArray(r) && r.length === FIELDS.length + 2 && typeof r[0] === 'string' && typeof r[1] === 'string') {
-            entries.set(r[0], { stamp: r[1], row: r.slice(2) });
+            cache.entries.set(r[0], { stamp: r[1], row: r.slice(2) });
           }
         }
       }
     } catch {
       // Missing or corrupt: start empty, it is rebuilt on save.
     }
-    return new SummaryCache(path, entries);
+    return cache;
   }
 
-  /** A copy of the cached session when its stamp still matches. */
-  get(key: string, stamp: string): Session | null {
+  /** Scan state of a source (see ScanMemo). */
+  get(key: string): unknown {
+    return this.memo[key];
+  }
+
+  set(key: string, value: unknown): void {
+    if (this.path === null) return;
+    this.memo[key] = value;
+    this.dirty = true;
+  }
+
+  /** The cached session when its stamp still matches. */
+  session(key: string, stamp: string): Session | null {
     const entry = this.entries.get(key);
     if (!entry || entry.stamp !== stamp) return null;
     this.used.add(key);
@@ -98,7 +107,7 @@ export class SummaryCache {
     }
     if (!this.dirty) return;
     const rows = Array.from(this.entries, ([key, e]) => [key, e.stamp, ...e.row]);
-    const data = { version: SUMMARY_CACHE_VERSION, fields: FIELDS, rows };
+    const data = { version: SUMMARY_CACHE_VERSION, fields: FIELDS, memo: this.memo, rows };
     try {
       writeFileAtomic(this.path, JSON.stringify(data), { mode: 0o600, mkdirMode: 0o700 });
       this.dirty = false;

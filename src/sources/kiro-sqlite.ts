@@ -5,9 +5,9 @@
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import type { Transcript } from '../model.js';
-import { statOrNull } from '../util/fsx.js';
+import { statOrNull, statStamp } from '../util/fsx.js';
 import { argsText, errorText, foldedTitle, isRecord, isoOrNull, str, toMs } from '../util/text.js';
-import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
+import { baseSession, type Reporter, type ScanMemo, type SessionRef, type Source } from './source.js';
 import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
 
 const BUSY_TIMEOUT_MS = 1000;
@@ -36,13 +36,24 @@ export class KiroSqliteSource implements Source {
 
   constructor(private readonly dbPaths: readonly string[]) {}
 
-  scan(report: Reporter): SessionRef[] {
+  scan(report: Reporter, memo?: ScanMemo): SessionRef[] {
     const refs: SessionRef[] = [];
     for (const path of this.dbPaths) {
       const st = statOrNull(path);
       if (!st) continue;
+      // Every committed write changes the database file or its write-ahead log:
+      // while both are as they were, so are the rows, and the last scan stands.
+      const fileStamp = `${statStamp(st)}|${statStamp(statOrNull(`${path}-wal`))}`;
+      const memoKey = `kiro-sqlite:${path}`;
+      const remembered = memo?.get(memoKey) as { stamp: string; refs: SessionRef[] } | undefined;
+      if (remembered?.stamp === fileStamp && Array.isArray(remembered.refs)) {
+        refs.push(...remembered.refs);
+        continue;
+      }
       try {
-        refs.push(...this.scanDb(path, st.mtimeMs, report));
+        const found = this.scanDb(path, st.mtimeMs, report);
+        refs.push(...found);
+        memo?.set(memoKey, { stamp: fileStamp, refs: found });
       } catch (error) {
         report(path, `skipped Kiro database: ${errorText(error)}`);
         this.dbs.get(path)?.close();

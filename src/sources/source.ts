@@ -3,6 +3,15 @@
 import type { Session, SourceKind, Transcript } from '../model.js';
 import type { ReadDepth } from './transcript-builder.js';
 
+/**
+ * A little state a source keeps between runs (in the summary cache), so a
+ * scan can skip work whose inputs have not changed. Values must be JSON.
+ */
+export interface ScanMemo {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+}
+
 /** Where a broken or unreadable file is told about (stderr for the CLI). */
 export interface Reporter {
   (path: string, reason: string): void;
@@ -33,7 +42,7 @@ export interface SessionRef {
 export interface Source {
   readonly kind: SourceKind;
   /** Finds every session; reports (and leaves out) what cannot be read at all. */
-  scan(report: Reporter): SessionRef[];
+  scan(report: Reporter, memo?: ScanMemo): SessionRef[];
   /**
    * Reads one session fully. Never throws for bad content: what is wrong goes
    * into `session.problems`. `inUse` and `sameAs` links across layouts are
