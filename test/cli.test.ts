@@ -191,14 +191,14 @@ describe('the summary cache', () => {
 
     // Change a title inside the file but keep its size and mtime: the cached summary is used.
     const meta = join(h, '.kiro', 'sessions', 'cli', readdirSync(join(h, '.kiro', 'sessions', 'cli')).find((f) => readFileSync(join(h, '.kiro', 'sessions', 'cli', f), 'utf8').includes('"Speed up CI"'))!);
-    const { mtime } = statSync(meta);
+    const { mtimeMs } = statSync(meta);
     writeFileSync(meta, readFileSync(meta, 'utf8').replace('"Speed up CI"', '"Speed up DB"'));
-    utimesSync(meta, mtime, mtime);
+    utimesSync(meta, mtimeMs / 1000, mtimeMs / 1000);
     assert.deepEqual(await titles(), first);
     assert.ok((await titles(['--no-cache'])).includes('Speed up DB'));
 
     // A new mtime invalidates that entry.
-    utimesSync(meta, new Date(mtime.getTime() + 5000), new Date(mtime.getTime() + 5000));
+    utimesSync(meta, mtimeMs / 1000 + 5, mtimeMs / 1000 + 5);
     assert.ok((await titles()).includes('Speed up DB'));
 
     // A corrupt cache is not an error; it is rebuilt.
@@ -223,14 +223,15 @@ describe('the summary cache', () => {
     };
     const first = await ids();
     assert.equal(first.ids.length, 5);
-    // Garble the file but keep its size and mtime: the remembered scan and summaries stand.
-    const { mtime, size } = statSync(db);
+    // Garble the file but keep its size and mtime (to the nanosecond as far as a float allows:
+    // stats.mtime is rounded to the millisecond): the remembered scan and summaries stand.
+    const { mtimeMs, size } = statSync(db);
     writeFileSync(db, Buffer.alloc(size, 0x41));
-    utimesSync(db, mtime, mtime);
+    utimesSync(db, mtimeMs / 1000, mtimeMs / 1000);
     assert.deepEqual(await ids(), first);
     assert.match((await ids(['--no-cache'])).stderr, /skipped Kiro database: file is not a database/);
     // A real change (a new mtime) is read again.
-    utimesSync(db, new Date(mtime.getTime() + 1000), new Date(mtime.getTime() + 1000));
+    utimesSync(db, mtimeMs / 1000 + 1, mtimeMs / 1000 + 1);
     const after = await ids();
     assert.deepEqual(after.ids, []);
     assert.match(after.stderr, /file is not a database/);
