@@ -11,9 +11,10 @@ const HELP = `
   Kimi CLI, and Kiro CLI (its database and its session files).
 
   Usage
-    $ sessions list [options]        every session, newest first
-    $ sessions show <id> [options]   one transcript; <id> may be a unique
-                                     prefix, or source:id (kiro-files:abc…)
+    $ sessions list [options]          every session, newest first
+    $ sessions show <id> [options]     one transcript; <id> may be a unique
+                                       prefix, or source:id (kiro-files:abc…)
+    $ sessions search <query> [options]  sessions whose content matches, best first
 
   List options
     --json               a JSON array on stdout
@@ -24,6 +25,24 @@ const HELP = `
     --source <name>      kimi-code, kimi-cli, kiro-sqlite, kiro-files, or
                          kimi / kiro for both of an agent; repeat or use commas
     --limit <n>          at most n sessions
+
+  Search query (words may carry typos; all must occur somewhere in a session)
+    word other          both words, in any order, typos allowed
+    "exact phrase"      these words in this order
+    -word  !word        leave out sessions with the word (also -"a phrase")
+    'word  =word        exactly this word, no typos
+    ^prefix  suffix$    a word starting or ending so
+    agent:kiro          kimi, kiro, kimi-code, kimi-cli, kiro-sqlite, kiro-files
+    dir:PART            work dir contains PART;  here  the current directory
+    after:2026-01-31    last activity after (before: too)
+    newer:7d older:3m   last activity within / before (min, h, d, w, m, y)
+    title:word          the title has the word
+    turns>5  messages>100  size>10mb  (also <, >=, <=, =)
+
+  Search options
+    --json               [{id, source, title, workDir, updatedAt, score, matches}]
+    --limit <n>          at most n sessions (default 20)
+    --tool-output        match tool outputs too
 
   Show options
     --json               the session and its messages as JSON
@@ -54,6 +73,7 @@ const FLAGS = {
   source: { type: 'string', isMultiple: true },
   limit: { type: 'string' },
   full: { type: 'boolean', default: false },
+  toolOutput: { type: 'boolean', default: false },
   home: { type: 'string' },
   kimiCodeHome: { type: 'string' },
   kimiHome: { type: 'string' },
@@ -64,7 +84,7 @@ const FLAGS = {
   version: { type: 'boolean', default: false },
 } as const;
 
-const COMMANDS = ['list', 'show'] as const;
+const COMMANDS = ['list', 'show', 'search'] as const;
 
 export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
   try {
@@ -107,6 +127,14 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
         const { runShow } = await import('./commands/show.js');
         return await runShow(ctx, args[0], { json: f.json, full: f.full });
       }
+      if (command === 'search') {
+        const { runSearch } = await import('./commands/search.js');
+        // The words as typed: `search deploy agent:kiro` and `search 'deploy agent:kiro'` are one query;
+        // a phrase is quoted inside it: search '"exact phrase" other'.
+        const query = args.join(' ');
+        const limit = f.limit === undefined ? 20 : parseLimit(f.limit);
+        return await runSearch(ctx, query, { json: f.json, limit, toolOutput: f.toolOutput, cache: f.cache });
+      }
       if (args.length > 0) throw new CliError(`list takes no arguments (got '${args[0]}')`, 2);
       const { runList } = await import('./commands/list.js');
       return await runList(ctx, { json: f.json, ...selection(f, io.cwd) });
@@ -130,12 +158,14 @@ function selection(
   if (f.source && f.source.length > 0) sel.sources = parseSources(f.source);
   if (f.here) sel.dir = { path: cwd, below: false };
   if (f.dir !== undefined) sel.dir = { path: f.dir, below: true };
-  if (f.limit !== undefined) {
-    const n = Number(f.limit);
-    if (!Number.isInteger(n) || n < 0) throw new CliError(`--limit takes a whole number, got '${f.limit}'`, 2);
-    sel.limit = n;
-  }
+  if (f.limit !== undefined) sel.limit = parseLimit(f.limit);
   return sel;
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || value.trim() === '') throw new CliError(`--limit takes a whole number, got '${value}'`, 2);
+  return n;
 }
 
 function ownPackage(): { name: string; version: string } {

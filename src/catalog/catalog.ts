@@ -101,6 +101,11 @@ export class Catalog {
     for (const s of this.sources) s.close();
   }
 
+  /** Every session found by the scan (stats only; nothing is read). */
+  scanned(): Array<{ ref: SessionRef; source: Source }> {
+    return this.scan();
+  }
+
   private scan(): Array<{ ref: SessionRef; source: Source }> {
     if (this.refs) return this.refs;
     const refs: Array<{ ref: SessionRef; source: Source }> = [];

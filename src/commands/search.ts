@@ -1,0 +1,88 @@
+// `sessions search <query>`: sessions whose content matches, best first.
+import { cacheDir } from '../sources/homes.js';
+import { search, type SearchResult } from '../search/engine.js';
+import { IndexStore } from '../search/index-store.js';
+import { syncIndex } from '../search/indexer.js';
+import { parseQuery } from '../search/query.js';
+import type { CommandContext } from './context.js';
+import { CliError } from '../errors.js';
+
+export interface SearchCommandOptions {
+  json: boolean;
+  limit: number;
+  toolOutput: boolean;
+  /** Keep the index in memory only (--no-cache). */
+  cache: boolean;
+}
+
+export async function runSearch(ctx: CommandContext, queryText: string, options: SearchCommandOptions): Promise<number> {
+  if (queryText.trim() === '') throw new CliError('search needs a query (see --help for the query language)', 2);
+  const query = parseQuery(queryText, ctx.now.getTime());
+  const results = withIndex(ctx, options.cache, (store) => search(store, query, { limit: options.limit, toolOutput: options.toolOutput, cwd: ctx.io.cwd, now: ctx.now.getTime() }));
+  if (options.json) {
+    const out = results.map((r) => ({
+      id: r.session.id,
+      source: r.session.source,
+      title: r.session.title,
+      workDir: r.session.workDir,
+      updatedAt: r.session.updatedAt,
+      score: r.score,
+      matches: r.matches,
+    }));
+    ctx.io.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else if (results.length === 0) {
+    ctx.io.stderr.write('sessions: no session matches\n');
+  } else {
+    const { renderSearchResults } = await import('../format/search-results.js');
+    const color = Boolean(ctx.io.stdout.isTTY) && !('NO_COLOR' in ctx.io.env);
+    ctx.io.stdout.write(renderSearchResults(results, { width: ctx.width, now: ctx.now, home: ctx.home, color }));
+  }
+  return 0;
+}
+
+/**
+ * Opens the index, brings it up to date with the sessions on disk, and runs
+ * `use` on it. A corrupt index is deleted and rebuilt once: it is only a cache.
+ */
+export function withIndex<T>(ctx: CommandContext, persistent: boolean, use: (store: IndexStore) => T): T {
+  const dir = persistent ? cacheDir(ctx.io.env) : null;
+  const found = ctx.catalog.scanned();
+  const report = (path: string, reason: string): void => void ctx.io.stderr.write(`sessions: ${path}: ${reason}\n`);
+  const progress = progressLine(ctx);
+  for (let attempt = 0; ; attempt++) {
+    const store = IndexStore.open(dir);
+    try {
+      syncIndex(store, found, report, progress);
+      progress(0, 0);
+      return use(store);
+    } catch (error) {
+      if (attempt > 0 || !isSqliteError(error) || dir === null) throw error;
+      store.close();
+      IndexStore.discard(dir);
+    } finally {
+      store.close();
+    }
+  }
+}
+
+function isSqliteError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'SqliteError' || /SQLITE_/.test((error as { code?: string }).code ?? ''));
+}
+
+/** "indexing 1200/10000 sessions" on a terminal's stderr while the index is built; nothing otherwise. */
+function progressLine(ctx: CommandContext): (done: number, total: number) => void {
+  const tty = (ctx.io.stderr as NodeJS.WritableStream & { isTTY?: boolean }).isTTY;
+  let shown = false;
+  return (done, total) => {
+    if (!tty) return;
+    if (total === 0) {
+      if (shown) ctx.io.stderr.write('\r\x1b[K');
+      shown = false;
+      return;
+    }
+    shown = true;
+    ctx.io.stderr.write(`\r\x1b[Kindexing ${done}/${total} sessions`);
+  };
+}
+
+export type { SearchResult };

@@ -1,0 +1,306 @@
+// Answers a query from the index. Candidates come from the postings (every
+// word, or one of its near spellings, somewhere in the session); they are
+// scored by how exact and how rare the matched words are, where they occur
+// (the title counts most) and how recent the session is. Only the sessions
+// returned are opened: phrases are checked there, and fuse.js ranks their
+// messages to pick the snippets.
+import Fuse from 'fuse.js';
+import type { Session } from '../model.js';
+import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
+import { type IndexStore, type SessRow, type TermHit, unpackWeight } from './index-store.js';
+import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
+import { isCjkTerm, normalize, terms } from './tokenize.js';
+
+export interface SearchOptions {
+  limit: number;
+  /** Match tool outputs too (off by default: they drown the conversation). */
+  toolOutput: boolean;
+  cwd: string;
+  now: number;
+}
+
+export interface Match {
+  /** Index in the session's transcript (`show --json` messages). */
+  messageIndex: number;
+  role: string;
+  snippet: string;
+  /** [start, end) character ranges of the matched words in the snippet. */
+  ranges: Array<[number, number]>;
+}
+
+export interface SearchResult {
+  session: Omit<Session, 'inUse'>;
+  key: string;
+  score: number;
+  matches: Match[];
+}
+
+/** How much an exact word, a prefix, and one or two typos count. */
+const WEIGHT = { exact: 1, prefix: 0.8, edit1: 0.6, edit2: 0.4 };
+/** A word in the title outweighs the same word anywhere in the conversation. */
+const TITLE_BONUS = 3;
+/** BM25's saturation and length normalisation: ten mentions are not ten times one, and long sessions do not win by length. */
+const K1 = 1.2;
+const B = 0.75;
+/** Recent sessions win among equal matches: the bonus halves every 30 days. */
+const RECENCY_HALF_LIFE_DAYS = 30;
+const RECENCY_WEIGHT = 0.25;
+const SNIPPET = 160;
+const MATCHES_PER_RESULT = 3;
+/** Bound on the sessions opened to check phrases, so a phrase of common words stays quick. */
+const MAX_VERIFY = 3000;
+
+interface Expansion extends TermHit {
+  weight: number;
+}
+
+/** One condition every result must meet: any of its expansions in the session. */
+interface Group {
+  expansions: Expansion[];
+}
+
+export function search(store: IndexStore, q: Query, opts: SearchOptions): SearchResult[] {
+  const rows = store.liveRows();
+  const byN = new Map<number, SessRow>();
+  for (const r of rows) if (passesFilters(r, q, opts)) byN.set(r.n, r);
+  if (byN.size === 0) return [];
+  const live = (n: number): boolean => byN.has(n);
+
+  let scored: Map<number, number>;
+  const hitTerms = new Map<number, Set<string>>();
+  if (isFilterOnly(q)) {
+    scored = new Map([...byN.keys()].map((n) => [n, 0]));
+  } else {
+    const groups = buildGroups(store, q);
+    if (groups.some((g) => g.expansions.length === 0)) return [];
+    let words = 0;
+    for (const r of byN.values()) words += r.words;
+    const avg = Math.max(1, words / byN.size);
+    const lengthRatio = (n: number): number => (byN.get(n)?.words ?? avg) / avg;
+    scored = matchGroups(store, groups, live, byN.size, opts.toolOutput, hitTerms, lengthRatio);
+  }
+  for (const word of q.notWords) {
+    for (const t of terms(word)) {
+      const hit = store.findTerms([t])[0];
+      if (!hit) continue;
+      for (const [n, w] of store.postings(hit.id, live)) if (weightOf(w, opts.toolOutput) > 0) scored.delete(n);
+    }
+  }
+
+  const dayMs = 86_400_000;
+  const ranked = [...scored].map(([n, score]) => {
+    const age = Math.max(0, (opts.now - byN.get(n)!.updated_at) / dayMs);
+    return { n, score: score * (1 + RECENCY_WEIGHT * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS)) };
+  });
+  ranked.sort((a, b) => b.score - a.score || byN.get(b.n)!.updated_at - byN.get(a.n)!.updated_at);
+
+  const results: SearchResult[] = [];
+  const phrases = q.phrases.map(normalizePhrase);
+  const notPhrases = q.notPhrases.map(normalizePhrase);
+  const fuseQuery = [...q.words.map((w) => w.text), ...q.phrases].join(' ');
+  let opened = 0;
+  for (const { n, score } of ranked) {
+    if (results.length >= opts.limit) break;
+    const needsDoc = phrases.length > 0 || notPhrases.length > 0 || !isFilterOnly(q);
+    let matches: Match[] = [];
+    if (needsDoc) {
+      if (phrases.length > 0 || notPhrases.length > 0) {
+        if (++opened > MAX_VERIFY) break;
+      }
+      const doc = store.doc(n);
+      const texts = doc.map(([role, text]) => (role === 'tool' && !opts.toolOutput ? '' : normalizePhrase(text)));
+      if (!phrases.every((p) => texts.some((t) => t.includes(p)))) continue;
+      if (notPhrases.some((p) => texts.some((t) => t.includes(p)))) continue;
+      matches = findMatches(doc, [...(hitTerms.get(n) ?? [])], q.phrases, fuseQuery, opts.toolOutput);
+    }
+    const json = store.sessionJson(n);
+    if (json === null) continue;
+    results.push({ session: JSON.parse(json) as Omit<Session, 'inUse'>, key: byN.get(n)!.key, score: Math.round(score * 1000) / 1000, matches });
+  }
+  return results;
+}
+
+function passesFilters(r: SessRow, q: Query, opts: SearchOptions): boolean {
+  const f = q.filters;
+  if (f.sources && !f.sources.includes(r.source as never)) return false;
+  if (f.here && r.work_dir !== opts.cwd) return false;
+  for (const part of f.dirParts) if (!r.work_dir || !r.work_dir.toLowerCase().includes(part.toLowerCase())) return false;
+  if (f.after !== undefined && !(r.updated_at > f.after)) return false;
+  if (f.before !== undefined && !(r.updated_at < f.before)) return false;
+  if (!f.turns.every((c) => compare(r.turns, c))) return false;
+  if (!f.messages.every((c) => compare(r.messages, c))) return false;
+  if (!f.size.every((c) => compare(r.bytes, c))) return false;
+  if (f.titleWords.length > 0) {
+    const titleTerms = terms(r.title);
+    for (const word of f.titleWords) {
+      const want = terms(word);
+      const ok = want.every((w) => titleTerms.some((t) => t === w || (allowedEdits(w.length) > 0 && editDistance(w, t, allowedEdits(w.length)) <= allowedEdits(w.length))));
+      if (want.length === 0 || !ok) return false;
+    }
+  }
+  return true;
+}
+
+/** Each query word becomes one group per word it splits into (CJK pairs, `cart.ts`); phrases add their words. */
+function buildGroups(store: IndexStore, q: Query): Group[] {
+  const groups: Group[] = [];
+  for (const w of q.words) {
+    const parts = terms(w.text);
+    if (parts.length === 1 && (w.mode === 'prefix' || w.mode === 'suffix')) groups.push({ expansions: affix(store, parts[0]!, w) });
+    else if (parts.length === 1 && w.mode === 'fuzzy') groups.push({ expansions: fuzzy(store, parts[0]!) });
+    else for (const p of parts) groups.push({ expansions: exact(store, p) });
+  }
+  for (const phrase of q.phrases) for (const p of new Set(terms(phrase))) groups.push({ expansions: exact(store, p) });
+  return groups;
+}
+
+function exact(store: IndexStore, t: string): Expansion[] {
+  return store.findTerms([t]).map((h) => ({ ...h, weight: WEIGHT.exact }));
+}
+
+function affix(store: IndexStore, t: string, w: QueryWord): Expansion[] {
+  const hits = w.mode === 'prefix' ? store.findByPrefix(t) : store.findBySuffix(t);
+  return hits.map((h) => ({ ...h, weight: h.t === t ? WEIGHT.exact : WEIGHT.prefix }));
+}
+
+/** The word itself and every indexed word within the typos its length allows. */
+function fuzzy(store: IndexStore, t: string): Expansion[] {
+  const max = isCjkTerm(t) ? 0 : allowedEdits(t.length);
+  if (max === 0) return exact(store, t);
+  const own = deletes(t);
+  const queryDeletes = max >= 2 ? deletes2(t) : own;
+  const candidates = new Map<number, TermHit>();
+  for (const h of store.findTerms([t, ...queryDeletes])) candidates.set(h.id, h);
+  for (const h of store.findByDeletes([t, ...queryDeletes])) candidates.set(h.id, h);
+  const out: Expansion[] = [];
+  for (const h of candidates.values()) {
+    const d = h.t === t ? 0 : editDistance(t, h.t, max);
+    if (d > max) continue;
+    out.push({ ...h, weight: d === 0 ? WEIGHT.exact : d === 1 ? WEIGHT.edit1 : WEIGHT.edit2 });
+  }
+  return out;
+}
+
+/** How much a word's occurrences in one session count; `lengthRatio` is the session's words over the average. */
+function weightOf(packed: number, toolOutput: boolean, lengthRatio = 1): number {
+  const { text, tool, title } = unpackWeight(packed);
+  const hits = text + (toolOutput ? tool : 0);
+  const tf = hits > 0 ? (hits * (K1 + 1)) / (hits + K1 * (1 - B + B * lengthRatio)) : 0;
+  return tf + (title > 0 ? TITLE_BONUS : 0);
+}
+
+/** Sessions that meet every group, with their summed scores; records which words matched where. */
+function matchGroups(
+  store: IndexStore,
+  groups: Group[],
+  live: (n: number) => boolean,
+  total: number,
+  toolOutput: boolean,
+  hitTerms: Map<number, Set<string>>,
+  lengthRatio: (n: number) => number,
+): Map<number, number> {
+  // Each group's best score per session.
+  const perGroup = groups.map((g) => {
+    const best = new Map<number, { score: number; term: string }>();
+    for (const e of g.expansions) {
+      const postings = store.postings(e.id, live);
+      if (postings.length === 0) continue;
+      const idf = Math.log(1 + total / postings.length);
+      for (const [n, w] of postings) {
+        const s = e.weight * idf * weightOf(w, toolOutput, lengthRatio(n));
+        if (s <= 0) continue;
+        const prev = best.get(n);
+        if (!prev || s > prev.score) best.set(n, { score: s, term: e.t });
+        // Every spelling found in the session is highlighted, not only the best.
+        let set = hitTerms.get(n);
+        if (!set) hitTerms.set(n, (set = new Set()));
+        set.add(e.t);
+      }
+    }
+    return best;
+  });
+  perGroup.sort((a, b) => a.size - b.size);
+  const out = new Map<number, number>();
+  const [first, ...rest] = perGroup;
+  if (!first) return out;
+  for (const [n, { score }] of first) {
+    let sum = score;
+    let ok = true;
+    for (const g of rest) {
+      const hit = g.get(n);
+      if (!hit) {
+        ok = false;
+        break;
+      }
+      sum += hit.score;
+    }
+    if (ok) out.set(n, sum);
+  }
+  return out;
+}
+
+function normalizePhrase(text: string): string {
+  return normalize(text).replace(/\s+/g, ' ');
+}
+
+const WORDCHAR = '[\\p{L}\\p{N}_]';
+
+/** The messages that show why a session matched: where the words are, best first (fuse.js decides ties). */
+function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
+  const alternatives = [
+    ...phrases.map((p) => escape(p.trim()).replace(/\s+/g, '\\s+')),
+    ...hit.sort((a, b) => b.length - a.length).map((t) => (isCjkTerm(t) ? escape(t) : `(?<!${WORDCHAR})${escape(t)}(?!${WORDCHAR})`)),
+  ];
+  if (alternatives.length === 0) return [];
+  const re = new RegExp(alternatives.join('|'), 'giu');
+  const candidates: Array<{ index: number; role: string; text: string; ranges: Array<[number, number]> }> = [];
+  doc.forEach(([role, text], index) => {
+    if (role === 'tool' && !toolOutput) return;
+    const ranges: Array<[number, number]> = [];
+    for (const m of text.matchAll(re)) {
+      ranges.push([m.index, m.index + m[0].length]);
+      if (ranges.length >= 20) break;
+    }
+    if (ranges.length > 0) candidates.push({ index, role, text, ranges });
+  });
+  if (candidates.length === 0) return [];
+  // fuse.js ranks the matching messages against the whole query, on a window around the first hit.
+  const windows = candidates.map((c) => ({ i: c.index, text: window(c.text, c.ranges[0]![0]).text }));
+  const fuse = new Fuse(windows, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 1, minMatchCharLength: 2 });
+  const fuseScore = new Map(fuse.search(fuseQuery).map((r) => [r.item.i, r.score ?? 1]));
+  candidates.sort((a, b) => (fuseScore.get(a.index) ?? 1) - (fuseScore.get(b.index) ?? 1) || distinct(b.ranges, b.text) - distinct(a.ranges, a.text) || a.index - b.index);
+  return candidates.slice(0, MATCHES_PER_RESULT).map((c) => {
+    const w = window(c.text, c.ranges[0]![0]);
+    const ranges = c.ranges
+      .map(([s, e]) => [s - w.start + w.lead, e - w.start + w.lead] as [number, number])
+      .filter(([s, e]) => s >= w.lead && e <= w.text.length);
+    return { messageIndex: c.index, role: c.role, snippet: w.text, ranges };
+  });
+}
+
+/** How many different words a message matched (more is a better snippet). */
+function distinct(ranges: Array<[number, number]>, text: string): number {
+  return new Set(ranges.map(([s, e]) => text.slice(s, e).toLowerCase())).size;
+}
+
+/** About 160 characters around a position, on one line, `…` where cut. */
+function window(text: string, at: number): { text: string; start: number; lead: number } {
+  let start = Math.max(0, at - 60);
+  if (start > 0) {
+    // Start at a word: the first space after the nominal start, if it comes before the hit.
+    const space = text.indexOf(' ', start);
+    if (space !== -1 && space < at) start = space + 1;
+  }
+  let end = Math.min(text.length, start + SNIPPET);
+  if (end < text.length) {
+    const space = text.indexOf(' ', end - 20);
+    if (space !== -1 && space < end + 20) end = space;
+  }
+  const lead = start > 0 ? 1 : 0;
+  const body = text.slice(start, end).replace(/[\r\n\t]/g, ' ');
+  return { text: (lead ? '…' : '') + body + (end < text.length ? '…' : ''), start, lead };
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

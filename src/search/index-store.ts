@@ -1,0 +1,272 @@
+// The search index: one SQLite file in the cache folder.
+//
+//   sess   one row per indexed session (a new number each time it is re-read;
+//          numbers are never reused, so postings of old numbers are just dead)
+//   doc    the session's messages as JSON [[role, text], ...], for snippets
+//   term   the vocabulary;  del  one-character deletions of each word (typos)
+//   post   per word, its postings packed in a blob: [n, weight] uint32 pairs
+//   delta  postings written since the last compaction, one row each, so that
+//          re-reading one session never rewrites the blobs of common words
+//
+// Postings are per session, not per message: "all words somewhere in the
+// session" is then a merge of a few sorted lists, however many messages match.
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import { deletes, MAX_FUZZY_TERM } from './fuzzy.js';
+import { isCjkTerm } from './tokenize.js';
+
+/** Bump when what is indexed, or how, changes: an older index is then rebuilt. */
+export const INDEX_VERSION = 2;
+const FILE = `index-v${INDEX_VERSION}.sqlite3`;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sess (
+  n INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT UNIQUE NOT NULL,
+  stamp TEXT NOT NULL,
+  session TEXT NOT NULL,
+  source TEXT NOT NULL,
+  work_dir TEXT,
+  title TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  turns INTEGER NOT NULL,
+  messages INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  words INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS doc (n INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, t TEXT UNIQUE NOT NULL);
+CREATE TABLE IF NOT EXISTS del (d TEXT NOT NULL, term INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS del_d ON del (d);
+CREATE TABLE IF NOT EXISTS post (term INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS delta (term INTEGER NOT NULL, n INTEGER NOT NULL, w INTEGER NOT NULL, PRIMARY KEY (term, n)) WITHOUT ROWID;
+`;
+
+/**
+ * A posting's weight packs three counts of the word in one session: in the
+ * conversation (16 bits), in tool outputs (8 bits), in the title (8 bits).
+ */
+export function packWeight(text: number, tool: number, title: number): number {
+  return (Math.min(text, 0xffff) | (Math.min(tool, 0xff) << 16) | (Math.min(title, 0xff) << 24)) >>> 0;
+}
+
+export function unpackWeight(w: number): { text: number; tool: number; title: number } {
+  return { text: w & 0xffff, tool: (w >>> 16) & 0xff, title: w >>> 24 };
+}
+
+export interface SessRow {
+  n: number;
+  key: string;
+  source: string;
+  work_dir: string | null;
+  title: string;
+  updated_at: number;
+  turns: number;
+  messages: number;
+  bytes: number;
+  /** Words in the conversation (tool outputs left out): a session's length for scoring. */
+  words: number;
+}
+
+export interface TermHit {
+  id: number;
+  t: string;
+}
+
+export class IndexStore {
+  private termIds = new Map<string, number>();
+  private readonly stmt;
+
+  private constructor(readonly db: Database.Database) {
+    this.stmt = {
+      termId: db.prepare('SELECT id FROM term WHERE t = ?').pluck(),
+      addTerm: db.prepare('INSERT INTO term (t) VALUES (?)'),
+      addDel: db.prepare('INSERT INTO del (d, term) VALUES (?, ?)'),
+      postBlob: db.prepare('SELECT data FROM post WHERE term = ?').pluck(),
+      delta: db.prepare('SELECT n, w FROM delta WHERE term = ?').raw(),
+      addDelta: db.prepare('INSERT OR REPLACE INTO delta (term, n, w) VALUES (?, ?, ?)'),
+      putPost: db.prepare('INSERT OR REPLACE INTO post (term, data) VALUES (?, ?)'),
+      doc: db.prepare('SELECT data FROM doc WHERE n = ?').pluck(),
+      session: db.prepare('SELECT session FROM sess WHERE n = ?').pluck(),
+    };
+  }
+
+  /**
+   * Opens (or creates) the index in `dir`; `null` keeps it in memory (--no-cache).
+   * An index that cannot be opened, or was left half-built, is deleted and
+   * started anew: it holds nothing that cannot be rebuilt.
+   */
+  static open(dir: string | null): IndexStore {
+    const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    if (dir === null) return IndexStore.init(new BetterSqlite(':memory:'));
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    removeOtherVersions(dir);
+    const path = join(dir, FILE);
+    try {
+      const store = IndexStore.init(new BetterSqlite(path, { timeout: 5000 }));
+      if (store.meta('state') === 'building') {
+        store.close();
+        throw new Error('left half-built');
+      }
+      return store;
+    } catch {
+      removeIndexFiles(path);
+      return IndexStore.init(new BetterSqlite(path, { timeout: 5000 }));
+    }
+  }
+
+  /** Deletes the index files in `dir` (a corrupt index is rebuilt from the sessions). */
+  static discard(dir: string): void {
+    removeIndexFiles(join(dir, FILE));
+  }
+
+  private static init(db: Database.Database): IndexStore {
+    db.pragma('journal_mode = WAL');
+    // A cache: a crash may cost the index (it is then rebuilt), never user data.
+    db.pragma('synchronous = OFF');
+    db.exec(SCHEMA);
+    const store = new IndexStore(db);
+    const version = store.meta('version');
+    if (version !== null && version !== String(INDEX_VERSION)) throw new Error('other version');
+    if (version === null) store.setMeta('version', String(INDEX_VERSION));
+    // Touch the tables so a corrupt file fails here, not in the middle of a search.
+    db.prepare('SELECT count(*) FROM sess').get();
+    return store;
+  }
+
+  meta(k: string): string | null {
+    const row = this.db.prepare('SELECT v FROM meta WHERE k = ?').pluck().get(k) as string | undefined;
+    return row ?? null;
+  }
+
+  setMeta(k: string, v: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (k, v) VALUES (?, ?)').run(k, v);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ------------------------------------------------------------------ vocabulary
+
+  /** Loads the whole vocabulary (worth it before indexing many sessions). */
+  preloadTerms(): void {
+    for (const [id, t] of this.db.prepare('SELECT id, t FROM term').raw().iterate() as Iterable<[number, string]>) this.termIds.set(t, id);
+  }
+
+  /** The id of a word, adding it (and its typo entries) when new. */
+  termId(t: string): number {
+    let id = this.termIds.get(t);
+    if (id !== undefined) return id;
+    id = this.stmt.termId.get(t) as number | undefined;
+    if (id === undefined) {
+      id = Number(this.stmt.addTerm.run(t).lastInsertRowid);
+      if (t.length >= 4 && t.length <= MAX_FUZZY_TERM + 1 && !isCjkTerm(t)) for (const d of deletes(t)) this.stmt.addDel.run(d, id);
+    }
+    this.termIds.set(t, id);
+    return id;
+  }
+
+  /** Known words among `words`. */
+  findTerms(words: readonly string[]): TermHit[] {
+    if (words.length === 0) return [];
+    return this.db.prepare(`SELECT id, t FROM term WHERE t IN (${placeholders(words.length)})`).all(...words) as TermHit[];
+  }
+
+  /** Words that have one of `dels` among their one-character deletions. */
+  findByDeletes(dels: readonly string[]): TermHit[] {
+    if (dels.length === 0) return [];
+    return this.db
+      .prepare(`SELECT DISTINCT term.id, term.t FROM del JOIN term ON term.id = del.term WHERE del.d IN (${placeholders(dels.length)})`)
+      .all(...dels) as TermHit[];
+  }
+
+  findByPrefix(prefix: string, limit = 500): TermHit[] {
+    // The unique index on t makes this a range scan: prefix <= t < prefix + U+FFFF.
+    return this.db.prepare('SELECT id, t FROM term WHERE t >= ? AND t < ? LIMIT ?').all(prefix, prefix + '\uffff', limit) as TermHit[];
+  }
+
+  findBySuffix(suffix: string, limit = 500): TermHit[] {
+    return this.db.prepare("SELECT id, t FROM term WHERE t LIKE '%' || ? LIMIT ?").all(suffix.replace(/[%_]/g, ''), limit) as TermHit[];
+  }
+
+  // ------------------------------------------------------------------ postings
+
+  /** Live postings of a word: [session number, packed weight] pairs. */
+  postings(termId: number, live: (n: number) => boolean): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    const blob = this.stmt.postBlob.get(termId) as Buffer | undefined;
+    if (blob) {
+      const u = new Uint32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
+      for (let i = 0; i + 1 < u.length; i += 2) if (live(u[i]!)) out.push([u[i]!, u[i + 1]!]);
+    }
+    for (const [n, w] of this.stmt.delta.all(termId) as Array<[number, number]>) if (live(n)) out.push([n, w]);
+    return out;
+  }
+
+  addDelta(termId: number, n: number, w: number): void {
+    this.stmt.addDelta.run(termId, n, w);
+  }
+
+  deltaCount(): number {
+    return this.db.prepare('SELECT count(*) FROM delta').pluck().get() as number;
+  }
+
+  /**
+   * Folds new postings (and any delta rows) into the blobs, dropping dead
+   * sessions. `fresh` maps word id to packed [n, w] pairs.
+   */
+  compact(fresh: Map<number, number[]>, live: (n: number) => boolean): void {
+    const terms = new Set<number>(fresh.keys());
+    for (const t of this.db.prepare('SELECT DISTINCT term FROM delta').pluck().iterate() as Iterable<number>) terms.add(t);
+    for (const term of terms) {
+      const merged = this.postings(term, live).flat();
+      const add = fresh.get(term);
+      if (add) merged.push(...add);
+      if (merged.length === 0) this.db.prepare('DELETE FROM post WHERE term = ?').run(term);
+      else this.stmt.putPost.run(term, Buffer.from(new Uint32Array(merged).buffer));
+    }
+    this.db.exec('DELETE FROM delta');
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  liveRows(): SessRow[] {
+    return this.db.prepare('SELECT n, key, source, work_dir, title, updated_at, turns, messages, bytes, words FROM sess').all() as SessRow[];
+  }
+
+  stamps(): Map<string, { n: number; stamp: string }> {
+    const out = new Map<string, { n: number; stamp: string }>();
+    for (const [n, key, stamp] of this.db.prepare('SELECT n, key, stamp FROM sess').raw().iterate() as Iterable<[number, string, string]>) out.set(key, { n, stamp });
+    return out;
+  }
+
+  doc(n: number): Array<[string, string]> {
+    const data = this.stmt.doc.get(n) as string | undefined;
+    return data ? (JSON.parse(data) as Array<[string, string]>) : [];
+  }
+
+  sessionJson(n: number): string | null {
+    return (this.stmt.session.get(n) as string | undefined) ?? null;
+  }
+}
+
+export function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+function removeIndexFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/** Older index versions are rebuilt, not kept: drop their files. */
+function removeOtherVersions(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const m = /^index-v(\d+)\.sqlite3(-wal|-shm)?$/.exec(name);
+    if (m && Number(m[1]) !== INDEX_VERSION) rmSync(join(dir, name), { force: true });
+  }
+}

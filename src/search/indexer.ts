@@ -1,0 +1,146 @@
+// Keeps the index in step with the sessions on disk: a session is read again
+// only when its scan stamp changed; sessions that are gone drop out.
+import type { Message, Session } from '../model.js';
+import type { SessionRef, Source } from '../sources/source.js';
+import { errorText } from '../util/text.js';
+import { IndexStore, packWeight } from './index-store.js';
+import { forEachTerm } from './tokenize.js';
+
+export interface Found {
+  ref: SessionRef;
+  source: Source;
+}
+
+export interface SyncStats {
+  sessions: number;
+  indexed: number;
+  removed: number;
+  /** Bytes of session files read (their size on disk). */
+  bytes: number;
+}
+
+export type Progress = (done: number, total: number) => void;
+
+/** Past this many sessions to read, the vocabulary is preloaded and postings go straight into the blobs. */
+const BULK = 200;
+const BATCH = 100;
+/** Compact when this many delta rows or dead sessions have piled up. */
+const MAX_DELTA = 300_000;
+/** Snippets need only so much of a message; tool output is kept shorter still. */
+const DOC_TEXT_MAX = 20_000;
+const DOC_TOOL_MAX = 2_000;
+
+export function syncIndex(store: IndexStore, found: readonly Found[], report: (path: string, reason: string) => void, progress?: Progress): SyncStats {
+  const existing = store.stamps();
+  const seen = new Set<string>();
+  const work: Array<Found & { old: number | undefined }> = [];
+  for (const f of found) {
+    seen.add(f.ref.key);
+    const e = existing.get(f.ref.key);
+    if (!e || e.stamp !== f.ref.stamp) work.push({ ...f, old: e?.n });
+  }
+  const gone = [...existing].filter(([key]) => !seen.has(key)).map(([, e]) => e.n);
+  const stats: SyncStats = { sessions: found.length, indexed: 0, removed: gone.length, bytes: 0 };
+  if (work.length === 0 && gone.length === 0) return stats;
+
+  const db = store.db;
+  const bulk = work.length > BULK;
+  // A half-done bulk build must not pass for a finished one after a crash.
+  if (bulk) {
+    store.setMeta('state', 'building');
+    store.preloadTerms();
+  }
+  const fresh = new Map<number, number[]>();
+  const insertSess = db.prepare(
+    'INSERT INTO sess (key, stamp, session, source, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertDoc = db.prepare('INSERT INTO doc (n, data) VALUES (?, ?)');
+  const drop = (n: number): void => {
+    db.prepare('DELETE FROM sess WHERE n = ?').run(n);
+    db.prepare('DELETE FROM doc WHERE n = ?').run(n);
+  };
+
+  const indexOne = (f: (typeof work)[number]): void => {
+    let session: Session;
+    let messages: Message[];
+    try {
+      ({ session, messages } = f.source.read(f.ref, 'transcript'));
+    } catch (error) {
+      report(f.ref.path, `not indexed: ${errorText(error)}`);
+      return;
+    }
+    if (f.old !== undefined) drop(f.old);
+    const { inUse: _inUse, ...stored } = session;
+    const counts = countTerms(session.title, messages);
+    let words = 0;
+    for (const [text] of counts.values()) words += text;
+    const n = Number(
+      insertSess.run(f.ref.key, f.ref.stamp, JSON.stringify(stored), session.source, session.workDir, session.title, Date.parse(session.updatedAt), session.turns, session.messages, session.bytes, words)
+        .lastInsertRowid,
+    );
+    insertDoc.run(n, JSON.stringify(messages.map(docEntry)));
+    for (const [term, [text, tool, title]] of counts) {
+      const id = store.termId(term);
+      const w = packWeight(text, tool, title);
+      if (bulk) {
+        let list = fresh.get(id);
+        if (!list) fresh.set(id, (list = []));
+        list.push(n, w);
+      } else {
+        store.addDelta(id, n, w);
+      }
+    }
+    stats.indexed++;
+    stats.bytes += session.bytes;
+  };
+
+  for (let i = 0; i < work.length; i += BATCH) {
+    const batch = work.slice(i, i + BATCH);
+    db.transaction(() => batch.forEach(indexOne))();
+    progress?.(Math.min(i + BATCH, work.length), work.length);
+  }
+  db.transaction(() => gone.forEach(drop))();
+
+  const live = liveSet(store);
+  const dead = Number(store.meta('dead') ?? 0) + gone.length + work.filter((w) => w.old !== undefined).length;
+  if (bulk || store.deltaCount() > MAX_DELTA || dead > Math.max(1000, live.size / 5)) {
+    db.transaction(() => {
+      store.compact(fresh, (n) => live.has(n));
+      store.setMeta('dead', '0');
+      store.setMeta('state', 'ready');
+    })();
+  } else {
+    store.setMeta('dead', String(dead));
+  }
+  return stats;
+}
+
+export function liveSet(store: IndexStore): Set<number> {
+  return new Set(store.db.prepare('SELECT n FROM sess').pluck().all() as number[]);
+}
+
+/** How a message is kept for snippets: its role and (for long ones, the start of) its text. */
+function docEntry(m: Message): [string, string] {
+  if (m.role === 'tool') return ['tool', m.text.slice(0, DOC_TOOL_MAX)];
+  if (m.tool) return ['assistant', `${m.tool.name} ${m.tool.args ?? ''}`.trim().slice(0, DOC_TEXT_MAX)];
+  return [m.role, m.text.slice(0, DOC_TEXT_MAX)];
+}
+
+/** Counts of each word: in the conversation, in tool outputs, in the title. */
+export function countTerms(title: string, messages: readonly Message[]): Map<string, [number, number, number]> {
+  const counts = new Map<string, [number, number, number]>();
+  const bump = (slot: 0 | 1 | 2) => (term: string): void => {
+    let c = counts.get(term);
+    if (!c) counts.set(term, (c = [0, 0, 0]));
+    c[slot]++;
+  };
+  forEachTerm(title, bump(2));
+  const text = bump(0);
+  const tool = bump(1);
+  for (const m of messages) {
+    if (m.role === 'tool') forEachTerm(m.text, tool);
+    else if (m.tool) forEachTerm(`${m.tool.name} ${m.tool.args ?? ''}`, text);
+    else forEachTerm(m.text, text);
+  }
+  return counts;
+}

@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import { tmpdir } from 'node:os';
+import { generateDemoHome } from '../fixtures/generate.js';
+import { type Conversation, endTime, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
+import { Catalog } from '../src/catalog/catalog.js';
+import { allowedEdits, deletes, editDistance } from '../src/search/fuzzy.js';
+import { IndexStore, INDEX_VERSION } from '../src/search/index-store.js';
+import { syncIndex } from '../src/search/indexer.js';
+import { parseQuery } from '../src/search/query.js';
+import { terms } from '../src/search/tokenize.js';
+import { resolveHomes } from '../src/sources/homes.js';
+import { runInProcess, tempDir, testEnv } from './helpers.js';
+
+interface Hit {
+  id: string;
+  source: string;
+  title: string;
+  workDir: string | null;
+  updatedAt: string;
+  score: number;
+  matches: Array<{ messageIndex: number; role: string; snippet: string; ranges: Array<[number, number]> }>;
+}
+
+async function search(home: string, query: string, args: string[] = [], cwd?: string): Promise<Hit[]> {
+  const r = await runInProcess(['search', query, '--json', ...args], testEnv(home), cwd);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout) as Hit[];
+}
+const titles = (hits: Hit[]): string[] => hits.map((h) => h.title);
+
+const DAY = 86_400_000;
+const T = Date.now() - 10 * DAY;
+function conv(id: string, prompt: string, answer: string, extra: Partial<Conversation> = {}): Conversation {
+  return { id, workDir: '/w/app', startMs: T, turns: [{ prompt, answer }], title: id, ...extra };
+}
+
+describe('query language', () => {
+  test('words, phrases, exclusions, exact/prefix/suffix words and every filter parse', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const q = parseQuery(`fix "integer cents" -decimal !legacy -"old way" 'exact ^pre suf$ =eq agent:kiro dir:web here after:2026-01-31 before:2026-05-01 title:cart turns>5 messages<=9 size>10mb`, now);
+    assert.deepEqual(q.words, [
+      { text: 'fix', mode: 'fuzzy' },
+      { text: 'exact', mode: 'exact' },
+      { text: 'pre', mode: 'prefix' },
+      { text: 'suf', mode: 'suffix' },
+      { text: 'eq', mode: 'exact' },
+    ]);
+    assert.deepEqual(q.phrases, ['integer cents']);
+    assert.deepEqual(q.notWords, ['decimal', 'legacy']);
+    assert.deepEqual(q.notPhrases, ['old way']);
+    assert.deepEqual(q.filters.sources, ['kiro-sqlite', 'kiro-files']);
+    assert.deepEqual(q.filters.dirParts, ['web']);
+    assert.equal(q.filters.here, true);
+    assert.equal(q.filters.after, Date.parse('2026-01-31T00:00:00Z'));
+    assert.equal(q.filters.before, Date.parse('2026-05-01T00:00:00Z'));
+    assert.deepEqual(q.filters.titleWords, ['cart']);
+    assert.deepEqual(q.filters.turns, [{ op: '>', value: 5 }]);
+    assert.deepEqual(q.filters.messages, [{ op: '<=', value: 9 }]);
+    assert.deepEqual(q.filters.size, [{ op: '>', value: 10 * 1024 * 1024 }]);
+    assert.equal(parseQuery('newer:7d', now).filters.after, now - 7 * DAY);
+    assert.ok(Math.abs(parseQuery('older:3m', now).filters.before! - (now - 3 * 30.44 * DAY)) < 1000);
+    assert.deepEqual(parseQuery('see https://example.com/x', now).words.map((w) => w.text), ['see', 'https://example.com/x']);
+  });
+
+  test('a bad filter is a one-line error naming it, exit code 2', async (t) => {
+    const home = tempDir(t);
+    const cases: Array<[string, RegExp]> = [
+      ['after:yesterday', /^sessions: bad filter 'after:yesterday': expected a date like 2026-01-31\n$/],
+      ['newer:7 days', /^sessions: bad filter 'newer:7': expected an age like 7d/],
+      ['agent:claude', /^sessions: bad filter 'agent:claude': agent is one of kimi-code, kimi-cli, kiro-sqlite, kiro-files, kimi, kiro\n$/],
+      ['turns>many', /^sessions: bad filter 'turns>many': expected a whole number\n$/],
+      ['size>huge', /^sessions: bad filter 'size>huge': expected a size like 10mb or 500kb\n$/],
+      ['colour:red', /^sessions: unknown filter 'colour:' in 'colour:red'/],
+      ['dir:', /^sessions: filter 'dir:' needs a value\n$/],
+      ['', /^sessions: search needs a query/],
+    ];
+    for (const [query, want] of cases) {
+      const r = await runInProcess(['search', query], testEnv(home));
+      assert.equal(r.code, 2, query);
+      assert.match(r.stderr, want, query);
+      assert.equal(r.stdout, '');
+    }
+  });
+
+  test('tokens: lowercase, accents dropped, CJK as overlapping pairs', () => {
+    assert.deepEqual(terms('Fix the Café-API: toFixed(2)'), ['fix', 'the', 'cafe', 'api', 'tofixed', '2']);
+    assert.deepEqual(terms('翻訳ツール'), ['翻訳', '訳ツ', 'ツー', 'ール']);
+    assert.deepEqual(terms('把 CSV 导入'), ['把', 'csv', '导入']);
+  });
+
+  test('typos: one edit for 4-7 letters, two from 8; swaps count once', () => {
+    assert.deepEqual([3, 4, 7, 8].map(allowedEdits), [0, 1, 1, 2]);
+    assert.equal(editDistance('parser', 'parsre', 2), 1);
+    assert.equal(editDistance('deploy', 'deplay', 2), 1);
+    assert.equal(editDistance('kitten', 'sitting', 5), 3);
+    assert.equal(editDistance('abc', 'xyzxyz', 1), 2);
+    assert.deepEqual(deletes('abb').sort(), ['ab', 'bb']);
+  });
+});
+
+describe('search over the demo home', () => {
+  // One home (and one index) for these read-only searches.
+  let home = '';
+  before(() => {
+    home = mkdtempSync(join(tmpdir(), 'sessions-search-'));
+    generateDemoHome(home);
+  });
+  after(() => rmSync(home, { recursive: true, force: true }));
+  const setup = (_t: TestContext): string => home;
+
+  test('a one-letter typo in a six-letter word still finds the session; word order does not matter', async (t) => {
+    const h = setup(t);
+    assert.deepEqual(titles(await search(h, 'deploy')), ['Deploy the webshop to staging']);
+    assert.deepEqual(titles(await search(h, 'depoly')), ['Deploy the webshop to staging']);
+    assert.deepEqual(titles(await search(h, 'deplay')), ['Deploy the webshop to staging']);
+    assert.deepEqual(titles(await search(h, 'staging webshop')), titles(await search(h, 'webshop staging')));
+  });
+
+  test('every word must occur somewhere in the session (not in one message)', async (t) => {
+    const h = setup(t);
+    // "regression" is in turn 3 of the checkout session, "changelog" in turn 4.
+    assert.deepEqual(titles(await search(h, 'regression changelog')).sort(), ['Fix checkout rounding', 'Fork: Fix checkout rounding']);
+    assert.deepEqual(await search(h, 'regression emoji'), []);
+  });
+
+  test('phrases keep their order; exclusions leave sessions out', async (t) => {
+    const h = setup(t);
+    assert.equal((await search(h, '"integer cents"')).length, 2);
+    assert.deepEqual(await search(h, '"cents integer"'), []);
+    assert.deepEqual(titles(await search(h, 'cents -decimal')), ['Fix checkout rounding']);
+    assert.deepEqual(titles(await search(h, 'cents !decimal')), ['Fix checkout rounding']);
+    assert.deepEqual(titles(await search(h, 'cents -"decimal library"')), ['Fix checkout rounding']);
+  });
+
+  test("'exact, ^prefix and suffix$ words", async (t) => {
+    const h = setup(t);
+    assert.deepEqual(await search(h, "'depoly"), []);
+    assert.deepEqual(titles(await search(h, '^deplo')), ['Deploy the webshop to staging']);
+    assert.deepEqual(titles(await search(h, 'ploy$')), ['Deploy the webshop to staging']);
+  });
+
+  test('CJK: any two-character piece finds its session, ranked first', async (t) => {
+    const h = setup(t);
+    assert.equal((await search(h, '翻訳'))[0]!.title, '日本語のエラーメッセージを英語に翻訳して 🌏');
+    assert.equal((await search(h, 'エラーメッセージ'))[0]!.title, '日本語のエラーメッセージを英語に翻訳して 🌏');
+    assert.equal((await search(h, '"CSV 导入"'))[0]!.title, '把 CSV 导入脚本改成流式读取，文件有 20 GB 🚀');
+    assert.equal((await search(h, '流式读取'))[0]!.title, '把 CSV 导入脚本改成流式读取，文件有 20 GB 🚀');
+  });
+
+  test('every filter', async (t) => {
+    const h = setup(t);
+    const all = await search(h, 'the', ['--limit', '100']);
+    assert.ok(all.length >= 8);
+    for (const [query, check] of [
+      ['agent:kiro the', (x: Hit) => x.source.startsWith('kiro')],
+      ['source:kimi-cli the', (x: Hit) => x.source === 'kimi-cli'],
+      ['dir:dotfiles', (x: Hit) => x.workDir!.includes('dotfiles')],
+      ['after:2026-10-18', (x: Hit) => x.updatedAt > '2026-10-18'],
+      ['before:2026-10-01', (x: Hit) => x.updatedAt < '2026-10-01'],
+      ['older:200d', (x: Hit) => Date.parse(x.updatedAt) < Date.now() - 200 * DAY],
+      ['title:checkout', (x: Hit) => /checkout/i.test(x.title)],
+      ['title:chekout', (x: Hit) => /checkout/i.test(x.title)],
+    ] as Array<[string, (x: Hit) => boolean]>) {
+      const hits = await search(h, query, ['--limit', '100']);
+      assert.ok(hits.length > 0, `${query} finds something`);
+      assert.ok(hits.every(check), `${query}: ${titles(hits).join(', ')}`);
+    }
+    assert.deepEqual(titles(await search(h, 'turns>100')), ['Dotfiles clean-up']);
+    assert.deepEqual(titles(await search(h, 'messages>=200')), ['Dotfiles clean-up']);
+    assert.deepEqual(titles(await search(h, 'size>500kb')), ['Dotfiles clean-up']);
+    assert.deepEqual(titles(await search(h, 'size<1kb')).sort(), ['', 'How do I undo the last commit but keep the changes?']);
+    assert.equal((await search(h, 'newer:100000d', ['--limit', '100'])).length, (await search(h, 'older:0d', ['--limit', '100'])).length);
+    assert.deepEqual(titles(await search(h, 'here tidied', [], '/home/demo/src/dotfiles')), ['Dotfiles clean-up']);
+    assert.deepEqual(await search(h, 'here tidied', [], '/home/demo'), []);
+  });
+
+  test('each result points at its best messages: the index is the transcript index, the ranges mark the words', async (t) => {
+    const h = setup(t);
+    const [hit] = await search(h, 'broadcast join');
+    assert.ok(hit);
+    const shown = await runInProcess(['show', `${hit.source}:${hit.id}`, '--json'], testEnv(h));
+    const messages = JSON.parse(shown.stdout).messages as Array<{ text: string; role: string }>;
+    assert.ok(hit.matches.length >= 1);
+    for (const m of hit.matches) {
+      assert.equal(messages[m.messageIndex]!.role, m.role);
+      assert.ok(m.ranges.length > 0);
+      for (const [s, e] of m.ranges) assert.match(m.snippet.slice(s, e), /^(broadcast|join)$/i);
+      assert.ok(messages[m.messageIndex]!.text.includes(m.snippet.replace(/^…|…$/g, '').slice(0, 30)));
+    }
+  });
+
+  test('the table marks matches, and honours NO_COLOR', async (t) => {
+    const h = setup(t);
+    const r = await runInProcess(['search', 'broadcast'], testEnv(h));
+    assert.match(r.stdout, /«broadcast»|«Broadcast»/);
+    assert.match(r.stdout.split('\n')[0]!, /^kiro-sqlite\s+\S+\s+(Now make it the default|Profile the nightly aggregation job)/);
+  });
+});
+
+describe('ranking', () => {
+  test('exact beats fuzzy, title beats body, recent beats old among equals', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    // Newer, but only a near spelling.
+    writeKimiCodeSession(kc, conv('session_fuzzy', 'the parsec module is slow', 'ok', { startMs: T + 5 * DAY }));
+    writeKimiCodeSession(kc, conv('session_exact', 'the parser module is slow', 'ok'));
+    assert.deepEqual((await search(home, 'parser')).map((h) => h.id), ['session_exact', 'session_fuzzy']);
+    writeKimiCodeSession(kc, conv('session_titled', 'something', 'else', { title: 'Tokenizer rewrite' }));
+    writeKimiCodeSession(kc, conv('session_body', 'the tokenizer is wrong', 'fixed', { startMs: T + 6 * DAY }));
+    assert.equal((await search(home, 'tokenizer'))[0]!.id, 'session_titled');
+    writeKimiCodeSession(kc, conv('session_old', 'zebra crossing', 'ok', { startMs: T - 200 * DAY, title: 'a' }));
+    writeKimiCodeSession(kc, conv('session_new', 'zebra crossing', 'ok', { title: 'b' }));
+    assert.deepEqual((await search(home, 'zebra')).map((h) => h.id), ['session_new', 'session_old']);
+  });
+
+  test('tool outputs are searched only with --tool-output', async (t) => {
+    const home = tempDir(t);
+    writeKiroSessionFiles(join(home, '.kiro'), { ...conv('k1', 'run the build', 'done'), turns: [{ prompt: 'run the build', tools: [{ name: 'shell', args: { command: 'make' }, output: 'error: quasar overflow' }], answer: 'it failed' }] });
+    assert.deepEqual(await search(home, 'quasar'), []);
+    assert.equal((await search(home, 'quasar', ['--tool-output']))[0]!.id, 'k1');
+    // Tool names and arguments are conversation, always searched.
+    assert.equal((await search(home, 'make'))[0]!.id, 'k1');
+  });
+});
+
+describe('the index', () => {
+  function catalogFor(home: string): Catalog {
+    return new Catalog({ homes: resolveHomes({}, { home }), report: () => {} });
+  }
+
+  test('is updated incrementally: added, changed and removed sessions between two searches', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    writeKimiCodeSession(kc, conv('session_a', 'alpha topic', 'answer'));
+    const b = writeKimiCodeSession(kc, conv('session_b', 'bravo topic', 'answer'));
+    assert.deepEqual((await search(home, 'topic')).map((h) => h.id).sort(), ['session_a', 'session_b']);
+
+    writeKimiCodeSession(kc, conv('session_c', 'charlie topic', 'answer'));
+    const wire = join(b, 'agents', 'main', 'wire.jsonl');
+    appendFileSync(wire, JSON.stringify({ type: 'turn.prompt', input: [{ type: 'text', text: 'now about delta' }], origin: { kind: 'user' }, time: endTime(conv('x', '', '')) + 1000 }) + '\n');
+    rmSync(join(kc, 'sessions', readdirSync(join(kc, 'sessions'))[0]!, 'session_a'), { recursive: true });
+    assert.deepEqual((await search(home, 'topic')).map((h) => h.id).sort(), ['session_b', 'session_c']);
+    assert.deepEqual((await search(home, 'delta')).map((h) => h.id), ['session_b']);
+    assert.deepEqual(await search(home, 'alpha'), []);
+
+    // Only what changed is read again.
+    const store = IndexStore.open(join(home, '.cache', 'sessions'));
+    t.after(() => store.close());
+    const unchanged = syncIndex(store, catalogFor(home).scanned(), () => {});
+    assert.deepEqual([unchanged.indexed, unchanged.removed, unchanged.sessions], [0, 0, 2]);
+    writeKimiCodeSession(kc, conv('session_d', 'echo topic', 'answer'));
+    const one = syncIndex(store, catalogFor(home).scanned(), () => {});
+    assert.deepEqual([one.indexed, one.removed, one.sessions], [1, 0, 3]);
+  });
+
+  test('a corrupt, half-built or older index is rebuilt, never fatal; deleting it loses nothing', async (t) => {
+    const home = tempDir(t);
+    writeKimiCodeSession(join(home, '.kimi-code'), conv('session_a', 'alpha topic', 'answer'));
+    const dir = join(home, '.cache', 'sessions');
+    const file = join(dir, `index-v${INDEX_VERSION}.sqlite3`);
+    assert.equal((await search(home, 'alpha')).length, 1);
+    assert.ok(existsSync(file));
+
+    writeFileSync(file, 'garbage '.repeat(1000));
+    rmSync(`${file}-wal`, { force: true });
+    rmSync(`${file}-shm`, { force: true });
+    assert.equal((await search(home, 'alpha')).length, 1);
+
+    const store = IndexStore.open(dir);
+    store.setMeta('state', 'building');
+    store.close();
+    assert.equal((await search(home, 'alpha')).length, 1);
+
+    writeFileSync(join(dir, 'index-v0.sqlite3'), 'old');
+    assert.equal((await search(home, 'alpha')).length, 1);
+    assert.ok(!existsSync(join(dir, 'index-v0.sqlite3')));
+
+    rmSync(dir, { recursive: true });
+    assert.equal((await search(home, 'alpha')).length, 1);
+    assert.equal((await search(home, 'alpha', ['--no-cache'])).length, 1);
+  });
+});
