@@ -7,7 +7,8 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ensureCorpus } from './corpus.js';
+import { ensureCorpus, vocabulary } from './corpus.js';
+import { timeFzf, timeQueries } from './search-bench.js';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { values } = parseArgs({
@@ -41,14 +42,18 @@ interface Run {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function listOnce(): Run {
+  return runOnce(['list', '--json']);
+}
+
+function runOnce(args: string[]): Run {
   const start = performance.now();
-  const r = spawnSync(process.execPath, ['--import', join(REPO, 'bench', 'rss-on-exit.mjs'), join(REPO, 'bin', 'sessions.js'), 'list', '--json'], {
+  const r = spawnSync(process.execPath, ['--import', join(REPO, 'bench', 'rss-on-exit.mjs'), join(REPO, 'bin', 'sessions.js'), ...args], {
     env: { PATH: process.env['PATH'] ?? '', HOME: corpus, XDG_CACHE_HOME: cache, TZ: 'UTC' },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
   const ms = performance.now() - start;
-  if (r.status !== 0) throw new Error(`sessions list failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`sessions ${args[0]} failed: ${r.stderr}`);
   const rss = /BENCH_MAX_RSS_KB (\d+)/.exec(r.stderr);
   return { ms, rssMB: rss ? Number(rss[1]) / 1024 : NaN, count: (JSON.parse(r.stdout) as unknown[]).length };
 }
@@ -76,11 +81,44 @@ const figures = {
   warmRssMB: Math.round(median(warm.map((w) => w.rssMB))),
 };
 
+// Search: a cold index build (no index at all), warm starts, then every bench query in one process.
+const words = vocabulary();
+const probe = words[150]!;
+log('search: building the index from nothing');
+rmSync(join(cache, 'sessions'), { recursive: true, force: true });
+const coldIndex = runOnce(['search', probe, '--json']);
+const warmStarts = Array.from({ length: runs }, () => runOnce(['search', probe, '--json']));
+log('search: timing the bench queries');
+const searchFigures = timeQueries(cache, corpus);
+log('search: fzf --filter over the same text');
+const fzfP50 = await timeFzf(cache, join(corpus, '..', `fzf-lines-${sessions}.txt`), words.slice(150, 155));
+
+Object.assign(figures, {
+  searchP50Ms: round1(searchFigures.p50),
+  searchP95Ms: round1(searchFigures.p95),
+  searchQueries: searchFigures.timings.length,
+  warmStartMs: Math.round(median(warmStarts.map((w) => w.ms))),
+  coldIndexMs: Math.round(coldIndex.ms),
+  coldIndexMBps: Math.round(mb / (coldIndex.ms / 1000)),
+  reindexOneMs: round1(searchFigures.reindexOneMs),
+  scanMs: Math.round(searchFigures.scanMs),
+  fzfP50Ms: fzfP50 === null ? null : Math.round(fzfP50),
+  peakRssMB: Math.round(Math.max(figures.peakRssMB, coldIndex.rssMB, ...warmStarts.map((w) => w.rssMB))),
+  searchRssMB: Math.round(Math.max(coldIndex.rssMB, ...warmStarts.map((w) => w.rssMB))),
+});
+
+const f = figures as typeof figures & Record<string, number | null>;
 const rows: Array<[string, string, string]> = [
   ['sessions / messages / on disk', `${info.sessions} / ${info.messages} / ${mb.toFixed(0)} MB`, ''],
-  [`cold list (no summary cache, median of ${coldRuns})`, `${figures.coldListMs} ms = ${figures.coldListMBps} MB/s`, '>= 100 MB/s'],
-  [`warm list (cache valid, median of ${runs})`, `${figures.warmListMs} ms`, '< 300 ms'],
-  ['peak RSS (cold / warm)', `${figures.coldRssMB} MB / ${figures.warmRssMB} MB`, '< 400 MB'],
+  [`list, cold (no summary cache, median of ${coldRuns})`, `${figures.coldListMs} ms = ${figures.coldListMBps} MB/s`, '>= 100 MB/s'],
+  [`list, warm (cache valid, median of ${runs})`, `${figures.warmListMs} ms`, '< 300 ms'],
+  ['list, peak RSS (cold / warm)', `${figures.coldRssMB} MB / ${figures.warmRssMB} MB`, '< 400 MB'],
+  [`search per query, p50 / p95 (${f['searchQueries']} queries)`, `${f['searchP50Ms']} ms / ${f['searchP95Ms']} ms`, '10 / 30 ms'],
+  [`search, warm start to results (median of ${runs})`, `${f['warmStartMs']} ms`, '150 ms'],
+  ['search, cold index build', `${f['coldIndexMs']} ms = ${f['coldIndexMBps']} MB/s`, '>= 50 MB/s'],
+  ['search, one session changed: re-index', `${f['reindexOneMs']} ms (+ ${f['scanMs']} ms scan)`, '100 ms'],
+  ['search, peak RSS', `${f['searchRssMB']} MB`, '< 500 MB'],
+  ['fzf --filter, p50 (same text)', f['fzfP50Ms'] === null ? 'fzf not installed (apt-get install fzf)' : `${f['fzfP50Ms']} ms = ${(Number(f['fzfP50Ms']) / Number(f['searchP50Ms'])).toFixed(0)}x our p50`, ''],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length));
 const w1 = Math.max(...rows.map((r) => r[1].length));
@@ -88,3 +126,7 @@ console.log(`| ${'figure'.padEnd(w0)} | ${'result'.padEnd(w1)} | goal        |`)
 console.log(`| ${'-'.repeat(w0)} | ${'-'.repeat(w1)} | ----------- |`);
 for (const [a, b, c] of rows) console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${c.padEnd(11)} |`);
 if (values.json) console.log(JSON.stringify(figures));
+
+function round1(x: number): number {
+  return Math.round(x * 10) / 10;
+}

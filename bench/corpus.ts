@@ -15,7 +15,7 @@ import {
 import { treeBytes } from '../src/util/fsx.js';
 
 /** Bump when the corpus shape changes, so a stale corpus on disk is rebuilt. */
-const CORPUS_VERSION = 2;
+const CORPUS_VERSION = 3;
 
 const WORDS = (
   'cache index parser token stream buffer socket thread mutex channel vector matrix tensor kernel shader pixel ' +
@@ -28,6 +28,39 @@ const WORDS = (
 ).split(' ');
 const FILES = ['src/index.ts', 'src/server.rs', 'lib/parser.py', 'cmd/main.go', 'app/models/user.rb', 'include/buffer.h', 'test/cart.test.ts'];
 const TOOLS = ['Bash', 'Read', 'Edit', 'Grep', 'Write'];
+
+const SYLLABLES = 'ka ro mi ten sul vor pe lan dri qua zo fex bel tor nim sha gu pli der wan jo cri mos tev yul bra kin oth rez sam'.split(' ');
+/** Generated words behind the common ones: real text's long tail, so that most words are rare. */
+const TAIL_WORDS = 8000;
+
+/** The corpus vocabulary, most frequent first: technical words, then generated ones. */
+export function vocabulary(): string[] {
+  const r = rng(7);
+  const tail = new Set<string>();
+  while (tail.size < TAIL_WORDS) {
+    const parts = 2 + Math.floor(r() * 3);
+    tail.add(Array.from({ length: parts }, () => SYLLABLES[Math.floor(r() * SYLLABLES.length)]).join(''));
+  }
+  return [...WORDS, ...[...tail].filter((w) => !WORDS.includes(w))];
+}
+
+/** Picks words with Zipf's law (the word of rank k is 1/k as frequent as the first). */
+function zipf(words: readonly string[], r: () => number): () => string {
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let k = 1; k <= words.length; k++) cumulative.push((total += 1 / k));
+  return () => {
+    const x = r() * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo]!;
+  };
+}
 
 /** mulberry32: a small seeded generator, so every run builds the same corpus. */
 function rng(seed: number): () => number {
@@ -62,7 +95,8 @@ export function ensureCorpus(root: string, sessions: number, log: (s: string) =>
   rmSync(root, { recursive: true, force: true });
   const r = rng(20261121);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const sentence = (n: number): string => Array.from({ length: n }, () => pick(WORDS)).join(' ');
+  const word = zipf(vocabulary(), r);
+  const sentence = (n: number): string => Array.from({ length: n }, word).join(' ');
   const workDirs = Array.from({ length: 200 }, (_, i) => `/home/bench/projects/${pick(WORDS)}-${i}`);
   const now = Date.now();
   const db = openKiroDb(join(root, '.local', 'share', 'kiro-cli', 'data.sqlite3'));

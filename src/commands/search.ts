@@ -1,6 +1,6 @@
 // `sessions search <query>`: sessions whose content matches, best first.
 import { cacheDir } from '../sources/homes.js';
-import { search, type SearchResult } from '../search/engine.js';
+import { SearchEngine, type SearchResult } from '../search/engine.js';
 import { IndexStore } from '../search/index-store.js';
 import { syncIndex } from '../search/indexer.js';
 import { parseQuery } from '../search/query.js';
@@ -18,7 +18,7 @@ export interface SearchCommandOptions {
 export async function runSearch(ctx: CommandContext, queryText: string, options: SearchCommandOptions): Promise<number> {
   if (queryText.trim() === '') throw new CliError('search needs a query (see --help for the query language)', 2);
   const query = parseQuery(queryText, ctx.now.getTime());
-  const results = withIndex(ctx, options.cache, (store) => search(store, query, { limit: options.limit, toolOutput: options.toolOutput, cwd: ctx.io.cwd, now: ctx.now.getTime() }));
+  const results = withIndex(ctx, options.cache, (store) => new SearchEngine(store).search(query, { limit: options.limit, toolOutput: options.toolOutput, cwd: ctx.io.cwd, now: ctx.now.getTime() }));
   if (options.json) {
     const out = results.map((r) => ({
       id: r.session.id,

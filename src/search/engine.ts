@@ -47,6 +47,8 @@ const RECENCY_HALF_LIFE_DAYS = 30;
 const RECENCY_WEIGHT = 0.25;
 const SNIPPET = 160;
 const MATCHES_PER_RESULT = 3;
+/** Matching messages fuse.js ranks per result (the first ones found, in transcript order). */
+const MESSAGES_RANKED = 8;
 /** Bound on the sessions opened to check phrases, so a phrase of common words stays quick. */
 const MAX_VERIFY = 3000;
 
@@ -59,8 +61,26 @@ interface Group {
   expansions: Expansion[];
 }
 
-export function search(store: IndexStore, q: Query, opts: SearchOptions): SearchResult[] {
-  const rows = store.liveRows();
+/**
+ * Searches one index. Keeps the session rows between queries (the manager
+ * runs one search per keystroke); call `refresh()` after the index changes.
+ */
+export class SearchEngine {
+  private rows: SessRow[] | null = null;
+
+  constructor(private readonly store: IndexStore) {}
+
+  refresh(): void {
+    this.rows = null;
+  }
+
+  search(q: Query, opts: SearchOptions): SearchResult[] {
+    this.rows ??= this.store.liveRows();
+    return search(this.store, this.rows, q, opts);
+  }
+}
+
+function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: SearchOptions): SearchResult[] {
   const byN = new Map<number, SessRow>();
   for (const r of rows) if (passesFilters(r, q, opts)) byN.set(r.n, r);
   if (byN.size === 0) return [];
@@ -108,9 +128,10 @@ export function search(store: IndexStore, q: Query, opts: SearchOptions): Search
         if (++opened > MAX_VERIFY) break;
       }
       const doc = store.doc(n);
-      const texts = doc.map(([role, text]) => (role === 'tool' && !opts.toolOutput ? '' : normalizePhrase(text)));
-      if (!phrases.every((p) => texts.some((t) => t.includes(p)))) continue;
-      if (notPhrases.some((p) => texts.some((t) => t.includes(p)))) continue;
+      if (phrases.length > 0 || notPhrases.length > 0) {
+        const has = phraseChecker(doc, opts.toolOutput);
+        if (!phrases.every(has) || notPhrases.some(has)) continue;
+      }
       matches = findMatches(doc, [...(hitTerms.get(n) ?? [])], q.phrases, fuseQuery, opts.toolOutput);
     }
     const json = store.sessionJson(n);
@@ -243,6 +264,24 @@ function normalizePhrase(text: string): string {
   return normalize(text).replace(/\s+/g, ' ');
 }
 
+/**
+ * Does some message hold the (normalized) phrase? Only messages that contain
+ * its first word are normalized, which is what keeps phrases of common words quick.
+ */
+function phraseChecker(doc: Array<[string, string]>, toolOutput: boolean): (phrase: string) => boolean {
+  const lower = doc.map(([role, text]) => (role === 'tool' && !toolOutput ? '' : text.toLowerCase()));
+  const normalized = new Map<number, string>();
+  return (phrase) => {
+    const first = phrase.split(' ')[0] ?? phrase;
+    return lower.some((text, i) => {
+      if (!text.includes(first)) return false;
+      let norm = normalized.get(i);
+      if (norm === undefined) normalized.set(i, (norm = normalizePhrase(doc[i]![1])));
+      return norm.includes(phrase);
+    });
+  };
+}
+
 const WORDCHAR = '[\\p{L}\\p{N}_]';
 
 /** The messages that show why a session matched: where the words are, best first (fuse.js decides ties). */
@@ -256,6 +295,8 @@ function findMatches(doc: Array<[string, string]>, hit: string[], phrases: strin
   const candidates: Array<{ index: number; role: string; text: string; ranges: Array<[number, number]> }> = [];
   doc.forEach(([role, text], index) => {
     if (role === 'tool' && !toolOutput) return;
+    // Later messages are not looked at once enough matching ones are found.
+    if (candidates.length >= MESSAGES_RANKED * 2) return;
     const ranges: Array<[number, number]> = [];
     for (const m of text.matchAll(re)) {
       ranges.push([m.index, m.index + m[0].length]);
@@ -263,10 +304,11 @@ function findMatches(doc: Array<[string, string]>, hit: string[], phrases: strin
     }
     if (ranges.length > 0) candidates.push({ index, role, text, ranges });
   });
+  candidates.splice(MESSAGES_RANKED);
   if (candidates.length === 0) return [];
   // fuse.js ranks the matching messages against the whole query, on a window around the first hit.
   const windows = candidates.map((c) => ({ i: c.index, text: window(c.text, c.ranges[0]![0]).text }));
-  const fuse = new Fuse(windows, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 1, minMatchCharLength: 2 });
+  const fuse = new Fuse(windows, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.6, minMatchCharLength: 2 });
   const fuseScore = new Map(fuse.search(fuseQuery).map((r) => [r.item.i, r.score ?? 1]));
   candidates.sort((a, b) => (fuseScore.get(a.index) ?? 1) - (fuseScore.get(b.index) ?? 1) || distinct(b.ranges, b.text) - distinct(a.ranges, a.text) || a.index - b.index);
   return candidates.slice(0, MATCHES_PER_RESULT).map((c) => {

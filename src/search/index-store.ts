@@ -20,6 +20,8 @@ import { isCjkTerm } from './tokenize.js';
 /** Bump when what is indexed, or how, changes: an older index is then rebuilt. */
 export const INDEX_VERSION = 2;
 const FILE = `index-v${INDEX_VERSION}.sqlite3`;
+/** Rows per multi-row insert of deletion entries (SQLite allows 32,766 parameters). */
+const DEL_BATCH = 500;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -78,6 +80,10 @@ export interface TermHit {
 
 export class IndexStore {
   private termIds = new Map<string, number>();
+  /** Deletion rows waiting to be written in one multi-row insert (flushDeletes). */
+  private pendingDels: Array<string | number> = [];
+  /** After preloadTerms, a word missing from the map is new: no need to ask the database. */
+  private complete = false;
   private readonly stmt;
 
   private constructor(readonly db: Database.Database) {
@@ -85,6 +91,7 @@ export class IndexStore {
       termId: db.prepare('SELECT id FROM term WHERE t = ?').pluck(),
       addTerm: db.prepare('INSERT INTO term (t) VALUES (?)'),
       addDel: db.prepare('INSERT INTO del (d, term) VALUES (?, ?)'),
+      addDels: db.prepare(`INSERT INTO del (d, term) VALUES ${Array.from({ length: DEL_BATCH }, () => '(?, ?)').join(', ')}`),
       postBlob: db.prepare('SELECT data FROM post WHERE term = ?').pluck(),
       delta: db.prepare('SELECT n, w FROM delta WHERE term = ?').raw(),
       addDelta: db.prepare('INSERT OR REPLACE INTO delta (term, n, w) VALUES (?, ?, ?)'),
@@ -155,19 +162,32 @@ export class IndexStore {
   /** Loads the whole vocabulary (worth it before indexing many sessions). */
   preloadTerms(): void {
     for (const [id, t] of this.db.prepare('SELECT id, t FROM term').raw().iterate() as Iterable<[number, string]>) this.termIds.set(t, id);
+    this.complete = true;
   }
 
   /** The id of a word, adding it (and its typo entries) when new. */
   termId(t: string): number {
     let id = this.termIds.get(t);
     if (id !== undefined) return id;
-    id = this.stmt.termId.get(t) as number | undefined;
+    id = this.complete ? undefined : (this.stmt.termId.get(t) as number | undefined);
     if (id === undefined) {
       id = Number(this.stmt.addTerm.run(t).lastInsertRowid);
-      if (t.length >= 4 && t.length <= MAX_FUZZY_TERM + 1 && !isCjkTerm(t)) for (const d of deletes(t)) this.stmt.addDel.run(d, id);
+      if (t.length >= 4 && t.length <= MAX_FUZZY_TERM + 1 && !isCjkTerm(t)) {
+        for (const d of deletes(t)) this.pendingDels.push(d, id);
+        if (this.pendingDels.length >= 2 * DEL_BATCH) this.flushDeletes();
+      }
     }
     this.termIds.set(t, id);
     return id;
+  }
+
+  /** Writes waiting deletion rows; call before the transaction that added words ends. */
+  flushDeletes(): void {
+    while (this.pendingDels.length >= 2 * DEL_BATCH) {
+      this.stmt.addDels.run(...this.pendingDels.splice(0, 2 * DEL_BATCH));
+    }
+    for (let i = 0; i < this.pendingDels.length; i += 2) this.stmt.addDel.run(this.pendingDels[i], this.pendingDels[i + 1]);
+    this.pendingDels = [];
   }
 
   /** Known words among `words`. */

@@ -73,15 +73,15 @@ export function syncIndex(store: IndexStore, found: readonly Found[], report: (p
     const { inUse: _inUse, ...stored } = session;
     const counts = countTerms(session.title, messages);
     let words = 0;
-    for (const [text] of counts.values()) words += text;
+    for (const c of counts.values()) words += unpackCounts(c)[0];
     const n = Number(
       insertSess.run(f.ref.key, f.ref.stamp, JSON.stringify(stored), session.source, session.workDir, session.title, Date.parse(session.updatedAt), session.turns, session.messages, session.bytes, words)
         .lastInsertRowid,
     );
     insertDoc.run(n, JSON.stringify(messages.map(docEntry)));
-    for (const [term, [text, tool, title]] of counts) {
+    for (const [term, c] of counts) {
       const id = store.termId(term);
-      const w = packWeight(text, tool, title);
+      const w = packWeight(...unpackCounts(c));
       if (bulk) {
         let list = fresh.get(id);
         if (!list) fresh.set(id, (list = []));
@@ -96,7 +96,10 @@ export function syncIndex(store: IndexStore, found: readonly Found[], report: (p
 
   for (let i = 0; i < work.length; i += BATCH) {
     const batch = work.slice(i, i + BATCH);
-    db.transaction(() => batch.forEach(indexOne))();
+    db.transaction(() => {
+      batch.forEach(indexOne);
+      store.flushDeletes();
+    })();
     progress?.(Math.min(i + BATCH, work.length), work.length);
   }
   db.transaction(() => gone.forEach(drop))();
@@ -126,21 +129,32 @@ function docEntry(m: Message): [string, string] {
   return [m.role, m.text.slice(0, DOC_TEXT_MAX)];
 }
 
-/** Counts of each word: in the conversation, in tool outputs, in the title. */
-export function countTerms(title: string, messages: readonly Message[]): Map<string, [number, number, number]> {
-  const counts = new Map<string, [number, number, number]>();
-  const bump = (slot: 0 | 1 | 2) => (term: string): void => {
-    let c = counts.get(term);
-    if (!c) counts.set(term, (c = [0, 0, 0]));
-    c[slot]++;
+/**
+ * Counts of each word, packed in one number so counting allocates nothing:
+ * conversation + tool outputs * 2^20 + title * 2^40 (exact up to 2^53).
+ */
+export function countTerms(title: string, messages: readonly Message[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const bump = (inc: number) => (term: string): void => {
+    counts.set(term, (counts.get(term) ?? 0) + inc);
   };
-  forEachTerm(title, bump(2));
-  const text = bump(0);
-  const tool = bump(1);
+  forEachTerm(title, bump(TITLE_UNIT));
+  const text = bump(1);
+  const tool = bump(TOOL_UNIT);
   for (const m of messages) {
     if (m.role === 'tool') forEachTerm(m.text, tool);
     else if (m.tool) forEachTerm(`${m.tool.name} ${m.tool.args ?? ''}`, text);
     else forEachTerm(m.text, text);
   }
   return counts;
+}
+
+const TOOL_UNIT = 2 ** 20;
+const TITLE_UNIT = 2 ** 40;
+
+export function unpackCounts(c: number): [number, number, number] {
+  const title = Math.floor(c / TITLE_UNIT);
+  const rest = c - title * TITLE_UNIT;
+  const tool = Math.floor(rest / TOOL_UNIT);
+  return [rest - tool * TOOL_UNIT, tool, title];
 }

@@ -8,7 +8,6 @@
 // are "Common" by script but belong inside Japanese words.
 const CJK = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}\p{scx=Hangul}]/u;
 const WORD = /[\p{L}\p{N}_]+/gu;
-const ASCII_WORD = /[a-z0-9_]+/g;
 const ASCII = /^[\x00-\x7f]*$/;
 const MARKS = /\p{M}+/gu;
 
@@ -24,7 +23,7 @@ export function normalize(text: string): string {
 export function forEachTerm(text: string, emit: (term: string) => void): void {
   const norm = normalize(text);
   if (ASCII.test(norm)) {
-    for (const m of norm.matchAll(ASCII_WORD)) if (m[0].length <= MAX_TERM) emit(m[0]);
+    asciiTerms(norm, emit);
     return;
   }
   for (const m of norm.matchAll(WORD)) {
@@ -34,6 +33,24 @@ export function forEachTerm(text: string, emit: (term: string) => void): void {
       continue;
     }
     splitCjk(word, emit);
+  }
+}
+
+/**
+ * The ASCII case as a plain loop: most text is ASCII, and a regex over it
+ * allocates a match object per word (the index build's hottest spot).
+ */
+function asciiTerms(text: string, emit: (term: string) => void): void {
+  let start = -1;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0;
+    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      if (i - start <= MAX_TERM) emit(text.slice(start, i));
+      start = -1;
+    }
   }
 }
 
