@@ -48,11 +48,11 @@ export function runBin(args: string[], env: Record<string, string>, cwd = REPO):
 }
 
 /** Runs the CLI in this process (faster; same code path after argv). */
-export async function runInProcess(args: string[], env: Record<string, string>, cwd = REPO): Promise<RunResult> {
+export async function runInProcess(args: string[], env: Record<string, string>, cwd = REPO, tty = false): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (s: string) => void) =>
-    ({ write: (chunk: string | Uint8Array) => (append(String(chunk)), true), isTTY: false }) as unknown as NodeJS.WritableStream;
+    ({ write: (chunk: string | Uint8Array) => (append(String(chunk)), true), isTTY: tty, columns: 100 }) as unknown as NodeJS.WritableStream;
   const code = await runCli(args, {
     stdout: sink((s) => (stdout += s)),
     stderr: sink((s) => (stderr += s)),

@@ -216,6 +216,16 @@ describe('ranking', () => {
     assert.deepEqual((await search(home, 'zebra')).map((h) => h.id), ['session_new', 'session_old']);
   });
 
+  test('a phrase matches across line breaks, tabs and repeated spaces; accents and case do not matter', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    writeKimiCodeSession(kc, conv('session_nl', 'first line ends with Alpha\n\t  beta starts the next', 'ok'));
+    writeKimiCodeSession(kc, conv('session_accent', 'we met at the Café Déjà vu', 'ok'));
+    writeKimiCodeSession(kc, conv('session_apart', 'alpha is here and beta is there', 'ok'));
+    assert.deepEqual((await search(home, '"alpha beta"')).map((h) => h.id), ['session_nl']);
+    assert.deepEqual((await search(home, '"cafe deja vu"')).map((h) => h.id), ['session_accent']);
+  });
+
   test('tool outputs are searched only with --tool-output', async (t) => {
     const home = tempDir(t);
     writeKiroSessionFiles(join(home, '.kiro'), { ...conv('k1', 'run the build', 'done'), turns: [{ prompt: 'run the build', tools: [{ name: 'shell', args: { command: 'make' }, output: 'error: quasar overflow' }], answer: 'it failed' }] });
@@ -254,6 +264,21 @@ describe('the index', () => {
     writeKimiCodeSession(kc, conv('session_d', 'echo topic', 'answer'));
     const one = syncIndex(store, catalogFor(home).scanned(), () => {});
     assert.deepEqual([one.indexed, one.removed, one.sessions], [1, 0, 3]);
+  });
+
+  test('building the index shows progress on a terminal, and nothing when piped', async (t) => {
+    const home = tempDir(t);
+    generateDemoHome(home);
+    const tty = await runInProcess(['search', 'deploy'], testEnv(home), undefined, true);
+    assert.match(tty.stderr, /\r\x1b\[Kindexing 18\/18 sessions/);
+    assert.ok(tty.stderr.endsWith('\r\x1b[K'), 'the progress line is cleared');
+    // Colour on a terminal: the match is bold, not bracketed.
+    assert.match(tty.stdout, /\x1b\[1mDeploy\x1b\[22m|\x1b\[1mdeploy\x1b\[22m/);
+    const noColor = await runInProcess(['search', 'deploy'], testEnv(home, { NO_COLOR: '1' }), undefined, true);
+    assert.doesNotMatch(noColor.stdout, /\x1b\[/);
+    rmSync(join(home, '.cache'), { recursive: true });
+    const piped = await runInProcess(['search', 'deploy'], testEnv(home));
+    assert.equal(piped.stderr, '');
   });
 
   test('a corrupt, half-built or older index is rebuilt, never fatal; deleting it loses nothing', async (t) => {

@@ -127,6 +127,8 @@ function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: Sea
       if (phrases.length > 0 || notPhrases.length > 0) {
         if (++opened > MAX_VERIFY) break;
       }
+      // Most candidates of a phrase query fail it: reject those on the raw JSON, unparsed.
+      if (phrases.length > 0 && !phrases.every((p) => mayContain(store.rawDoc(n), p))) continue;
       const doc = store.doc(n);
       if (phrases.length > 0 || notPhrases.length > 0) {
         const has = phraseChecker(doc, opts.toolOutput);
@@ -264,6 +266,34 @@ function normalizePhrase(text: string): string {
   return normalize(text).replace(/\s+/g, ' ');
 }
 
+/** For each ASCII letter, its accented forms (Latin-1 and Latin Extended-A/B), so "cafe" also finds "Café". */
+const ACCENTED: Map<string, string> = (() => {
+  const m = new Map<string, string>();
+  for (let cp = 0xc0; cp <= 0x24f; cp++) {
+    const ch = String.fromCodePoint(cp);
+    const base = ch.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+    if (/^[a-z]$/.test(base)) m.set(base, (m.get(base) ?? '') + ch);
+  }
+  return m;
+})();
+
+/**
+ * A necessary condition, checked on the stored JSON text: the phrase's words
+ * in order, separated by spaces or by escaped white space (\n, \t, \r), each
+ * letter also in its accented forms. Only phrases of plain ASCII words are
+ * tested this way (CJK normalizes differently); for those a false answer is final.
+ */
+function mayContain(rawJson: string, phrase: string): boolean {
+  if (!/^[a-z0-9_ ]+$/.test(phrase)) return true;
+  const letter = (c: string): string => (ACCENTED.has(c) ? `[${c}${ACCENTED.get(c)}]\\p{M}*` : escape(c));
+  const pattern = phrase
+    .split(' ')
+    .filter(Boolean)
+    .map((word) => Array.from(word, letter).join(''))
+    .join('(?:[ \u00a0]|\\\\[nrtf])+');
+  return new RegExp(pattern, 'iu').test(rawJson);
+}
+
 /**
  * Does some message hold the (normalized) phrase? Only messages that contain
  * its first word are normalized, which is what keeps phrases of common words quick.
@@ -274,7 +304,8 @@ function phraseChecker(doc: Array<[string, string]>, toolOutput: boolean): (phra
   return (phrase) => {
     const first = phrase.split(' ')[0] ?? phrase;
     return lower.some((text, i) => {
-      if (!text.includes(first)) return false;
+      // Without the first word, only text with accents (or other non-ASCII) could still hold the phrase.
+      if (!text.includes(first) && ASCII_ONLY.test(text)) return false;
       let norm = normalized.get(i);
       if (norm === undefined) normalized.set(i, (norm = normalizePhrase(doc[i]![1])));
       return norm.includes(phrase);
@@ -283,6 +314,7 @@ function phraseChecker(doc: Array<[string, string]>, toolOutput: boolean): (phra
 }
 
 const WORDCHAR = '[\\p{L}\\p{N}_]';
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** The messages that show why a session matched: where the words are, best first (fuse.js decides ties). */
 function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {

@@ -18,7 +18,7 @@ import { deletes, MAX_FUZZY_TERM } from './fuzzy.js';
 import { isCjkTerm } from './tokenize.js';
 
 /** Bump when what is indexed, or how, changes: an older index is then rebuilt. */
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 3;
 const FILE = `index-v${INDEX_VERSION}.sqlite3`;
 /** Rows per multi-row insert of deletion entries (SQLite allows 32,766 parameters). */
 const DEL_BATCH = 500;
@@ -237,17 +237,19 @@ export class IndexStore {
 
   /**
    * Folds new postings (and any delta rows) into the blobs, dropping dead
-   * sessions. `fresh` maps word id to packed [n, w] pairs.
+   * sessions. `fresh` holds, per word id, its new [n, w] pairs.
    */
-  compact(fresh: Map<number, number[]>, live: (n: number) => boolean): void {
+  compact(fresh: Map<number, PostingList>, live: (n: number) => boolean): void {
     const terms = new Set<number>(fresh.keys());
     for (const t of this.db.prepare('SELECT DISTINCT term FROM delta').pluck().iterate() as Iterable<number>) terms.add(t);
     for (const term of terms) {
-      const merged = this.postings(term, live).flat();
+      const old = this.postings(term, live);
       const add = fresh.get(term);
-      if (add) merged.push(...add);
-      if (merged.length === 0) this.db.prepare('DELETE FROM post WHERE term = ?').run(term);
-      else this.stmt.putPost.run(term, Buffer.from(new Uint32Array(merged).buffer));
+      const out = new Uint32Array(old.length * 2 + (add?.length ?? 0));
+      old.forEach(([n, w], i) => ((out[2 * i] = n), (out[2 * i + 1] = w)));
+      if (add) out.set(add.view(), old.length * 2);
+      if (out.length === 0) this.db.prepare('DELETE FROM post WHERE term = ?').run(term);
+      else this.stmt.putPost.run(term, Buffer.from(out.buffer, out.byteOffset, out.byteLength));
     }
     this.db.exec('DELETE FROM delta');
   }
@@ -264,6 +266,11 @@ export class IndexStore {
     return out;
   }
 
+  /** The stored messages as their JSON text (cheap to scan before parsing). */
+  rawDoc(n: number): string {
+    return (this.stmt.doc.get(n) as string | undefined) ?? '[]';
+  }
+
   doc(n: number): Array<[string, string]> {
     const data = this.stmt.doc.get(n) as string | undefined;
     return data ? (JSON.parse(data) as Array<[string, string]>) : [];
@@ -271,6 +278,26 @@ export class IndexStore {
 
   sessionJson(n: number): string | null {
     return (this.stmt.session.get(n) as string | undefined) ?? null;
+  }
+}
+
+/** A growable list of uint32 pairs: bulk postings without a JS number (and its 8 bytes) per value. */
+export class PostingList {
+  private data = new Uint32Array(8);
+  length = 0;
+
+  push(n: number, w: number): void {
+    if (this.length + 2 > this.data.length) {
+      const bigger = new Uint32Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = n;
+    this.data[this.length++] = w;
+  }
+
+  view(): Uint32Array {
+    return this.data.subarray(0, this.length);
   }
 }
 

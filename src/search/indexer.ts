@@ -3,7 +3,7 @@
 import type { Message, Session } from '../model.js';
 import type { SessionRef, Source } from '../sources/source.js';
 import { errorText } from '../util/text.js';
-import { IndexStore, packWeight } from './index-store.js';
+import { IndexStore, packWeight, PostingList } from './index-store.js';
 import { forEachTerm } from './tokenize.js';
 
 export interface Found {
@@ -28,7 +28,7 @@ const BATCH = 100;
 const MAX_DELTA = 300_000;
 /** Snippets need only so much of a message; tool output is kept shorter still. */
 const DOC_TEXT_MAX = 20_000;
-const DOC_TOOL_MAX = 2_000;
+const DOC_TOOL_MAX = 300;
 
 export function syncIndex(store: IndexStore, found: readonly Found[], report: (path: string, reason: string) => void, progress?: Progress): SyncStats {
   const existing = store.stamps();
@@ -50,7 +50,7 @@ export function syncIndex(store: IndexStore, found: readonly Found[], report: (p
     store.setMeta('state', 'building');
     store.preloadTerms();
   }
-  const fresh = new Map<number, number[]>();
+  const fresh = new Map<number, PostingList>();
   const insertSess = db.prepare(
     'INSERT INTO sess (key, stamp, session, source, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -84,7 +84,7 @@ export function syncIndex(store: IndexStore, found: readonly Found[], report: (p
       const w = packWeight(...unpackCounts(c));
       if (bulk) {
         let list = fresh.get(id);
-        if (!list) fresh.set(id, (list = []));
+        if (!list) fresh.set(id, (list = new PostingList()));
         list.push(n, w);
       } else {
         store.addDelta(id, n, w);
