@@ -12,7 +12,8 @@ import { syncIndex } from '../src/search/indexer.js';
 import { parseQuery } from '../src/search/query.js';
 import { terms } from '../src/search/tokenize.js';
 import { resolveHomes } from '../src/sources/homes.js';
-import { runInProcess, tempDir, testEnv } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { BIN, runInProcess, tempDir, testEnv } from './helpers.js';
 
 interface Hit {
   id: string;
@@ -279,6 +280,26 @@ describe('the index', () => {
     rmSync(join(home, '.cache'), { recursive: true });
     const piped = await runInProcess(['search', 'deploy'], testEnv(home));
     assert.equal(piped.stderr, '');
+  });
+
+  test('a second process waits for the index instead of failing or rebuilding it', async (t) => {
+    const home = tempDir(t);
+    writeKimiCodeSession(join(home, '.kimi-code'), conv('session_a', 'alpha topic', 'answer'));
+    assert.equal((await search(home, 'alpha')).length, 1);
+    const store = IndexStore.open(join(home, '.cache', 'sessions'));
+    t.after(() => store.close());
+    store.db.exec('BEGIN IMMEDIATE');
+    const child = spawn(process.execPath, [BIN, 'search', 'alpha', '--json'], { env: testEnv(home) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((r) => setTimeout(r, 1500));
+    store.db.exec('ROLLBACK');
+    const code = await new Promise((r) => child.on('close', r));
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /waiting for another sessions process to finish updating the index/);
+    assert.equal(JSON.parse(stdout).length, 1);
   });
 
   test('a corrupt, half-built or older index is rebuilt, never fatal; deleting it loses nothing', async (t) => {

@@ -52,7 +52,10 @@ export function withIndex<T>(ctx: CommandContext, persistent: boolean, use: (sto
   for (let attempt = 0; ; attempt++) {
     const store = IndexStore.open(dir);
     try {
-      syncIndex(store, found, report, progress);
+      syncIndex(store, found, report, {
+        progress,
+        waiting: () => void ctx.io.stderr.write('sessions: waiting for another sessions process to finish updating the index…\n'),
+      });
       progress(0, 0);
       return use(store);
     } catch (error) {
@@ -65,8 +68,10 @@ export function withIndex<T>(ctx: CommandContext, persistent: boolean, use: (sto
   }
 }
 
+/** Only real damage deletes the index; a busy or locked one belongs to another process at work. */
 function isSqliteError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'SqliteError' || /SQLITE_/.test((error as { code?: string }).code ?? ''));
+  const code = (error as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
 }
 
 /** "indexing 1200/10000 sessions" on a terminal's stderr while the index is built; nothing otherwise. */

@@ -30,7 +30,48 @@ const MAX_DELTA = 300_000;
 const DOC_TEXT_MAX = 20_000;
 const DOC_TOOL_MAX = 300;
 
-export function syncIndex(store: IndexStore, found: readonly Found[], report: (path: string, reason: string) => void, progress?: Progress): SyncStats {
+export interface SyncHooks {
+  progress?: Progress;
+  /** Called once if another process holds the index and this one waits for it. */
+  waiting?: () => void;
+}
+
+/**
+ * Brings the index up to date, as one write transaction: another `sessions`
+ * process waits for it (never interleaves), and a crash leaves the index as it was.
+ */
+export function syncIndex(store: IndexStore, found: readonly Found[], report: (path: string, reason: string) => void, hooks: SyncHooks = {}): SyncStats {
+  lockForWrite(store, hooks.waiting);
+  try {
+    const stats = syncLocked(store, found, report, hooks.progress);
+    store.db.exec('COMMIT');
+    return stats;
+  } catch (error) {
+    if (store.db.inTransaction) store.db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** How long to wait for another process's index build before giving up. */
+const LOCK_WAIT_MS = 10 * 60_000;
+
+function lockForWrite(store: IndexStore, waiting?: () => void): void {
+  const until = Date.now() + LOCK_WAIT_MS;
+  let told = false;
+  for (;;) {
+    try {
+      store.db.exec('BEGIN IMMEDIATE');
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_BUSY') || Date.now() > until) throw error;
+      if (!told) waiting?.();
+      told = true;
+    }
+  }
+}
+
+function syncLocked(store: IndexStore, found: readonly Found[], report: (path: string, reason: string) => void, progress?: Progress): SyncStats {
   const existing = store.stamps();
   const seen = new Set<string>();
   const work: Array<Found & { old: number | undefined }> = [];
@@ -45,11 +86,7 @@ export function syncIndex(store: IndexStore, found: readonly Found[], report: (p
 
   const db = store.db;
   const bulk = work.length > BULK;
-  // A half-done bulk build must not pass for a finished one after a crash.
-  if (bulk) {
-    store.setMeta('state', 'building');
-    store.preloadTerms();
-  }
+  if (bulk) store.preloadTerms();
   const fresh = new Map<number, PostingList>();
   const insertSess = db.prepare(
     'INSERT INTO sess (key, stamp, session, source, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -96,22 +133,17 @@ export function syncIndex(store: IndexStore, found: readonly Found[], report: (p
 
   for (let i = 0; i < work.length; i += BATCH) {
     const batch = work.slice(i, i + BATCH);
-    db.transaction(() => {
-      batch.forEach(indexOne);
-      store.flushDeletes();
-    })();
+    batch.forEach(indexOne);
+    store.flushDeletes();
     progress?.(Math.min(i + BATCH, work.length), work.length);
   }
-  db.transaction(() => gone.forEach(drop))();
+  gone.forEach(drop);
 
   const live = liveSet(store);
   const dead = Number(store.meta('dead') ?? 0) + gone.length + work.filter((w) => w.old !== undefined).length;
   if (bulk || store.deltaCount() > MAX_DELTA || dead > Math.max(1000, live.size / 5)) {
-    db.transaction(() => {
-      store.compact(fresh, (n) => live.has(n));
-      store.setMeta('dead', '0');
-      store.setMeta('state', 'ready');
-    })();
+    store.compact(fresh, (n) => live.has(n));
+    store.setMeta('dead', '0');
   } else {
     store.setMeta('dead', String(dead));
   }
