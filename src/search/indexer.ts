@@ -57,17 +57,25 @@ const LOCK_WAIT_MS = 10 * 60_000;
 
 function lockForWrite(store: IndexStore, waiting?: () => void): void {
   const until = Date.now() + LOCK_WAIT_MS;
-  let told = false;
-  for (;;) {
-    try {
-      store.db.exec('BEGIN IMMEDIATE');
-      return;
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? '';
-      if (!code.startsWith('SQLITE_BUSY') || Date.now() > until) throw error;
-      if (!told) waiting?.();
-      told = true;
+  // First without waiting, so a wait is announced at once rather than after the busy timeout.
+  const timeout = store.db.pragma('busy_timeout', { simple: true }) as number;
+  store.db.pragma('busy_timeout = 0');
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        store.db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (!code.startsWith('SQLITE_BUSY') || Date.now() > until) throw error;
+        if (attempt === 0) {
+          waiting?.();
+          store.db.pragma(`busy_timeout = ${timeout}`);
+        }
+      }
     }
+  } finally {
+    store.db.pragma(`busy_timeout = ${timeout}`);
   }
 }
 
