@@ -89,7 +89,7 @@ rmSync(join(cache, 'sessions'), { recursive: true, force: true });
 const coldIndex = runOnce(['search', probe, '--json']);
 const warmStarts = Array.from({ length: runs }, () => runOnce(['search', probe, '--json']));
 log('search: timing the bench queries');
-const searchFigures = timeQueries(cache, corpus);
+const searchFigures = await timeQueries(cache, corpus);
 log('search: fzf --filter over the same text');
 const fzfP50 = await timeFzf(cache, join(corpus, '..', `fzf-lines-${sessions}.txt`), words.slice(150, 155));
 

@@ -66,7 +66,7 @@ export interface SearchFigures {
 }
 
 /** Times every query twice over an up-to-date index; keeps the second (warm) pass. */
-export function timeQueries(cacheDir: string, corpus: string): SearchFigures {
+export async function timeQueries(cacheDir: string, corpus: string): Promise<SearchFigures> {
   const store = IndexStore.open(join(cacheDir, 'sessions'));
   try {
     const engine = new SearchEngine(store);
@@ -80,7 +80,7 @@ export function timeQueries(cacheDir: string, corpus: string): SearchFigures {
     run();
     const timings = run();
     const sorted = timings.map((t) => t.ms).sort((a, b) => a - b);
-    const reindex = reindexOne(store, corpus);
+    const reindex = await reindexOne(store, corpus);
     return { timings, p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), ...reindex };
   } finally {
     store.close();
@@ -88,7 +88,7 @@ export function timeQueries(cacheDir: string, corpus: string): SearchFigures {
 }
 
 /** One Kimi Code session gets a new prompt; the index catches up. The file is put back afterwards. */
-function reindexOne(store: IndexStore, corpus: string): { reindexOneMs: number; scanMs: number } {
+async function reindexOne(store: IndexStore, corpus: string): Promise<{ reindexOneMs: number; scanMs: number }> {
   const catalog = new Catalog({ homes: resolveHomes({}, { home: corpus }), report: () => {} });
   try {
     const first = catalog.scanned().find((f) => f.ref.source === 'kimi-code')!;
@@ -101,7 +101,7 @@ function reindexOne(store: IndexStore, corpus: string): { reindexOneMs: number; 
       const fresh = new Catalog({ homes: resolveHomes({}, { home: corpus }), report: () => {} });
       const found = fresh.scanned();
       const t1 = performance.now();
-      const stats = syncIndex(store, found, () => {});
+      const stats = await syncIndex(store, found, () => {});
       const t2 = performance.now();
       fresh.close();
       if (stats.indexed !== 1) throw new Error(`expected one session re-read, got ${stats.indexed}`);

@@ -7,7 +7,7 @@ import { generateDemoHome } from '../fixtures/generate.js';
 import { type Conversation, endTime, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
 import { Catalog } from '../src/catalog/catalog.js';
 import { allowedEdits, deletes, editDistance } from '../src/search/fuzzy.js';
-import { IndexStore, INDEX_VERSION } from '../src/search/index-store.js';
+import { decodePostings, IndexStore, INDEX_VERSION, packWeight, PostingList, unpackWeight } from '../src/search/index-store.js';
 import { syncIndex } from '../src/search/indexer.js';
 import { parseQuery } from '../src/search/query.js';
 import { terms } from '../src/search/tokenize.js';
@@ -90,6 +90,17 @@ describe('query language', () => {
     assert.deepEqual(terms('Fix the Café-API: toFixed(2)'), ['fix', 'the', 'cafe', 'api', 'tofixed', '2']);
     assert.deepEqual(terms('翻訳ツール'), ['翻訳', '訳ツ', 'ツー', 'ール']);
     assert.deepEqual(terms('把 CSV 导入'), ['把', 'csv', '导入']);
+  });
+
+  test('posting lists round-trip through their compressed form', () => {
+    const list = new PostingList();
+    const entries: Array<[number, number]> = [[1, packWeight(1, 0, 0)], [2, packWeight(300, 0, 0)], [70_000, packWeight(5, 2, 1)], [2 ** 31 + 5, packWeight(65_535, 255, 255)]];
+    for (const [n, w] of entries) list.push(n, w);
+    const back: Array<[number, number]> = [];
+    decodePostings(list.bytes(), (n, w) => back.push([n, w]));
+    assert.deepEqual(back, entries);
+    assert.deepEqual(unpackWeight(back[2]![1]), { text: 5, tool: 2, title: 1 });
+    assert.ok(list.length < entries.length * 8);
   });
 
   test('typos: one edit for 4-7 letters, two from 8; swaps count once', () => {
@@ -260,10 +271,10 @@ describe('the index', () => {
     // Only what changed is read again.
     const store = IndexStore.open(join(home, '.cache', 'sessions'));
     t.after(() => store.close());
-    const unchanged = syncIndex(store, catalogFor(home).scanned(), () => {});
+    const unchanged = await syncIndex(store, catalogFor(home).scanned(), () => {});
     assert.deepEqual([unchanged.indexed, unchanged.removed, unchanged.sessions], [0, 0, 2]);
     writeKimiCodeSession(kc, conv('session_d', 'echo topic', 'answer'));
-    const one = syncIndex(store, catalogFor(home).scanned(), () => {});
+    const one = await syncIndex(store, catalogFor(home).scanned(), () => {});
     assert.deepEqual([one.indexed, one.removed, one.sessions], [1, 0, 3]);
   });
 

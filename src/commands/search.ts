@@ -18,7 +18,7 @@ export interface SearchCommandOptions {
 export async function runSearch(ctx: CommandContext, queryText: string, options: SearchCommandOptions): Promise<number> {
   if (queryText.trim() === '') throw new CliError('search needs a query (see --help for the query language)', 2);
   const query = parseQuery(queryText, ctx.now.getTime());
-  const results = withIndex(ctx, options.cache, (store) => new SearchEngine(store).search(query, { limit: options.limit, toolOutput: options.toolOutput, cwd: ctx.io.cwd, now: ctx.now.getTime() }));
+  const results = await withIndex(ctx, options.cache, (store) => new SearchEngine(store).search(query, { limit: options.limit, toolOutput: options.toolOutput, cwd: ctx.io.cwd, now: ctx.now.getTime() }));
   if (options.json) {
     const out = results.map((r) => ({
       id: r.session.id,
@@ -44,7 +44,7 @@ export async function runSearch(ctx: CommandContext, queryText: string, options:
  * Opens the index, brings it up to date with the sessions on disk, and runs
  * `use` on it. A corrupt index is deleted and rebuilt once: it is only a cache.
  */
-export function withIndex<T>(ctx: CommandContext, persistent: boolean, use: (store: IndexStore) => T): T {
+export async function withIndex<T>(ctx: CommandContext, persistent: boolean, use: (store: IndexStore) => T): Promise<T> {
   const dir = persistent ? cacheDir(ctx.io.env) : null;
   const found = ctx.catalog.scanned();
   const report = (path: string, reason: string): void => void ctx.io.stderr.write(`sessions: ${path}: ${reason}\n`);
@@ -52,7 +52,8 @@ export function withIndex<T>(ctx: CommandContext, persistent: boolean, use: (sto
   for (let attempt = 0; ; attempt++) {
     const store = IndexStore.open(dir);
     try {
-      syncIndex(store, found, report, {
+      await syncIndex(store, found, report, {
+        homes: ctx.homes,
         progress,
         waiting: () => void ctx.io.stderr.write('sessions: waiting for another sessions process to finish updating the index…\n'),
       });

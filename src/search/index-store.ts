@@ -4,7 +4,8 @@
 //          numbers are never reused, so postings of old numbers are just dead)
 //   doc    the session's messages as JSON [[role, text], ...], for snippets
 //   term   the vocabulary;  del  one-character deletions of each word (typos)
-//   post   per word, its postings packed in a blob: [n, weight] uint32 pairs
+//   post   per word, its postings in a blob (gaps between session numbers and
+//          counts, as varints: about two bytes a session)
 //   delta  postings written since the last compaction, one row each, so that
 //          re-reading one session never rewrites the blobs of common words
 //
@@ -18,7 +19,7 @@ import { deletes, MAX_FUZZY_TERM } from './fuzzy.js';
 import { isCjkTerm } from './tokenize.js';
 
 /** Bump when what is indexed, or how, changes: an older index is then rebuilt. */
-export const INDEX_VERSION = 3;
+export const INDEX_VERSION = 4;
 const FILE = `index-v${INDEX_VERSION}.sqlite3`;
 /** Rows per multi-row insert of deletion entries (SQLite allows 32,766 parameters). */
 const DEL_BATCH = 500;
@@ -219,10 +220,7 @@ export class IndexStore {
   postings(termId: number, live: (n: number) => boolean): Array<[number, number]> {
     const out: Array<[number, number]> = [];
     const blob = this.stmt.postBlob.get(termId) as Buffer | undefined;
-    if (blob) {
-      const u = new Uint32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
-      for (let i = 0; i + 1 < u.length; i += 2) if (live(u[i]!)) out.push([u[i]!, u[i + 1]!]);
-    }
+    if (blob) decodePostings(blob, (n, w) => live(n) && out.push([n, w]));
     for (const [n, w] of this.stmt.delta.all(termId) as Array<[number, number]>) if (live(n)) out.push([n, w]);
     return out;
   }
@@ -243,13 +241,13 @@ export class IndexStore {
     const terms = new Set<number>(fresh.keys());
     for (const t of this.db.prepare('SELECT DISTINCT term FROM delta').pluck().iterate() as Iterable<number>) terms.add(t);
     for (const term of terms) {
-      const old = this.postings(term, live);
+      // Old entries have smaller session numbers than fresh ones: appending keeps the order.
+      const list = new PostingList();
+      for (const [n, w] of this.postings(term, live)) list.push(n, w);
       const add = fresh.get(term);
-      const out = new Uint32Array(old.length * 2 + (add?.length ?? 0));
-      old.forEach(([n, w], i) => ((out[2 * i] = n), (out[2 * i + 1] = w)));
-      if (add) out.set(add.view(), old.length * 2);
-      if (out.length === 0) this.db.prepare('DELETE FROM post WHERE term = ?').run(term);
-      else this.stmt.putPost.run(term, Buffer.from(out.buffer, out.byteOffset, out.byteLength));
+      if (add) decodePostings(add.bytes(), (n, w) => list.push(n, w));
+      if (list.length === 0) this.db.prepare('DELETE FROM post WHERE term = ?').run(term);
+      else this.stmt.putPost.run(term, Buffer.from(list.bytes()));
     }
     this.db.exec('DELETE FROM delta');
   }
@@ -281,23 +279,62 @@ export class IndexStore {
   }
 }
 
-/** A growable list of uint32 pairs: bulk postings without a JS number (and its 8 bytes) per value. */
+/**
+ * A word's postings, compressed: session numbers only grow, so each entry is
+ * varint(gap << 1 | more) varint(conversation count) [varint(weight >>> 16)],
+ * about two bytes where [n, weight] as uint32 pairs took eight.
+ */
 export class PostingList {
-  private data = new Uint32Array(8);
+  private buf = new Uint8Array(16);
   length = 0;
+  private last = 0;
 
   push(n: number, w: number): void {
-    if (this.length + 2 > this.data.length) {
-      const bigger = new Uint32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = n;
-    this.data[this.length++] = w;
+    const more = w > 0xffff ? 1 : 0;
+    this.varint((n - this.last) * 2 + more);
+    this.varint(w & 0xffff);
+    if (more) this.varint(w >>> 16);
+    this.last = n;
   }
 
-  view(): Uint32Array {
-    return this.data.subarray(0, this.length);
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  private varint(v: number): void {
+    if (this.length + 6 > this.buf.length) {
+      const bigger = new Uint8Array(this.buf.length * 2);
+      bigger.set(this.buf);
+      this.buf = bigger;
+    }
+    while (v >= 0x80) {
+      this.buf[this.length++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    this.buf[this.length++] = v;
+  }
+}
+
+/** Calls `visit(n, weight)` for every entry of an encoded posting list, in order. */
+export function decodePostings(bytes: Uint8Array, visit: (n: number, w: number) => void): void {
+  let i = 0;
+  let n = 0;
+  const next = (): number => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const b = bytes[i++]!;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 128;
+    }
+  };
+  while (i < bytes.length) {
+    const head = next();
+    n += Math.floor(head / 2);
+    let w = next();
+    if (head % 2 === 1) w = (w | (next() << 16)) >>> 0;
+    visit(n, w);
   }
 }
 

@@ -1,10 +1,13 @@
 // Keeps the index in step with the sessions on disk: a session is read again
 // only when its scan stamp changed; sessions that are gone drop out.
-import type { Message, Session } from '../model.js';
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Homes } from '../sources/homes.js';
 import type { SessionRef, Source } from '../sources/source.js';
-import { errorText } from '../util/text.js';
 import { IndexStore, packWeight, PostingList } from './index-store.js';
-import { forEachTerm } from './tokenize.js';
+import { prepare, unpackCounts, type Prepared, type PrepareResult } from './prepare.js';
 
 export interface Found {
   ref: SessionRef;
@@ -26,9 +29,8 @@ const BULK = 200;
 const BATCH = 100;
 /** Compact when this many delta rows or dead sessions have piled up. */
 const MAX_DELTA = 300_000;
-/** Snippets need only so much of a message; tool output is kept shorter still. */
-const DOC_TEXT_MAX = 20_000;
-const DOC_TOOL_MAX = 300;
+/** Batches (of 25 sessions) a worker may have waiting to be written; keeps a bulk build's memory flat. */
+const WORKER_WINDOW = 3;
 
 export interface SyncHooks {
   progress?: Progress;
@@ -40,10 +42,27 @@ export interface SyncHooks {
  * Brings the index up to date, as one write transaction: another `sessions`
  * process waits for it (never interleaves), and a crash leaves the index as it was.
  */
-export function syncIndex(store: IndexStore, found: readonly Found[], report: (path: string, reason: string) => void, hooks: SyncHooks = {}): SyncStats {
+export interface SyncHooks {
+  progress?: Progress;
+  /** Called once if another process holds the index and this one waits for it. */
+  waiting?: () => void;
+  /** Where the sessions live, so a bulk build can read them in worker threads. */
+  homes?: Homes;
+}
+
+/**
+ * Brings the index up to date, as one write transaction: another `sessions`
+ * process waits for it (never interleaves), and a crash leaves the index as it was.
+ */
+export async function syncIndex(
+  store: IndexStore,
+  found: readonly Found[],
+  report: (path: string, reason: string) => void,
+  hooks: SyncHooks = {},
+): Promise<SyncStats> {
   lockForWrite(store, hooks.waiting);
   try {
-    const stats = syncLocked(store, found, report, hooks.progress);
+    const stats = await syncLocked(store, found, report, hooks);
     store.db.exec('COMMIT');
     return stats;
   } catch (error) {
@@ -79,14 +98,18 @@ function lockForWrite(store: IndexStore, waiting?: () => void): void {
   }
 }
 
-function syncLocked(store: IndexStore, found: readonly Found[], report: (path: string, reason: string) => void, progress?: Progress): SyncStats {
+async function syncLocked(store: IndexStore, found: readonly Found[], report: (path: string, reason: string) => void, hooks: SyncHooks): Promise<SyncStats> {
   const existing = store.stamps();
   const seen = new Set<string>();
-  const work: Array<Found & { old: number | undefined }> = [];
+  const work: Found[] = [];
+  const old = new Map<string, number>();
   for (const f of found) {
     seen.add(f.ref.key);
     const e = existing.get(f.ref.key);
-    if (!e || e.stamp !== f.ref.stamp) work.push({ ...f, old: e?.n });
+    if (!e || e.stamp !== f.ref.stamp) {
+      work.push(f);
+      if (e) old.set(f.ref.key, e.n);
+    }
   }
   const gone = [...existing].filter(([key]) => !seen.has(key)).map(([, e]) => e.n);
   const stats: SyncStats = { sessions: found.length, indexed: 0, removed: gone.length, bytes: 0 };
@@ -94,7 +117,11 @@ function syncLocked(store: IndexStore, found: readonly Found[], report: (path: s
 
   const db = store.db;
   const bulk = work.length > BULK;
-  if (bulk) store.preloadTerms();
+  if (bulk) {
+    store.preloadTerms();
+    // Building the typo index once at the end beats updating it row by row.
+    db.exec('DROP INDEX IF EXISTS del_d');
+  }
   const fresh = new Map<number, PostingList>();
   const insertSess = db.prepare(
     'INSERT INTO sess (key, stamp, session, source, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -105,28 +132,14 @@ function syncLocked(store: IndexStore, found: readonly Found[], report: (path: s
     db.prepare('DELETE FROM doc WHERE n = ?').run(n);
   };
 
-  const indexOne = (f: (typeof work)[number]): void => {
-    let session: Session;
-    let messages: Message[];
-    try {
-      ({ session, messages } = f.source.read(f.ref, 'transcript'));
-    } catch (error) {
-      report(f.ref.path, `not indexed: ${errorText(error)}`);
-      return;
-    }
-    if (f.old !== undefined) drop(f.old);
-    const { inUse: _inUse, ...stored } = session;
-    const counts = countTerms(session.title, messages);
-    let words = 0;
-    for (const c of counts.values()) words += unpackCounts(c)[0];
-    const n = Number(
-      insertSess.run(f.ref.key, f.ref.stamp, JSON.stringify(stored), session.source, session.workDir, session.title, Date.parse(session.updatedAt), session.turns, session.messages, session.bytes, words)
-        .lastInsertRowid,
-    );
-    insertDoc.run(n, JSON.stringify(messages.map(docEntry)));
-    for (const [term, c] of counts) {
-      const id = store.termId(term);
-      const w = packWeight(...unpackCounts(c));
+  const write = (p: Prepared): void => {
+    const previous = old.get(p.key);
+    if (previous !== undefined) drop(previous);
+    const n = Number(insertSess.run(p.key, p.stamp, p.session, p.source, p.workDir, p.title, p.updatedAt, p.turns, p.messages, p.bytes, p.words).lastInsertRowid);
+    insertDoc.run(n, p.doc);
+    for (let i = 0; i < p.terms.length; i++) {
+      const id = store.termId(p.terms[i]!);
+      const w = packWeight(...unpackCounts(p.counts[i]!));
       if (bulk) {
         let list = fresh.get(id);
         if (!list) fresh.set(id, (list = new PostingList()));
@@ -136,25 +149,34 @@ function syncLocked(store: IndexStore, found: readonly Found[], report: (path: s
       }
     }
     stats.indexed++;
-    stats.bytes += session.bytes;
+    stats.bytes += p.bytes;
+  };
+  let done = 0;
+  const take = (r: PrepareResult): void => {
+    if (r.ok) write(r.value);
+    else report(r.path, `not indexed: ${r.error}`);
+    done++;
+    if (done % BATCH === 0 || done === work.length) {
+      store.flushDeletes();
+      hooks.progress?.(done, work.length);
+    }
   };
 
-  for (let i = 0; i < work.length; i += BATCH) {
-    const batch = work.slice(i, i + BATCH);
-    batch.forEach(indexOne);
-    store.flushDeletes();
-    progress?.(Math.min(i + BATCH, work.length), work.length);
-  }
+  const workerFile = workerScript();
+  if (bulk && hooks.homes && workerFile) await prepareInWorkers(workerFile, hooks.homes, work, take);
+  else for (const f of work) take(prepare(f.ref, f.source));
+  store.flushDeletes();
   gone.forEach(drop);
 
   const live = liveSet(store);
-  const dead = Number(store.meta('dead') ?? 0) + gone.length + work.filter((w) => w.old !== undefined).length;
+  const dead = Number(store.meta('dead') ?? 0) + gone.length + old.size;
   if (bulk || store.deltaCount() > MAX_DELTA || dead > Math.max(1000, live.size / 5)) {
     store.compact(fresh, (n) => live.has(n));
     store.setMeta('dead', '0');
   } else {
     store.setMeta('dead', String(dead));
   }
+  if (bulk) db.exec('CREATE INDEX IF NOT EXISTS del_d ON del (d)');
   return stats;
 }
 
@@ -162,39 +184,41 @@ export function liveSet(store: IndexStore): Set<number> {
   return new Set(store.db.prepare('SELECT n FROM sess').pluck().all() as number[]);
 }
 
-/** How a message is kept for snippets: its role and (for long ones, the start of) its text. */
-function docEntry(m: Message): [string, string] {
-  if (m.role === 'tool') return ['tool', m.text.slice(0, DOC_TOOL_MAX)];
-  if (m.tool) return ['assistant', `${m.tool.name} ${m.tool.args ?? ''}`.trim().slice(0, DOC_TEXT_MAX)];
-  return [m.role, m.text.slice(0, DOC_TEXT_MAX)];
+/** The worker's file beside this one (compiled .js, or .ts when run from source under tsx). */
+function workerScript(): URL | null {
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const url = new URL(`./prepare-worker${ext}`, import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : null;
 }
 
 /**
- * Counts of each word, packed in one number so counting allocates nothing:
- * conversation + tool outputs * 2^20 + title * 2^40 (exact up to 2^53).
+ * Reads and tokenizes on worker threads (one per core, at least two: the
+ * writer is idle half the time) while this thread writes what they send.
  */
-export function countTerms(title: string, messages: readonly Message[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  const bump = (inc: number) => (term: string): void => {
-    counts.set(term, (counts.get(term) ?? 0) + inc);
-  };
-  forEachTerm(title, bump(TITLE_UNIT));
-  const text = bump(1);
-  const tool = bump(TOOL_UNIT);
-  for (const m of messages) {
-    if (m.role === 'tool') forEachTerm(m.text, tool);
-    else if (m.tool) forEachTerm(`${m.tool.name} ${m.tool.args ?? ''}`, text);
-    else forEachTerm(m.text, text);
-  }
-  return counts;
-}
-
-const TOOL_UNIT = 2 ** 20;
-const TITLE_UNIT = 2 ** 40;
-
-export function unpackCounts(c: number): [number, number, number] {
-  const title = Math.floor(c / TITLE_UNIT);
-  const rest = c - title * TITLE_UNIT;
-  const tool = Math.floor(rest / TOOL_UNIT);
-  return [rest - tool * TOOL_UNIT, tool, title];
+async function prepareInWorkers(file: URL, homes: Homes, work: readonly Found[], take: (r: PrepareResult) => void): Promise<void> {
+  const count = Math.max(2, Math.min(4, availableParallelism()));
+  const refs = work.map((f) => f.ref);
+  const slices = Array.from({ length: count }, (_, i) => refs.filter((_, k) => k % count === i));
+  const inflight = new SharedArrayBuffer(4 * count);
+  const pending = new Int32Array(inflight);
+  await Promise.all(
+    slices.map(
+      (slice, slot) =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(file, {
+            workerData: { homes, refs: slice, inflight, slot, window: WORKER_WINDOW },
+            // A worker holds a few sessions at a time; a small heap makes it collect instead of grow.
+            resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 48 },
+          });
+          worker.on('message', (msg: PrepareResult[] | 'done') => {
+            if (msg === 'done') return resolve();
+            msg.forEach(take);
+            Atomics.sub(pending, slot, 1);
+            Atomics.notify(pending, slot);
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`index worker stopped (${code})`))));
+        }),
+    ),
+  );
 }

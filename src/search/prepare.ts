@@ -1,0 +1,104 @@
+// Turning a session into what the index stores: its summary, its messages
+// for snippets, and its word counts. Pure CPU work, so a bulk build runs it
+// in a worker thread (prepare-worker.ts) while the main thread writes.
+import type { Message } from '../model.js';
+import type { SessionRef, Source } from '../sources/source.js';
+import { errorText } from '../util/text.js';
+import { forEachTerm } from './tokenize.js';
+
+/** Snippets need only so much of a message; tool output is kept shorter still. */
+const DOC_TEXT_MAX = 20_000;
+const DOC_TOOL_MAX = 300;
+
+export interface Prepared {
+  key: string;
+  stamp: string;
+  /** The session summary as JSON (without `inUse`, which depends on the moment). */
+  session: string;
+  source: string;
+  workDir: string | null;
+  title: string;
+  updatedAt: number;
+  turns: number;
+  messages: number;
+  bytes: number;
+  /** Words in the conversation, for length normalisation. */
+  words: number;
+  /** The messages as JSON [[role, text], ...]. */
+  doc: string;
+  terms: string[];
+  /** Per term: conversation + tool outputs * 2^20 + title * 2^40. */
+  counts: number[];
+}
+
+export type PrepareResult = { ok: true; value: Prepared } | { ok: false; key: string; path: string; error: string };
+
+export function prepare(ref: SessionRef, source: Source): PrepareResult {
+  let read;
+  try {
+    read = source.read(ref, 'transcript');
+  } catch (error) {
+    return { ok: false, key: ref.key, path: ref.path, error: errorText(error) };
+  }
+  const { session, messages } = read;
+  const counts = countTerms(session.title, messages);
+  let words = 0;
+  for (const c of counts.values()) words += unpackCounts(c)[0];
+  const { inUse: _inUse, ...stored } = session;
+  return {
+    ok: true,
+    value: {
+      key: ref.key,
+      stamp: ref.stamp,
+      session: JSON.stringify(stored),
+      source: session.source,
+      workDir: session.workDir,
+      title: session.title,
+      updatedAt: Date.parse(session.updatedAt),
+      turns: session.turns,
+      messages: session.messages,
+      bytes: session.bytes,
+      words,
+      doc: JSON.stringify(messages.map(docEntry)),
+      terms: [...counts.keys()],
+      counts: [...counts.values()],
+    },
+  };
+}
+
+/** How a message is kept for snippets: its role and (for long ones, the start of) its text. */
+function docEntry(m: Message): [string, string] {
+  if (m.role === 'tool') return ['tool', m.text.slice(0, DOC_TOOL_MAX)];
+  if (m.tool) return ['assistant', `${m.tool.name} ${m.tool.args ?? ''}`.trim().slice(0, DOC_TEXT_MAX)];
+  return [m.role, m.text.slice(0, DOC_TEXT_MAX)];
+}
+
+const TOOL_UNIT = 2 ** 20;
+const TITLE_UNIT = 2 ** 40;
+
+/**
+ * Counts of each word, packed in one number so counting allocates nothing:
+ * conversation + tool outputs * 2^20 + title * 2^40 (exact up to 2^53).
+ */
+export function countTerms(title: string, messages: readonly Message[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  const bump = (inc: number) => (term: string): void => {
+    counts.set(term, (counts.get(term) ?? 0) + inc);
+  };
+  forEachTerm(title, bump(TITLE_UNIT));
+  const text = bump(1);
+  const tool = bump(TOOL_UNIT);
+  for (const m of messages) {
+    if (m.role === 'tool') forEachTerm(m.text, tool);
+    else if (m.tool) forEachTerm(`${m.tool.name} ${m.tool.args ?? ''}`, text);
+    else forEachTerm(m.text, text);
+  }
+  return counts;
+}
+
+export function unpackCounts(c: number): [number, number, number] {
+  const title = Math.floor(c / TITLE_UNIT);
+  const rest = c - title * TITLE_UNIT;
+  const tool = Math.floor(rest / TOOL_UNIT);
+  return [rest - tool * TOOL_UNIT, tool, title];
+}
