@@ -82,12 +82,13 @@ export class SearchEngine {
 
 function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: SearchOptions): SearchResult[] {
   const byN = new Map<number, SessRow>();
-  for (const r of rows) if (passesFilters(r, q, opts)) byN.set(r.n, r);
+  const filtered = hasFilters(q);
+  for (const r of rows) if (!filtered || passesFilters(r, q, opts)) byN.set(r.n, r);
   if (byN.size === 0) return [];
   const live = (n: number): boolean => byN.has(n);
 
   let scored: Map<number, number>;
-  const hitTerms = new Map<number, Set<string>>();
+  let perGroup: Array<Map<number, { score: number; term: string }>> = [];
   if (isFilterOnly(q)) {
     scored = new Map([...byN.keys()].map((n) => [n, 0]));
   } else {
@@ -97,7 +98,7 @@ function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: Sea
     for (const r of byN.values()) words += r.words;
     const avg = Math.max(1, words / byN.size);
     const lengthRatio = (n: number): number => (byN.get(n)?.words ?? avg) / avg;
-    scored = matchGroups(store, groups, live, byN.size, opts.toolOutput, hitTerms, lengthRatio);
+    ({ scored, perGroup } = matchGroups(store, groups, live, byN.size, opts.toolOutput, lengthRatio));
   }
   for (const word of q.notWords) {
     for (const t of terms(word)) {
@@ -117,6 +118,7 @@ function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: Sea
   const results: SearchResult[] = [];
   const phrases = q.phrases.map(normalizePhrase);
   const notPhrases = q.notPhrases.map(normalizePhrase);
+  const phraseTests = phrases.map(rawPhraseTest);
   const fuseQuery = [...q.words.map((w) => w.text), ...q.phrases].join(' ');
   let opened = 0;
   for (const { n, score } of ranked) {
@@ -128,19 +130,40 @@ function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: Sea
         if (++opened > MAX_VERIFY) break;
       }
       // Most candidates of a phrase query fail it: reject those on the raw JSON, unparsed.
-      if (phrases.length > 0 && !phrases.every((p) => mayContain(store.rawDoc(n), p))) continue;
+      if (phraseTests.length > 0) {
+        const raw = store.rawDoc(n);
+        if (!phraseTests.every((re) => re === null || re.test(raw))) continue;
+      }
       const doc = store.doc(n);
       if (phrases.length > 0 || notPhrases.length > 0) {
         const has = phraseChecker(doc, opts.toolOutput);
         if (!phrases.every(has) || notPhrases.some(has)) continue;
       }
-      matches = findMatches(doc, [...(hitTerms.get(n) ?? [])], q.phrases, fuseQuery, opts.toolOutput);
+      const hit = new Set<string>();
+      for (const g of perGroup) {
+        const best = g.get(n);
+        if (best) hit.add(best.term);
+      }
+      matches = findMatches(doc, [...hit], q.phrases, fuseQuery, opts.toolOutput);
     }
     const json = store.sessionJson(n);
     if (json === null) continue;
     results.push({ session: JSON.parse(json) as Omit<Session, 'inUse'>, key: byN.get(n)!.key, score: Math.round(score * 1000) / 1000, matches });
   }
   return results;
+}
+
+/** Title words, worked out once per row (the engine keeps its rows between queries). */
+const titleTermCache = new WeakMap<SessRow, string[]>();
+function titleTermsOf(r: SessRow): string[] {
+  let t = titleTermCache.get(r);
+  if (!t) titleTermCache.set(r, (t = terms(r.title)));
+  return t;
+}
+
+function hasFilters(q: Query): boolean {
+  const f = q.filters;
+  return Boolean(f.sources || f.here || f.dirParts.length || f.after !== undefined || f.before !== undefined || f.titleWords.length || f.turns.length || f.messages.length || f.size.length);
 }
 
 function passesFilters(r: SessRow, q: Query, opts: SearchOptions): boolean {
@@ -154,7 +177,7 @@ function passesFilters(r: SessRow, q: Query, opts: SearchOptions): boolean {
   if (!f.messages.every((c) => compare(r.messages, c))) return false;
   if (!f.size.every((c) => compare(r.bytes, c))) return false;
   if (f.titleWords.length > 0) {
-    const titleTerms = terms(r.title);
+    const titleTerms = titleTermsOf(r);
     for (const word of f.titleWords) {
       const want = terms(word);
       const ok = want.every((w) => titleTerms.some((t) => t === w || (allowedEdits(w.length) > 0 && editDistance(w, t, allowedEdits(w.length)) <= allowedEdits(w.length))));
@@ -219,9 +242,8 @@ function matchGroups(
   live: (n: number) => boolean,
   total: number,
   toolOutput: boolean,
-  hitTerms: Map<number, Set<string>>,
   lengthRatio: (n: number) => number,
-): Map<number, number> {
+): { scored: Map<number, number>; perGroup: Array<Map<number, { score: number; term: string }>> } {
   // Each group's best score per session.
   const perGroup = groups.map((g) => {
     const best = new Map<number, { score: number; term: string }>();
@@ -233,19 +255,19 @@ function matchGroups(
         const s = e.weight * idf * weightOf(w, toolOutput, lengthRatio(n));
         if (s <= 0) continue;
         const prev = best.get(n);
-        if (!prev || s > prev.score) best.set(n, { score: s, term: e.t });
-        // Every spelling found in the session is highlighted, not only the best.
-        let set = hitTerms.get(n);
-        if (!set) hitTerms.set(n, (set = new Set()));
-        set.add(e.t);
+        if (!prev) best.set(n, { score: s, term: e.t });
+        else if (s > prev.score) {
+          prev.score = s;
+          prev.term = e.t;
+        }
       }
     }
     return best;
   });
-  perGroup.sort((a, b) => a.size - b.size);
+  const ordered = [...perGroup].sort((a, b) => a.size - b.size);
   const out = new Map<number, number>();
-  const [first, ...rest] = perGroup;
-  if (!first) return out;
+  const [first, ...rest] = ordered;
+  if (!first) return { scored: out, perGroup };
   for (const [n, { score }] of first) {
     let sum = score;
     let ok = true;
@@ -259,7 +281,7 @@ function matchGroups(
     }
     if (ok) out.set(n, sum);
   }
-  return out;
+  return { scored: out, perGroup };
 }
 
 function normalizePhrase(text: string): string {
@@ -283,15 +305,15 @@ const ACCENTED: Map<string, string> = (() => {
  * letter also in its accented forms. Only phrases of plain ASCII words are
  * tested this way (CJK normalizes differently); for those a false answer is final.
  */
-function mayContain(rawJson: string, phrase: string): boolean {
-  if (!/^[a-z0-9_ ]+$/.test(phrase)) return true;
+function rawPhraseTest(phrase: string): RegExp | null {
+  if (!/^[a-z0-9_ ]+$/.test(phrase)) return null;
   const letter = (c: string): string => (ACCENTED.has(c) ? `[${c}${ACCENTED.get(c)}]\\p{M}*` : escape(c));
   const pattern = phrase
     .split(' ')
     .filter(Boolean)
     .map((word) => Array.from(word, letter).join(''))
     .join('(?:[ \u00a0]|\\\\[nrtf])+');
-  return new RegExp(pattern, 'iu').test(rawJson);
+  return new RegExp(pattern, 'iu');
 }
 
 /**
@@ -313,25 +335,40 @@ function phraseChecker(doc: Array<[string, string]>, toolOutput: boolean): (phra
   };
 }
 
-const WORDCHAR = '[\\p{L}\\p{N}_]';
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/** Is the character at `i` part of a word (so a match next to it is inside a longer word)? */
+function isWordChar(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return WORD_CHAR.test(text[i]!);
+}
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** The messages that show why a session matched: where the words are, best first (fuse.js decides ties). */
 function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
   const alternatives = [
     ...phrases.map((p) => escape(p.trim()).replace(/\s+/g, '\\s+')),
-    ...hit.sort((a, b) => b.length - a.length).map((t) => (isCjkTerm(t) ? escape(t) : `(?<!${WORDCHAR})${escape(t)}(?!${WORDCHAR})`)),
+    ...hit.sort((a, b) => b.length - a.length).map(escape),
   ];
   if (alternatives.length === 0) return [];
-  const re = new RegExp(alternatives.join('|'), 'giu');
+  // A plain alternation (no Unicode lookbehind, which is slow on long text); word
+  // boundaries are checked on the neighbours of each hit instead.
+  const re = new RegExp(alternatives.join('|'), 'gi');
+  const cjk = new Set(hit.filter(isCjkTerm));
   const candidates: Array<{ index: number; role: string; text: string; ranges: Array<[number, number]> }> = [];
   doc.forEach(([role, text], index) => {
     if (role === 'tool' && !toolOutput) return;
     // Later messages are not looked at once enough matching ones are found.
     if (candidates.length >= MESSAGES_RANKED * 2) return;
     const ranges: Array<[number, number]> = [];
-    for (const m of text.matchAll(re)) {
-      ranges.push([m.index, m.index + m[0].length]);
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (m[0].length === 0) re.lastIndex++;
+      else if (cjk.has(m[0]) || (!isWordChar(text, start - 1) && !isWordChar(text, end))) ranges.push([start, end]);
       if (ranges.length >= 20) break;
     }
     if (ranges.length > 0) candidates.push({ index, role, text, ranges });
