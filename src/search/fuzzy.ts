@@ -35,9 +35,12 @@ export function deletes2(word: string): string[] {
  * characters), giving up beyond `max`. A typo "parsre" is one edit from
  * "parser" here, two in plain Levenshtein.
  */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
 export function editDistance(a: string, b: string, max: number): number {
-  const s = Array.from(a);
-  const t = Array.from(b);
+  // Code points only matter with surrogate pairs (emoji, rare CJK); otherwise index the strings directly.
+  const s: ArrayLike<string> = SURROGATE.test(a) ? Array.from(a) : a;
+  const t: ArrayLike<string> = SURROGATE.test(b) ? Array.from(b) : b;
   if (Math.abs(s.length - t.length) > max) return max + 1;
   let prev2: number[] = [];
   let prev = Array.from({ length: t.length + 1 }, (_, j) => j);
