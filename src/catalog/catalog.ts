@@ -4,7 +4,7 @@ import { CliError } from '../errors.js';
 import { isSourceKind, type Session, type SourceKind, type Transcript } from '../model.js';
 import { createSources, linkSameConversations } from '../sources/discover.js';
 import type { Homes } from '../sources/homes.js';
-import type { Reporter, SessionRef, Source } from '../sources/source.js';
+import type { Reporter, ScanMemo, SessionRef, Source } from '../sources/source.js';
 import { errorText } from '../util/text.js';
 import { SummaryCache } from './summary-cache.js';
 
@@ -14,7 +14,10 @@ export const IN_USE_WINDOW_MS = 60_000;
 export interface CatalogOptions {
   homes: Homes;
   report: Reporter;
-  cache?: SummaryCache;
+  /** The summary cache, or how to load it (only `list` needs it). */
+  cache?: SummaryCache | (() => SummaryCache);
+  /** What sources remember between runs; saved after each scan. */
+  memo?: ScanMemo & { save(): void };
   /** Overrides the layouts read (tests). */
   sources?: Source[];
   now?: () => number;
@@ -22,14 +25,16 @@ export interface CatalogOptions {
 
 export class Catalog {
   private readonly sources: Source[];
-  private readonly cache: SummaryCache;
+  private cacheSource: SummaryCache | (() => SummaryCache);
+  private readonly memo: (ScanMemo & { save(): void }) | undefined;
   private readonly report: Reporter;
   private readonly now: () => number;
   private refs: Array<{ ref: SessionRef; source: Source }> | null = null;
 
   constructor(options: CatalogOptions) {
     this.sources = options.sources ?? createSources(options.homes);
-    this.cache = options.cache ?? SummaryCache.disabled();
+    this.cacheSource = options.cache ?? SummaryCache.disabled();
+    this.memo = options.memo;
     this.report = options.report;
     this.now = options.now ?? Date.now;
   }
@@ -101,6 +106,11 @@ export class Catalog {
     for (const s of this.sources) s.close();
   }
 
+  private get cache(): SummaryCache {
+    if (typeof this.cacheSource === 'function') this.cacheSource = this.cacheSource();
+    return this.cacheSource;
+  }
+
   /** Every session found by the scan (stats only; nothing is read). */
   scanned(): Array<{ ref: SessionRef; source: Source }> {
     return this.scan();
@@ -111,11 +121,12 @@ export class Catalog {
     const refs: Array<{ ref: SessionRef; source: Source }> = [];
     for (const source of this.sources) {
       try {
-        for (const ref of source.scan(this.report, this.cache)) refs.push({ ref, source });
+        for (const ref of source.scan(this.report, this.memo)) refs.push({ ref, source });
       } catch (error) {
         this.report(source.kind, `cannot scan: ${errorText(error)}`);
       }
     }
+    this.memo?.save();
     this.refs = refs;
     return refs;
   }

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Session } from '../model.js';
-import type { ScanMemo } from '../sources/source.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { isRecord } from '../util/text.js';
 
@@ -31,9 +30,8 @@ interface Entry {
   row: Row;
 }
 
-export class SummaryCache implements ScanMemo {
+export class SummaryCache {
   private entries = new Map<string, Entry>();
-  private memo: Record<string, unknown> = {};
   private readonly used = new Set<string>();
   private dirty = false;
 
@@ -50,7 +48,6 @@ export class SummaryCache implements ScanMemo {
     try {
       const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
       const sameShape = isRecord(data) && data['version'] === SUMMARY_CACHE_VERSION && JSON.stringify(data['fields']) === JSON.stringify(FIELDS);
-      if (sameShape && isRecord(data['memo'])) cache.memo = data['memo'];
       if (sameShape && Array.isArray(data['rows'])) {
         for (const r of data['rows'] as unknown[]) {
           if (Array.isArray(r) && r.length === FIELDS.length + 2 && typeof r[0] === 'string' && typeof r[1] === 'string') {
@@ -62,17 +59,6 @@ export class SummaryCache implements ScanMemo {
       // Missing or corrupt: start empty, it is rebuilt on save.
     }
     return cache;
-  }
-
-  /** Scan state of a source (see ScanMemo). */
-  get(key: string): unknown {
-    return this.memo[key];
-  }
-
-  set(key: string, value: unknown): void {
-    if (this.path === null) return;
-    this.memo[key] = value;
-    this.dirty = true;
   }
 
   /** The cached session when its stamp still matches. */
@@ -107,7 +93,7 @@ export class SummaryCache implements ScanMemo {
     }
     if (!this.dirty) return;
     const rows = Array.from(this.entries, ([key, e]) => [key, e.stamp, ...e.row]);
-    const data = { version: SUMMARY_CACHE_VERSION, fields: FIELDS, memo: this.memo, rows };
+    const data = { version: SUMMARY_CACHE_VERSION, fields: FIELDS, rows };
     try {
       writeFileAtomic(this.path, JSON.stringify(data), { mode: 0o600, mkdirMode: 0o700 });
       this.dirty = false;

@@ -1,6 +1,7 @@
 // What every command needs: where the homes are, a catalog over them, and
 // where warnings go. Built from the parsed flags and the environment.
 import { Catalog } from '../catalog/catalog.js';
+import { FileScanMemo } from '../catalog/scan-memo.js';
 import { SummaryCache } from '../catalog/summary-cache.js';
 import type { Session } from '../model.js';
 import { cacheDir, resolveHomes, userHome, type HomeFlags, type Homes } from '../sources/homes.js';
@@ -31,8 +32,10 @@ export interface ContextFlags extends HomeFlags {
 export function createContext(io: CommandIO, flags: ContextFlags): CommandContext {
   const homes = resolveHomes(io.env, flags);
   const report: Reporter = (path, reason) => io.stderr.write(`sessions: ${path}: ${reason}\n`);
-  const cache = flags.cache ? SummaryCache.load(cacheDir(io.env)) : SummaryCache.disabled();
-  const catalog = new Catalog({ homes, report, cache });
+  const dir = cacheDir(io.env);
+  const catalog = flags.cache
+    ? new Catalog({ homes, report, cache: () => SummaryCache.load(dir), memo: FileScanMemo.load(dir) })
+    : new Catalog({ homes, report });
   // Piped output is not cut to a terminal; 160 columns keeps it readable.
   const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 160;
   return { io, homes, catalog, home: userHome(io.env), now: new Date(), width };
