@@ -110,10 +110,11 @@ function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: Sea
 
   const dayMs = 86_400_000;
   const ranked = [...scored].map(([n, score]) => {
-    const age = Math.max(0, (opts.now - byN.get(n)!.updated_at) / dayMs);
-    return { n, score: score * (1 + RECENCY_WEIGHT * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS)) };
+    const updated = byN.get(n)!.updated_at;
+    const age = Math.max(0, (opts.now - updated) / dayMs);
+    return { n, updated, score: score * (1 + RECENCY_WEIGHT * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS)) };
   });
-  ranked.sort((a, b) => b.score - a.score || byN.get(b.n)!.updated_at - byN.get(a.n)!.updated_at);
+  ranked.sort((a, b) => b.score - a.score || b.updated - a.updated);
 
   const results: SearchResult[] = [];
   const phrases = q.phrases.map(normalizePhrase);
