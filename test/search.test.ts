@@ -204,6 +204,14 @@ describe('search over the demo home', () => {
     }
   });
 
+  test('the first snippet is a message with the most of the query words', async (t) => {
+    const h = setup(t);
+    const [hit] = await search(h, 'roundng cents');
+    assert.ok(hit);
+    const words = new Set(hit.matches[0]!.ranges.map(([s, e]) => hit.matches[0]!.snippet.slice(s, e).toLowerCase()));
+    assert.ok(words.has('rounding') && words.has('cents'), JSON.stringify(hit.matches[0]));
+  });
+
   test('the table marks matches, and honours NO_COLOR', async (t) => {
     const h = setup(t);
     const r = await runInProcess(['search', 'broadcast'], testEnv(h));

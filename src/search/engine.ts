@@ -347,7 +347,7 @@ function isWordChar(text: string, i: number): boolean {
 }
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
-/** The messages that show why a session matched: where the words are, best first (fuse.js decides ties). */
+/** The messages that show why a session matched: those with the most of the query's words first (fuse.js decides ties). */
 function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
   const alternatives = [
     ...phrases.map((p) => escape(p.trim()).replace(/\s+/g, '\\s+')),
@@ -380,7 +380,8 @@ function findMatches(doc: Array<[string, string]>, hit: string[], phrases: strin
   const windows = candidates.map((c) => ({ i: c.index, text: window(c.text, c.ranges[0]![0]).text }));
   const fuse = new Fuse(windows, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.6, minMatchCharLength: 2 });
   const fuseScore = new Map(fuse.search(fuseQuery).map((r) => [r.item.i, r.score ?? 1]));
-  candidates.sort((a, b) => (fuseScore.get(a.index) ?? 1) - (fuseScore.get(b.index) ?? 1) || distinct(b.ranges, b.text) - distinct(a.ranges, a.text) || a.index - b.index);
+  // Messages that match more of the query's words first; fuse.js decides among equals.
+  candidates.sort((a, b) => distinct(b.ranges, b.text) - distinct(a.ranges, a.text) || (fuseScore.get(a.index) ?? 1) - (fuseScore.get(b.index) ?? 1) || a.index - b.index);
   return candidates.slice(0, MATCHES_PER_RESULT).map((c) => {
     const w = window(c.text, c.ranges[0]![0]);
     const ranges = c.ranges
