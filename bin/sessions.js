@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 // The installed command. All logic lives in the compiled TypeScript.
-import { runCli } from '../dist/cli.js';
+import module from 'node:module';
 
+// Node 22+ can keep compiled code between runs: a faster start for a command run many times a day.
+module.enableCompileCache?.();
+
+const { runCli } = await import('../dist/cli.js');
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

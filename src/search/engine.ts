@@ -7,7 +7,7 @@
 import Fuse from 'fuse.js';
 import type { Session } from '../model.js';
 import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
-import { type IndexStore, type SessRow, type TermHit, unpackWeight } from './index-store.js';
+import type { IndexStore, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
 import { isCjkTerm, normalize, terms } from './tokenize.js';
 
@@ -66,29 +66,37 @@ interface Group {
  * runs one search per keystroke); call `refresh()` after the index changes.
  */
 export class SearchEngine {
-  private rows: SessRow[] | null = null;
+  private all: Map<number, SessRow> | null = null;
 
   constructor(private readonly store: IndexStore) {}
 
   refresh(): void {
-    this.rows = null;
+    this.all = null;
   }
 
   search(q: Query, opts: SearchOptions): SearchResult[] {
-    this.rows ??= this.store.liveRows();
-    return search(this.store, this.rows, q, opts);
+    this.all ??= new Map(this.store.liveRows().map((r) => [r.n, r]));
+    return search(this.store, this.all, q, opts);
   }
 }
 
-function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: SearchOptions): SearchResult[] {
-  const byN = new Map<number, SessRow>();
-  const filtered = hasFilters(q);
-  for (const r of rows) if (!filtered || passesFilters(r, q, opts)) byN.set(r.n, r);
+function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, opts: SearchOptions): SearchResult[] {
+  let byN = all;
+  if (hasFilters(q)) {
+    const kept = new Map<number, SessRow>();
+    for (const r of all.values()) if (passesFilters(r, q, opts)) kept.set(r.n, r);
+    byN = kept;
+  }
   if (byN.size === 0) return [];
-  const live = (n: number): boolean => byN.has(n);
+  // Session numbers are small dense integers: flat arrays indexed by them beat maps in the per-posting loops.
+  let maxN = 0;
+  for (const n of byN.keys()) if (n > maxN) maxN = n;
+  const liveMask = new Uint8Array(maxN + 1);
+  for (const n of byN.keys()) liveMask[n] = 1;
+  const live = (n: number): boolean => n <= maxN && liveMask[n] === 1;
 
   let scored: Map<number, number>;
-  let perGroup: Array<Map<number, { score: number; term: string }>> = [];
+  let perGroup: Array<Map<number, string>> = [];
   if (isFilterOnly(q)) {
     scored = new Map([...byN.keys()].map((n) => [n, 0]));
   } else {
@@ -97,24 +105,22 @@ function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: Sea
     let words = 0;
     for (const r of byN.values()) words += r.words;
     const avg = Math.max(1, words / byN.size);
-    const lengthRatio = (n: number): number => (byN.get(n)?.words ?? avg) / avg;
+    const lengthRatio = new Float64Array(maxN + 1);
+    for (const r of byN.values()) lengthRatio[r.n] = r.words / avg;
     ({ scored, perGroup } = matchGroups(store, groups, live, byN.size, opts.toolOutput, lengthRatio));
   }
   for (const word of q.notWords) {
     for (const t of terms(word)) {
       const hit = store.findTerms([t])[0];
       if (!hit) continue;
-      for (const [n, w] of store.postings(hit.id, live)) if (weightOf(w, opts.toolOutput) > 0) scored.delete(n);
+      const p = store.postings(hit.id, live);
+      for (let i = 0; i < p.n.length; i++) if (weightOf(p.w[i]!, opts.toolOutput) > 0) scored.delete(p.n[i]!);
     }
   }
 
-  const dayMs = 86_400_000;
-  const ranked = [...scored].map(([n, score]) => {
-    const updated = byN.get(n)!.updated_at;
-    const age = Math.max(0, (opts.now - updated) / dayMs);
-    return { n, updated, score: score * (1 + RECENCY_WEIGHT * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS)) };
-  });
-  ranked.sort((a, b) => b.score - a.score || b.updated - a.updated);
+  // Without phrases to check, only the first `limit` can be returned: keep just those.
+  const keep = q.phrases.length > 0 || q.notPhrases.length > 0 ? Infinity : opts.limit;
+  const ranked = topRanked(scored, byN, opts.now, keep);
 
   const results: SearchResult[] = [];
   const phrases = q.phrases.map(normalizePhrase);
@@ -143,7 +149,7 @@ function search(store: IndexStore, rows: readonly SessRow[], q: Query, opts: Sea
       const hit = new Set<string>();
       for (const g of perGroup) {
         const best = g.get(n);
-        if (best) hit.add(best.term);
+        if (best !== undefined) hit.add(best);
       }
       matches = findMatches(doc, [...hit], q.phrases, fuseQuery, opts.toolOutput);
     }
@@ -160,6 +166,41 @@ function titleTermsOf(r: SessRow): string[] {
   let t = titleTermCache.get(r);
   if (!t) titleTermCache.set(r, (t = terms(r.title)));
   return t;
+}
+
+interface Ranked {
+  n: number;
+  updated: number;
+  score: number;
+}
+
+/** Final scores (match score with the recency bonus), best first, at most `keep` of them. */
+function topRanked(scored: Map<number, number>, byN: ReadonlyMap<number, SessRow>, now: number, keep: number): Ranked[] {
+  const dayMs = 86_400_000;
+  const better = (a: Ranked, b: Ranked): number => b.score - a.score || b.updated - a.updated;
+  const out: Ranked[] = [];
+  for (const [n, score] of scored) {
+    const updated = byN.get(n)!.updated_at;
+    const age = Math.max(0, (now - updated) / dayMs);
+    const final = score * (1 + RECENCY_WEIGHT * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS));
+    if (out.length >= keep) {
+      // Most candidates lose to the current last place: decide before allocating anything.
+      const last = out[out.length - 1]!;
+      if (final < last.score || (final === last.score && updated <= last.updated)) continue;
+    }
+    const r = { n, updated, score: final };
+    if (keep === Infinity) {
+      out.push(r);
+      continue;
+    }
+    // Insert in order (a short array: `keep` is the result limit).
+    let i = out.length;
+    while (i > 0 && better(r, out[i - 1]!) < 0) i--;
+    out.splice(i, 0, r);
+    if (out.length > keep) out.pop();
+  }
+  if (keep === Infinity) out.sort(better);
+  return out;
 }
 
 function hasFilters(q: Query): boolean {
@@ -230,7 +271,10 @@ function fuzzy(store: IndexStore, t: string): Expansion[] {
 
 /** How much a word's occurrences in one session count; `lengthRatio` is the session's words over the average. */
 function weightOf(packed: number, toolOutput: boolean, lengthRatio = 1): number {
-  const { text, tool, title } = unpackWeight(packed);
+  // unpackWeight, inlined: this runs once per posting.
+  const text = packed & 0xffff;
+  const tool = (packed >>> 16) & 0xff;
+  const title = packed >>> 24;
   const hits = text + (toolOutput ? tool : 0);
   const tf = hits > 0 ? (hits * (K1 + 1)) / (hits + K1 * (1 - B + B * lengthRatio)) : 0;
   return tf + (title > 0 ? TITLE_BONUS : 0);
@@ -243,45 +287,55 @@ function matchGroups(
   live: (n: number) => boolean,
   total: number,
   toolOutput: boolean,
-  lengthRatio: (n: number) => number,
-): { scored: Map<number, number>; perGroup: Array<Map<number, { score: number; term: string }>> } {
-  // Each group's best score per session.
-  const perGroup = groups.map((g) => {
-    const best = new Map<number, { score: number; term: string }>();
-    for (const e of g.expansions) {
+  lengthRatio: Float64Array,
+): { scored: Map<number, number>; perGroup: Array<Map<number, string>> } {
+  const size = lengthRatio.length;
+  // Per group: the best score of each session (0 = no match) and which spelling gave it.
+  const scores = groups.map((g) => {
+    const best = new Float64Array(size);
+    const which = new Int32Array(size);
+    const touched: number[] = [];
+    g.expansions.forEach((e, k) => {
       const postings = store.postings(e.id, live);
-      if (postings.length === 0) continue;
-      const idf = Math.log(1 + total / postings.length);
-      for (const [n, w] of postings) {
-        const s = e.weight * idf * weightOf(w, toolOutput, lengthRatio(n));
+      const count = postings.n.length;
+      if (count === 0) return;
+      const idf = Math.log(1 + total / count);
+      for (let i = 0; i < count; i++) {
+        const n = postings.n[i]!;
+        const s = e.weight * idf * weightOf(postings.w[i]!, toolOutput, lengthRatio[n]!);
         if (s <= 0) continue;
-        const prev = best.get(n);
-        if (!prev) best.set(n, { score: s, term: e.t });
-        else if (s > prev.score) {
-          prev.score = s;
-          prev.term = e.t;
+        if (best[n] === 0) touched.push(n);
+        if (s > best[n]!) {
+          best[n] = s;
+          which[n] = k;
         }
       }
-    }
-    return best;
+    });
+    return { best, which, touched, expansions: g.expansions };
   });
-  const ordered = [...perGroup].sort((a, b) => a.size - b.size);
+  const ordered = [...scores].sort((a, b) => a.touched.length - b.touched.length);
   const out = new Map<number, number>();
   const [first, ...rest] = ordered;
-  if (!first) return { scored: out, perGroup };
-  for (const [n, { score }] of first) {
-    let sum = score;
+  if (!first) return { scored: out, perGroup: [] };
+  for (const n of first.touched) {
+    let sum = first.best[n]!;
     let ok = true;
     for (const g of rest) {
-      const hit = g.get(n);
-      if (!hit) {
+      const hit = g.best[n]!;
+      if (hit === 0) {
         ok = false;
         break;
       }
-      sum += hit.score;
+      sum += hit;
     }
     if (ok) out.set(n, sum);
   }
+  // The matched spelling per group, for highlighting: only for the sessions that matched.
+  const perGroup = scores.map((g) => {
+    const m = new Map<number, string>();
+    for (const n of out.keys()) m.set(n, g.expansions[g.which[n]!]!.t);
+    return m;
+  });
   return { scored: out, perGroup };
 }
 

@@ -216,12 +216,24 @@ export class IndexStore {
 
   // ------------------------------------------------------------------ postings
 
-  /** Live postings of a word: [session number, packed weight] pairs. */
-  postings(termId: number, live: (n: number) => boolean): Array<[number, number]> {
-    const out: Array<[number, number]> = [];
+  /** Live postings of a word: session numbers and their packed weights, side by side (no array per posting). */
+  postings(termId: number, live: (n: number) => boolean): { n: number[]; w: number[] } {
+    const out = { n: [] as number[], w: [] as number[] };
     const blob = this.stmt.postBlob.get(termId) as Buffer | undefined;
-    if (blob) decodePostings(blob, (n, w) => live(n) && out.push([n, w]));
-    for (const [n, w] of this.stmt.delta.all(termId) as Array<[number, number]>) if (live(n)) out.push([n, w]);
+    if (blob) {
+      decodePostings(blob, (n, w) => {
+        if (live(n)) {
+          out.n.push(n);
+          out.w.push(w);
+        }
+      });
+    }
+    for (const [n, w] of this.stmt.delta.all(termId) as Array<[number, number]>) {
+      if (live(n)) {
+        out.n.push(n);
+        out.w.push(w);
+      }
+    }
     return out;
   }
 
@@ -243,7 +255,8 @@ export class IndexStore {
     for (const term of terms) {
       // Old entries have smaller session numbers than fresh ones: appending keeps the order.
       const list = new PostingList();
-      for (const [n, w] of this.postings(term, live)) list.push(n, w);
+      const old = this.postings(term, live);
+      for (let i = 0; i < old.n.length; i++) list.push(old.n[i]!, old.w[i]!);
       const add = fresh.get(term);
       if (add) decodePostings(add.bytes(), (n, w) => list.push(n, w));
       if (list.length === 0) this.db.prepare('DELETE FROM post WHERE term = ?').run(term);
