@@ -1,6 +1,6 @@
 // `sessions search <query>`: sessions whose content matches, best first.
 import { cacheDir } from '../sources/homes.js';
-import { SearchEngine, type SearchResult } from '../search/engine.js';
+import { SearchEngine } from '../search/engine.js';
 import { IndexStore } from '../search/index-store.js';
 import { syncIndex } from '../search/indexer.js';
 import { parseQuery } from '../search/query.js';
@@ -91,4 +91,3 @@ function progressLine(ctx: CommandContext): (done: number, total: number) => voi
   };
 }
 
-export type { SearchResult };

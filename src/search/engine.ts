@@ -4,12 +4,13 @@
 // (the title counts most) and how recent the session is. Only the sessions
 // returned are opened: phrases are checked there, and fuse.js ranks their
 // messages to pick the snippets.
-import Fuse from 'fuse.js';
 import type { Session } from '../model.js';
 import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
 import type { IndexStore, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
-import { isCjkTerm, normalize, terms } from './tokenize.js';
+import { normalizePhrase, phraseChecker, rawPhraseTest } from './phrases.js';
+import { findMatches } from './snippets.js';
+import { isCjkTerm, terms } from './tokenize.js';
 
 export interface SearchOptions {
   limit: number;
@@ -45,10 +46,6 @@ const B = 0.75;
 /** Recent sessions win among equal matches: the bonus halves every 30 days. */
 const RECENCY_HALF_LIFE_DAYS = 30;
 const RECENCY_WEIGHT = 0.25;
-const SNIPPET = 160;
-const MATCHES_PER_RESULT = 3;
-/** Matching messages fuse.js ranks per result (the first ones found, in transcript order). */
-const MESSAGES_RANKED = 8;
 /** Bound on the sessions opened to check phrases, so a phrase of common words stays quick. */
 const MAX_VERIFY = 3000;
 
@@ -337,137 +334,4 @@ function matchGroups(
     return m;
   });
   return { scored: out, perGroup };
-}
-
-function normalizePhrase(text: string): string {
-  return normalize(text).replace(/\s+/g, ' ');
-}
-
-/** For each ASCII letter, its accented forms (Latin-1 and Latin Extended-A/B), so "cafe" also finds "Café". */
-const ACCENTED: Map<string, string> = (() => {
-  const m = new Map<string, string>();
-  for (let cp = 0xc0; cp <= 0x24f; cp++) {
-    const ch = String.fromCodePoint(cp);
-    const base = ch.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
-    if (/^[a-z]$/.test(base)) m.set(base, (m.get(base) ?? '') + ch);
-  }
-  return m;
-})();
-
-/**
- * A necessary condition, checked on the stored JSON text: the phrase's words
- * in order, separated by spaces or by escaped white space (\n, \t, \r), each
- * letter also in its accented forms. Only phrases of plain ASCII words are
- * tested this way (CJK normalizes differently); for those a false answer is final.
- */
-function rawPhraseTest(phrase: string): RegExp | null {
-  if (!/^[a-z0-9_ ]+$/.test(phrase)) return null;
-  const letter = (c: string): string => (ACCENTED.has(c) ? `[${c}${ACCENTED.get(c)}]\\p{M}*` : escape(c));
-  const pattern = phrase
-    .split(' ')
-    .filter(Boolean)
-    .map((word) => Array.from(word, letter).join(''))
-    .join('(?:[ \u00a0]|\\\\[nrtf])+');
-  return new RegExp(pattern, 'iu');
-}
-
-/**
- * Does some message hold the (normalized) phrase? Only messages that contain
- * its first word are normalized, which is what keeps phrases of common words quick.
- */
-function phraseChecker(doc: Array<[string, string]>, toolOutput: boolean): (phrase: string) => boolean {
-  const lower = doc.map(([role, text]) => (role === 'tool' && !toolOutput ? '' : text.toLowerCase()));
-  const normalized = new Map<number, string>();
-  return (phrase) => {
-    const first = phrase.split(' ')[0] ?? phrase;
-    return lower.some((text, i) => {
-      // Without the first word, only text with accents (or other non-ASCII) could still hold the phrase.
-      if (!text.includes(first) && ASCII_ONLY.test(text)) return false;
-      let norm = normalized.get(i);
-      if (norm === undefined) normalized.set(i, (norm = normalizePhrase(doc[i]![1])));
-      return norm.includes(phrase);
-    });
-  };
-}
-
-const WORD_CHAR = /[\p{L}\p{N}_]/u;
-
-/** Is the character at `i` part of a word (so a match next to it is inside a longer word)? */
-function isWordChar(text: string, i: number): boolean {
-  if (i < 0 || i >= text.length) return false;
-  const c = text.charCodeAt(i);
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-  return WORD_CHAR.test(text[i]!);
-}
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-
-/** The messages that show why a session matched: those with the most of the query's words first (fuse.js decides ties). */
-function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
-  const alternatives = [
-    ...phrases.map((p) => escape(p.trim()).replace(/\s+/g, '\\s+')),
-    ...hit.sort((a, b) => b.length - a.length).map(escape),
-  ];
-  if (alternatives.length === 0) return [];
-  // A plain alternation (no Unicode lookbehind, which is slow on long text); word
-  // boundaries are checked on the neighbours of each hit instead.
-  const re = new RegExp(alternatives.join('|'), 'gi');
-  const cjk = new Set(hit.filter(isCjkTerm));
-  const candidates: Array<{ index: number; role: string; text: string; ranges: Array<[number, number]> }> = [];
-  doc.forEach(([role, text], index) => {
-    if (role === 'tool' && !toolOutput) return;
-    // Later messages are not looked at once enough matching ones are found.
-    if (candidates.length >= MESSAGES_RANKED * 2) return;
-    const ranges: Array<[number, number]> = [];
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const start = m.index;
-      const end = start + m[0].length;
-      if (m[0].length === 0) re.lastIndex++;
-      else if (cjk.has(m[0]) || (!isWordChar(text, start - 1) && !isWordChar(text, end))) ranges.push([start, end]);
-      if (ranges.length >= 20) break;
-    }
-    if (ranges.length > 0) candidates.push({ index, role, text, ranges });
-  });
-  candidates.splice(MESSAGES_RANKED);
-  if (candidates.length === 0) return [];
-  // fuse.js ranks the matching messages against the whole query, on a window around the first hit.
-  const windows = candidates.map((c) => ({ i: c.index, text: window(c.text, c.ranges[0]![0]).text }));
-  const fuse = new Fuse(windows, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.6, minMatchCharLength: 2 });
-  const fuseScore = new Map(fuse.search(fuseQuery).map((r) => [r.item.i, r.score ?? 1]));
-  // Messages that match more of the query's words first; fuse.js decides among equals.
-  candidates.sort((a, b) => distinct(b.ranges, b.text) - distinct(a.ranges, a.text) || (fuseScore.get(a.index) ?? 1) - (fuseScore.get(b.index) ?? 1) || a.index - b.index);
-  return candidates.slice(0, MATCHES_PER_RESULT).map((c) => {
-    const w = window(c.text, c.ranges[0]![0]);
-    const ranges = c.ranges
-      .map(([s, e]) => [s - w.start + w.lead, e - w.start + w.lead] as [number, number])
-      .filter(([s, e]) => s >= w.lead && e <= w.text.length);
-    return { messageIndex: c.index, role: c.role, snippet: w.text, ranges };
-  });
-}
-
-/** How many different words a message matched (more is a better snippet). */
-function distinct(ranges: Array<[number, number]>, text: string): number {
-  return new Set(ranges.map(([s, e]) => text.slice(s, e).toLowerCase())).size;
-}
-
-/** About 160 characters around a position, on one line, `…` where cut. */
-function window(text: string, at: number): { text: string; start: number; lead: number } {
-  let start = Math.max(0, at - 60);
-  if (start > 0) {
-    // Start at a word: the first space after the nominal start, if it comes before the hit.
-    const space = text.indexOf(' ', start);
-    if (space !== -1 && space < at) start = space + 1;
-  }
-  let end = Math.min(text.length, start + SNIPPET);
-  if (end < text.length) {
-    const space = text.indexOf(' ', end - 20);
-    if (space !== -1 && space < end + 20) end = space;
-  }
-  const lead = start > 0 ? 1 : 0;
-  const body = text.slice(start, end).replace(/[\r\n\t]/g, ' ');
-  return { text: (lead ? '…' : '') + body + (end < text.length ? '…' : ''), start, lead };
-}
-
-function escape(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Homes } from '../sources/homes.js';
 import type { SessionRef, Source } from '../sources/source.js';
-import { IndexStore, packWeight, PostingList } from './index-store.js';
-import { prepare, unpackCounts, type Prepared, type PrepareResult } from './prepare.js';
+import { IndexStore, PostingList } from './index-store.js';
+import { prepare, type Prepared, type PrepareResult } from './prepare.js';
 
 export interface Found {
   ref: SessionRef;
@@ -32,16 +32,6 @@ const MAX_DELTA = 300_000;
 /** Batches (of 25 sessions) a worker may have waiting to be written; keeps a bulk build's memory flat. */
 const WORKER_WINDOW = 3;
 
-export interface SyncHooks {
-  progress?: Progress;
-  /** Called once if another process holds the index and this one waits for it. */
-  waiting?: () => void;
-}
-
-/**
- * Brings the index up to date, as one write transaction: another `sessions`
- * process waits for it (never interleaves), and a crash leaves the index as it was.
- */
 export interface SyncHooks {
   progress?: Progress;
   /** Called once if another process holds the index and this one waits for it. */
@@ -139,7 +129,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
     insertDoc.run(n, p.doc);
     for (let i = 0; i < p.terms.length; i++) {
       const id = store.termId(p.terms[i]!);
-      const w = packWeight(...unpackCounts(p.counts[i]!));
+      const w = p.weights[i]!;
       if (bulk) {
         let list = fresh.get(id);
         if (!list) fresh.set(id, (list = new PostingList()));

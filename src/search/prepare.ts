@@ -4,6 +4,7 @@
 import type { Message } from '../model.js';
 import type { SessionRef, Source } from '../sources/source.js';
 import { errorText } from '../util/text.js';
+import { packWeight } from './index-store.js';
 import { forEachTerm } from './tokenize.js';
 
 /** Snippets need only so much of a message; tool output is kept shorter still. */
@@ -27,8 +28,8 @@ export interface Prepared {
   /** The messages as JSON [[role, text], ...]. */
   doc: string;
   terms: string[];
-  /** Per term: conversation + tool outputs * 2^20 + title * 2^40. */
-  counts: number[];
+  /** Per term, its posting weight (see packWeight). */
+  weights: number[];
 }
 
 export type PrepareResult = { ok: true; value: Prepared } | { ok: false; key: string; path: string; error: string };
@@ -43,7 +44,12 @@ export function prepare(ref: SessionRef, source: Source): PrepareResult {
   const { session, messages } = read;
   const counts = countTerms(session.title, messages);
   let words = 0;
-  for (const c of counts.values()) words += unpackCounts(c)[0];
+  const weights: number[] = [];
+  for (const c of counts.values()) {
+    const [text, tool, title] = unpackCounts(c);
+    words += text;
+    weights.push(packWeight(text, tool, title));
+  }
   const { inUse: _inUse, ...stored } = session;
   return {
     ok: true,
@@ -61,7 +67,7 @@ export function prepare(ref: SessionRef, source: Source): PrepareResult {
       words,
       doc: JSON.stringify(messages.map(docEntry)),
       terms: [...counts.keys()],
-      counts: [...counts.values()],
+      weights,
     },
   };
 }
@@ -96,7 +102,7 @@ export function countTerms(title: string, messages: readonly Message[]): Map<str
   return counts;
 }
 
-export function unpackCounts(c: number): [number, number, number] {
+function unpackCounts(c: number): [number, number, number] {
   const title = Math.floor(c / TITLE_UNIT);
   const rest = c - title * TITLE_UNIT;
   const tool = Math.floor(rest / TOOL_UNIT);

@@ -1,0 +1,91 @@
+// Snippets: the messages that show why a session matched, cut around the
+// matched words, with their ranges; fuse.js orders messages that match equally many words.
+import Fuse from 'fuse.js';
+import type { Match } from './engine.js';
+import { isCjkTerm } from './tokenize.js';
+
+const SNIPPET = 160;
+const MATCHES_PER_RESULT = 3;
+/** Matching messages fuse.js ranks per result (the first ones found, in transcript order). */
+const MESSAGES_RANKED = 8;
+
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/** Is the character at `i` part of a word (so a match next to it is inside a longer word)? */
+function isWordChar(text: string, i: number): boolean {
+  if (i < 0 || i >= text.length) return false;
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return WORD_CHAR.test(text[i]!);
+}
+
+/** The messages that show why a session matched: those with the most of the query's words first (fuse.js decides ties). */
+export function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
+  const alternatives = [
+    ...phrases.map((p) => escapeRegExp(p.trim()).replace(/\s+/g, '\\s+')),
+    ...hit.sort((a, b) => b.length - a.length).map(escapeRegExp),
+  ];
+  if (alternatives.length === 0) return [];
+  // A plain alternation (no Unicode lookbehind, which is slow on long text); word
+  // boundaries are checked on the neighbours of each hit instead.
+  const re = new RegExp(alternatives.join('|'), 'gi');
+  const cjk = new Set(hit.filter(isCjkTerm));
+  const candidates: Array<{ index: number; role: string; text: string; ranges: Array<[number, number]> }> = [];
+  doc.forEach(([role, text], index) => {
+    if (role === 'tool' && !toolOutput) return;
+    // Later messages are not looked at once enough matching ones are found.
+    if (candidates.length >= MESSAGES_RANKED * 2) return;
+    const ranges: Array<[number, number]> = [];
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      if (m[0].length === 0) re.lastIndex++;
+      else if (cjk.has(m[0]) || (!isWordChar(text, start - 1) && !isWordChar(text, end))) ranges.push([start, end]);
+      if (ranges.length >= 20) break;
+    }
+    if (ranges.length > 0) candidates.push({ index, role, text, ranges });
+  });
+  candidates.splice(MESSAGES_RANKED);
+  if (candidates.length === 0) return [];
+  // fuse.js ranks the matching messages against the whole query, on a window around the first hit.
+  const windows = candidates.map((c) => ({ i: c.index, text: window(c.text, c.ranges[0]![0]).text }));
+  const fuse = new Fuse(windows, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.6, minMatchCharLength: 2 });
+  const fuseScore = new Map(fuse.search(fuseQuery).map((r) => [r.item.i, r.score ?? 1]));
+  // Messages that match more of the query's words first; fuse.js decides among equals.
+  candidates.sort((a, b) => distinct(b.ranges, b.text) - distinct(a.ranges, a.text) || (fuseScore.get(a.index) ?? 1) - (fuseScore.get(b.index) ?? 1) || a.index - b.index);
+  return candidates.slice(0, MATCHES_PER_RESULT).map((c) => {
+    const w = window(c.text, c.ranges[0]![0]);
+    const ranges = c.ranges
+      .map(([s, e]) => [s - w.start + w.lead, e - w.start + w.lead] as [number, number])
+      .filter(([s, e]) => s >= w.lead && e <= w.text.length);
+    return { messageIndex: c.index, role: c.role, snippet: w.text, ranges };
+  });
+}
+
+/** How many different words a message matched (more is a better snippet). */
+function distinct(ranges: Array<[number, number]>, text: string): number {
+  return new Set(ranges.map(([s, e]) => text.slice(s, e).toLowerCase())).size;
+}
+
+/** About 160 characters around a position, on one line, `…` where cut. */
+function window(text: string, at: number): { text: string; start: number; lead: number } {
+  let start = Math.max(0, at - 60);
+  if (start > 0) {
+    // Start at a word: the first space after the nominal start, if it comes before the hit.
+    const space = text.indexOf(' ', start);
+    if (space !== -1 && space < at) start = space + 1;
+  }
+  let end = Math.min(text.length, start + SNIPPET);
+  if (end < text.length) {
+    const space = text.indexOf(' ', end - 20);
+    if (space !== -1 && space < end + 20) end = space;
+  }
+  const lead = start > 0 ? 1 : 0;
+  const body = text.slice(start, end).replace(/[\r\n\t]/g, ' ');
+  return { text: (lead ? '…' : '') + body + (end < text.length ? '…' : ''), start, lead };
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
