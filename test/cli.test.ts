@@ -201,6 +201,13 @@ describe('the summary cache', () => {
     utimesSync(meta, mtimeMs / 1000 + 5, mtimeMs / 1000 + 5);
     assert.ok((await titles()).includes('Speed up DB'));
 
+    // Listing one layout keeps the others' summaries (they are scanned, not read).
+    const rows = () => (JSON.parse(readFileSync(cacheFile, 'utf8')) as { rows: unknown[] }).rows.length;
+    await runInProcess(['list', '--json'], env);
+    const all = rows();
+    await titles();
+    assert.equal(rows(), all);
+
     // A corrupt cache is not an error; it is rebuilt.
     writeFileSync(cacheFile, '{"version": 2, "rows": [["x", ');
     assert.ok((await titles()).includes('Speed up DB'));

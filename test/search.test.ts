@@ -13,7 +13,7 @@ import { parseQuery } from '../src/search/query.js';
 import { terms } from '../src/search/tokenize.js';
 import { resolveHomes } from '../src/sources/homes.js';
 import { spawn } from 'node:child_process';
-import { BIN, runInProcess, tempDir, testEnv } from './helpers.js';
+import { BIN, runBin, runInProcess, tempDir, testEnv } from './helpers.js';
 
 interface Hit {
   id: string;
@@ -299,6 +299,20 @@ describe('the index', () => {
     rmSync(join(home, '.cache'), { recursive: true });
     const piped = await runInProcess(['search', 'deploy'], testEnv(home));
     assert.equal(piped.stderr, '');
+  });
+
+  test('a bulk build (over 200 sessions, read in worker threads) indexes every session; a later change goes through the delta', async (t) => {
+    const home = tempDir(t);
+    const kiro = join(home, '.kiro');
+    const word = (i: number): string => `marker${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}`;
+    for (let i = 0; i < 230; i++) writeKiroSessionFiles(kiro, conv(`bulk-${i}`, `common words and ${word(i)} here`, 'shared answer'));
+    const r = runBin(['search', 'common', '--json', '--limit', '1000'], testEnv(home));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).length, 230);
+    for (const i of [0, 57, 144, 229]) assert.deepEqual((await search(home, `'${word(i)}`)).map((h) => h.id), [`bulk-${i}`]);
+    writeKiroSessionFiles(kiro, conv('bulk-7', 'now about zeppelin', 'ok', { startMs: T + DAY }));
+    assert.deepEqual((await search(home, 'zeppelin')).map((h) => h.id), ['bulk-7']);
+    assert.deepEqual(await search(home, `'${word(7)}`), []);
   });
 
   test('a second process waits for the index instead of failing or rebuilding it', async (t) => {
