@@ -212,6 +212,14 @@ describe('search over the demo home', () => {
     assert.ok(words.has('rounding') && words.has('cents'), JSON.stringify(hit.matches[0]));
   });
 
+  test('a snippet too long for the line drops its lead-in, not its matches', async (t) => {
+    const h = setup(t);
+    // A 100-column terminal, no colour: matches are marked «like this».
+    const r = await runInProcess(['search', 'roundng cents', '--limit', '1'], testEnv(h, { NO_COLOR: '1' }), undefined, true);
+    const line = r.stdout.split('\n')[1]!;
+    assert.match(line, /«rounding».*«cents»/, line);
+  });
+
   test('the table marks matches, and honours NO_COLOR', async (t) => {
     const h = setup(t);
     const r = await runInProcess(['search', 'broadcast'], testEnv(h));

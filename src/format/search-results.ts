@@ -35,8 +35,17 @@ export function renderSearchResults(results: readonly SearchResult[], o: SearchT
   return out.join('\n') + '\n';
 }
 
-/** The snippet cut to width, with its ranges marked. */
+/** Context kept before the first match when a snippet must be shortened. */
+const LEAD = 12;
+
+/** The snippet cut to width, with its ranges marked. A snippet too long for the line loses its lead-in before its matches. */
 function mark(snippet: string, ranges: Array<[number, number]>, width: number, color: boolean): string {
+  const first = Math.min(...ranges.map(([s]) => s));
+  if (displayWidth(snippet) > width && Number.isFinite(first) && first > LEAD + 1) {
+    const cut = first - LEAD;
+    snippet = '…' + snippet.slice(cut);
+    ranges = ranges.map(([s, e]) => [s - cut + 1, e - cut + 1] as [number, number]);
+  }
   const [open, close] = color ? ['\x1b[1m', '\x1b[22m'] : ['«', '»'];
   let out = '';
   let used = 0;
