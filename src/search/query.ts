@@ -132,9 +132,9 @@ function addFilter(q: Query, raw: string, key: string, value: string, now: numbe
     }
     case 'newer':
     case 'older': {
-      const m = DURATION.exec(value);
-      if (!m) throw new CliError(`bad filter '${raw}': expected an age like 7d, 12h, 2w, 3m (months), 1y`, 2);
-      const at = now - Number(m[1]) * DURATION_MS[m[2]!.toLowerCase()]!;
+      const age = parseAge(value);
+      if (age === null) throw new CliError(`bad filter '${raw}': expected an age like 7d, 12h, 2w, 3m (months), 1y`, 2);
+      const at = now - age;
       if (key === 'newer') f.after = Math.max(f.after ?? -Infinity, at);
       else f.before = Math.min(f.before ?? Infinity, at);
       return;
@@ -152,6 +152,12 @@ function addComparison(f: QueryFilters, raw: string, key: string, op: Comparison
   const n = Number(value);
   if (!Number.isFinite(n) || !/^\d+$/.test(value)) throw new CliError(`bad filter '${raw}': expected a whole number`, 2);
   (key === 'turns' ? f.turns : f.messages).push({ op, value: n });
+}
+
+/** An age like 30d, 12h, 2w, 3m (months), 1y, in milliseconds; null when it is not one. */
+export function parseAge(value: string): number | null {
+  const m = DURATION.exec(value);
+  return m ? Number(m[1]) * DURATION_MS[m[2]!.toLowerCase()]! : null;
 }
 
 export function compare(value: number, c: Comparison): boolean {

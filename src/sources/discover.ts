@@ -1,5 +1,6 @@
 // All layouts together. Adding a layout is one more line in createSources.
 import type { Session } from '../model.js';
+import { AnnotatedSource } from './annotations.js';
 import type { Homes } from './homes.js';
 import { KimiCliSource } from './kimi-cli.js';
 import { KimiCodeSource } from './kimi-code.js';
@@ -9,10 +10,11 @@ import type { SessionRef, Source } from './source.js';
 
 export function createSources(homes: Homes): Source[] {
   return [
+    // Kimi Code has its own fields for titles and forks; the others get the manager's notes.
     new KimiCodeSource(homes.kimiCode),
-    new KimiCliSource(homes.kimiCli),
-    new KiroSqliteSource(homes.kiroDbs),
-    new KiroFilesSource(homes.kiroHome),
+    new AnnotatedSource(new KimiCliSource(homes.kimiCli), homes.data),
+    new AnnotatedSource(new KiroSqliteSource(homes.kiroDbs), homes.data),
+    new AnnotatedSource(new KiroFilesSource(homes.kiroHome), homes.data),
   ];
 }
 

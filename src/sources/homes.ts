@@ -12,6 +12,8 @@ export interface Homes {
   kiroDbs: string[];
   /** Kiro CLI home holding sessions/cli: ~/.kiro */
   kiroHome: string;
+  /** The manager's own data (trash, titles for rows without a title field): ~/.local/share/sessions */
+  data: string;
 }
 
 export interface HomeFlags {
@@ -52,6 +54,8 @@ export function resolveHomes(env: Env, flags: HomeFlags = {}): Homes {
     kimiCli: resolve(flags.kimiHome ?? fromEnv('KIMI_SHARE_DIR') ?? join(home, '.kimi')),
     kiroDbs,
     kiroHome: resolve(flags.kiroHome ?? join(home, '.kiro')),
+    // Under --home too: the demo home's trash and titles stay in the demo home.
+    data: join(dataHome, 'sessions'),
   };
 }
 

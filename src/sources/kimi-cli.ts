@@ -2,7 +2,6 @@
 // context.jsonl (what the model sees), wire.jsonl (what happened, with times),
 // state.json / metadata.json. The oldest form is a flat <md5>/<uuid>.jsonl
 // holding the context alone. kimi.json maps work dirs to buckets.
-import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Transcript } from '../model.js';
 import { forEachRecord } from '../util/jsonl.js';
@@ -10,6 +9,7 @@ import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBucke
 import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
 import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
+import { kimiCliBucket } from './layout-paths.js';
 
 
 
@@ -96,6 +96,11 @@ export class KimiCliSource implements Source {
       b = ctx.builder;
     }
     b ??= new TranscriptBuilder(depth);
+    // A compaction (by the manager) starts a new context with the summary; the wire keeps the full history.
+    if (b !== null && depth === 'transcript' && statOrNull(join(ref.path, 'context_1.jsonl')) && statOrNull(contextPath)) {
+      const summary = compactionSummary(contextPath);
+      if (summary !== null) b.summary(summary, null);
+    }
 
     const custom = str(state['custom_title']);
     const generated = str(meta['title']);
@@ -151,9 +156,7 @@ function readBucketWorkDirs(home: string, report: Reporter): Map<string, string>
     if (!isRecord(wd)) continue;
     const path = str(wd['path']);
     if (!path) continue;
-    const md5 = createHash('md5').update(path).digest('hex');
-    const kaos = str(wd['kaos']) ?? 'local';
-    map.set(kaos === 'local' ? md5 : `${kaos}_${md5}`, path);
+    map.set(kimiCliBucket(path, str(wd['kaos']) ?? 'local'), path);
   }
   return map;
 }
@@ -199,6 +202,19 @@ function readWire(path: string, depth: ReadDepth): { builder: TranscriptBuilder;
   return { builder: b, problems };
 }
 
+/** The first line of the message a compaction leaves in a new context.jsonl. */
+export const KIMI_CLI_COMPACTION_MARKER = 'Previous context has been compacted. Here is the compaction output:';
+
+function compactionSummary(path: string): string | null {
+  let found: string | null = null;
+  forEachRecord(path, 'context.jsonl', (rec) => {
+    if (found !== null || rec['role'] !== 'user') return;
+    const text = contentText(rec['content']);
+    if (text.startsWith(KIMI_CLI_COMPACTION_MARKER)) found = text.slice(KIMI_CLI_COMPACTION_MARKER.length).trim();
+  });
+  return found;
+}
+
 /** context.jsonl: role records (user, assistant, tool) plus bookkeeping records starting with "_". */
 function readContext(path: string, label: string, depth: ReadDepth): { builder: TranscriptBuilder; problems: string[] } {
   const b = new TranscriptBuilder(depth);
@@ -207,7 +223,8 @@ function readContext(path: string, label: string, depth: ReadDepth): { builder: 
     switch (rec['role']) {
       case 'user': {
         const text = contentText(content);
-        if (text !== '' && !isInjected(text)) b.prompt(text, null);
+        if (text.startsWith(KIMI_CLI_COMPACTION_MARKER)) b.summary(text.slice(KIMI_CLI_COMPACTION_MARKER.length).trim(), null);
+        else if (text !== '' && !isInjected(text)) b.prompt(text, null);
         break;
       }
       case 'assistant':

@@ -166,3 +166,30 @@ export function forEachRecord(
   }
   return [...problems, ...lines.describe(label)];
 }
+
+/** A JSONL line as written, with its record (null when it is not a JSON object). */
+export interface RawRecord {
+  raw: string;
+  rec: Record<string, unknown> | null;
+}
+
+/** Every non-empty line of a file, kept as written so that rewriting a log changes only what is meant to change. */
+export function readRawRecords(path: string): RawRecord[] {
+  const out: RawRecord[] = [];
+  forEachLine(path, (buf, start, end) => {
+    const raw = buf.toString('utf8', start, end);
+    let rec: Record<string, unknown> | null = null;
+    try {
+      const v: unknown = JSON.parse(raw);
+      if (isRecord(v)) rec = v;
+    } catch {
+      // kept as a raw line
+    }
+    out.push({ raw, rec });
+  });
+  return out;
+}
+
+export function joinLines(records: readonly RawRecord[]): string {
+  return records.map((r) => r.raw + '\n').join('');
+}
