@@ -1,0 +1,270 @@
+// Kimi Code: each action does what the agent itself does (FORMATS.md §1 and
+// the agent's sessionLifecycleService): rename edits state.json, fork copies
+// the folder and appends a `forked` record and an index line, compaction
+// appends the three compaction records to the main wire.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write.js';
+import { joinLines, readRawRecords, type RawRecord } from '../../util/jsonl.js';
+import { contentText, isInjected, isRecord, toMs } from '../../util/text.js';
+import { faultPoint } from '../faults.js';
+import { appendLine, copyTree } from '../file-ops.js';
+import { sessionOf, type ActionEnv } from '../target.js';
+import { readJsonDoc, writeJsonDoc } from './json-file.js';
+import { forkTitle, outOfTurns, trimmedNote, type LayoutWriter } from './layout.js';
+
+const MAIN = 'main';
+
+function indexFile(env: ActionEnv): string {
+  return join(env.homes.kimiCode, 'session_index.jsonl');
+}
+
+function wirePath(sessionDir: string, agentId: string): string {
+  return join(sessionDir, 'agents', agentId, 'wire.jsonl');
+}
+
+function agentIds(sessionDir: string): string[] {
+  try {
+    return readdirSync(join(sessionDir, 'agents'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort((a, b) => (a === MAIN ? -1 : b === MAIN ? 1 : a.localeCompare(b)));
+  } catch {
+    return [];
+  }
+}
+
+/** A prompt a person typed, as the agent counts turns when it forks (injected reminders are not). */
+function isTurnStart(rec: Record<string, unknown> | null): boolean {
+  if (!rec || rec['type'] !== 'context.append_message') return false;
+  const message = rec['message'];
+  if (!isRecord(message) || message['role'] !== 'user') return false;
+  const origin = isRecord(message['origin']) ? message['origin'] : undefined;
+  const kind = origin?.['kind'];
+  const visible =
+    kind === undefined ||
+    kind === 'user' ||
+    ((kind === 'skill_activation' || kind === 'plugin_command') && origin?.['trigger'] === 'user-slash') ||
+    (kind === 'shell_command' && origin?.['phase'] === 'input');
+  return visible && !isInjected(contentText(message['content']));
+}
+
+function isTurnInput(rec: Record<string, unknown> | null): boolean {
+  if (!rec || (rec['type'] !== 'turn.prompt' && rec['type'] !== 'turn.steer')) return false;
+  const origin = isRecord(rec['origin']) ? rec['origin'] : undefined;
+  return origin?.['kind'] === 'user';
+}
+
+function record(value: Record<string, unknown>): RawRecord {
+  return { raw: JSON.stringify(value), rec: value };
+}
+
+/** The main wire cut after turn N, as the agent's sliceMainRecordsAtTurn does. */
+function sliceAtTurn(records: RawRecord[], id: string, atTurn: number): { records: RawRecord[]; cutoff: number | null } {
+  const starts: number[] = [];
+  records.forEach((r, i) => {
+    if (isTurnStart(r.rec)) starts.push(i);
+  });
+  if (atTurn < 1 || atTurn > starts.length) throw outOfTurns(id, atTurn, starts.length);
+  const end = starts[atTurn] ?? records.length;
+  let inputs = 0;
+  const kept = records.slice(0, end).filter((r) => {
+    const type = r.rec?.['type'];
+    if (typeof type === 'string' && type.startsWith('file_history.')) return false;
+    // The prompt record of the next turn can come before its message: keep only N of them.
+    if (isTurnInput(r.rec)) return ++inputs <= atTurn;
+    return true;
+  });
+  let cutoff: number | null = null;
+  for (const r of kept) {
+    const t = toMs(r.rec?.['time']);
+    if (t !== null && (cutoff === null || t > cutoff)) cutoff = t;
+  }
+  return { records: kept, cutoff };
+}
+
+function forkedRecord(agentId: string, now: number): RawRecord {
+  return record({ type: 'forked', agentId, time: now });
+}
+
+function withMetadata(records: RawRecord[], now: number): RawRecord[] {
+  if (records[0]?.rec?.['type'] === 'metadata') return records;
+  return [record({ type: 'metadata', protocol_version: '1.5', created_at: now }), ...records];
+}
+
+export const kimiCodeWriter: LayoutWriter = {
+  trashPlan(t, env) {
+    const s = sessionOf(t);
+    return {
+      paths: [t.ref.path],
+      index: {
+        file: indexFile(env),
+        removed: { sessionId: s.id, deleted: true },
+        restored: s.workDir ? { sessionId: s.id, sessionDir: t.ref.path, workDir: s.workDir } : null,
+      },
+    };
+  },
+
+  rename(t, title) {
+    const path = join(t.ref.path, 'state.json');
+    const doc = readJsonDoc(path, 'state.json');
+    const state = doc.value;
+    if (title === null) {
+      // Back to what the agent shows without a custom title: its generated title, else the first prompt.
+      if (state['titleKind'] === 'custom' || state['isCustomTitle'] === true) delete state['title'];
+      delete state['customTitle'];
+      state['titleKind'] = 'replaceable';
+      state['isCustomTitle'] = false;
+    } else {
+      state['title'] = title;
+      state['titleKind'] = 'custom';
+      state['isCustomTitle'] = true;
+      if ('customTitle' in state) state['customTitle'] = title;
+    }
+    // updatedAt is left alone, as /title does: a rename is not activity.
+    writeJsonDoc(path, doc);
+  },
+
+  fork(t, options, env) {
+    const s = sessionOf(t);
+    const now = env.now();
+    const source = readJsonDoc(join(t.ref.path, 'state.json'), 'state.json').value;
+    const id = `session_${randomUUID()}`;
+    const bucket = dirname(t.ref.path);
+    const target = join(bucket, id);
+    // Built beside the buckets under a dot name the agent does not list, then renamed into place whole.
+    const staging = join(dirname(bucket), `.sessions-staging-${id}`);
+    try {
+      const cut = options.atTurn !== undefined;
+      copyTree(t.ref.path, staging, (rel) => {
+        if (rel === 'state.json' || rel === 'logs' || rel === 'upcoming-goals.json') return true;
+        if (!cut) return false;
+        // A cut fork rewrites every wire and leaves out the agents' task state and file history.
+        return /^agents\/[^/]+\/(wire\.jsonl|tasks|cron|file-history)$/.test(rel);
+      });
+      let agents = agentIds(t.ref.path);
+      if (cut) {
+        const main = sliceAtTurn(readRawRecords(wirePath(t.ref.path, MAIN)), s.id, options.atTurn!);
+        const kept: string[] = [];
+        for (const agentId of agents) {
+          let records: RawRecord[];
+          if (agentId === MAIN) records = main.records;
+          else {
+            const all = existsSync(wirePath(t.ref.path, agentId)) ? readRawRecords(wirePath(t.ref.path, agentId)) : [];
+            const end = all.findIndex((r) => {
+              const time = toMs(r.rec?.['time']);
+              return main.cutoff === null || (time !== null && time > main.cutoff);
+            });
+            records = end === -1 ? all : all.slice(0, end);
+          }
+          if (agentId !== MAIN && records.length === 0) {
+            rmSync(join(staging, 'agents', agentId), { recursive: true, force: true });
+            continue;
+          }
+          kept.push(agentId);
+          writeFileAtomic(wirePath(staging, agentId), joinLines([...withMetadata(records, now), forkedRecord(agentId, now)]), { mkdirMode: 0o700 });
+        }
+        agents = kept;
+      } else {
+        for (const agentId of agents) {
+          const path = wirePath(staging, agentId);
+          const records = existsSync(path) ? readRawRecords(path) : [];
+          writeFileAtomic(path, joinLines([...withMetadata(records, now), forkedRecord(agentId, now)]), { mkdirMode: 0o700 });
+        }
+      }
+      const sourceAgents = isRecord(source['agents']) ? source['agents'] : {};
+      const agentsMeta: Record<string, unknown> = {};
+      for (const agentId of agents) {
+        const old = isRecord(sourceAgents[agentId]) ? sourceAgents[agentId] : {};
+        agentsMeta[agentId] = {
+          ...old,
+          homedir: join(target, 'agents', agentId),
+          type: agentId === MAIN ? 'main' : (old['type'] ?? 'sub'),
+          ...(agentId === MAIN ? {} : { parentAgentId: old['parentAgentId'] ?? MAIN }),
+        };
+      }
+      const custom = isRecord(source['custom']) ? { ...source['custom'] } : {};
+      delete custom['goal'];
+      const state: Record<string, unknown> = {
+        id,
+        version: 2,
+        cwd: s.workDir ?? source['cwd'] ?? source['workDir'],
+        createdAt: now,
+        updatedAt: toMs(source['updatedAt']) ?? now,
+        archived: false,
+        title: forkTitle(t, options),
+        titleKind: options.title !== undefined ? 'custom' : 'replaceable',
+        isCustomTitle: options.title !== undefined,
+        forkedFrom: s.id,
+        agents: agentsMeta,
+        custom,
+      };
+      if (!cut && source['lastPrompt'] !== undefined) state['lastPrompt'] = source['lastPrompt'];
+      if (source['lastTurnReason'] !== undefined) state['lastTurnReason'] = source['lastTurnReason'];
+      writeFileAtomic(join(staging, 'state.json'), JSON.stringify(state));
+      faultPoint('fork.staged');
+      renameSync(staging, target);
+    } catch (error) {
+      rmSync(staging, { recursive: true, force: true });
+      throw error;
+    }
+    if (s.workDir) appendLine(indexFile(env), JSON.stringify({ sessionId: id, sessionDir: target, workDir: s.workDir }));
+    return { id, path: target };
+  },
+
+  compact(t, summary, env) {
+    const path = wirePath(t.ref.path, MAIN);
+    const records = existsSync(path) ? readRawRecords(path) : [];
+    const messages = records.filter((r) => r.rec?.['type'] === 'context.append_message' || r.rec?.['type'] === 'context.append_loop_event').length;
+    const now = env.now();
+    const contextSummary =
+      'The conversation so far has been compacted to free up context (by `sessions compact`). ' +
+      'What follows is a summary of it; use it to continue the task rather than starting over.\n\n' +
+      summary;
+    const added = [
+      record({ type: 'full_compaction.begin', source: 'manual', agentId: MAIN, time: now }),
+      record({
+        type: 'context.apply_compaction',
+        agentId: MAIN,
+        summary,
+        contextSummary,
+        compactedCount: messages,
+        keptUserMessageCount: 0,
+        wireLines: { start: 1, end: records.length },
+        time: now,
+      }),
+      record({ type: 'full_compaction.complete', agentId: MAIN, time: now }),
+    ];
+    // The whole file is rewritten through a temp file, so a crash leaves it without any of the three records or with all.
+    writeFileAtomic(path, joinLines([...withMetadata(records, now), ...added]), { mode: fileMode(path) });
+    return { id: t.ref.id, path: t.ref.path };
+  },
+
+  shrink(t, limit) {
+    for (const agentId of agentIds(t.ref.path)) {
+      const path = wirePath(t.ref.path, agentId);
+      if (!existsSync(path)) continue;
+      let changed = false;
+      const records = readRawRecords(path).map((r) => {
+        const ev = r.rec?.['type'] === 'context.append_loop_event' && isRecord(r.rec['event']) ? r.rec['event'] : null;
+        const result = ev?.['type'] === 'tool.result' && isRecord(ev['result']) ? ev['result'] : null;
+        if (!result || typeof result['output'] !== 'string' || result['output'].length <= limit) return r;
+        result['output'] = trimmedNote(result['output'], limit);
+        changed = true;
+        return record(r.rec!);
+      });
+      if (changed) writeFileAtomic(path, joinLines(records), { mode: fileMode(path) });
+    }
+    // The session's own debug log: the agent recreates it, nothing reads it back.
+    rmSync(join(t.ref.path, 'logs'), { recursive: true, force: true });
+  },
+};
+
+function fileMode(path: string): number {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return 0o600;
+  }
+}

@@ -1,0 +1,74 @@
+// Delete (to the trash) and restore. Nothing is deleted for good here: every
+// session goes into one trash entry per batch, which `restore` puts back.
+import { CliError } from '../errors.js';
+import type { SourceKind } from '../model.js';
+import { writerFor } from './layouts/index.js';
+import { assertNotInUse, sessionOf, type ActionEnv, type ActionTarget } from './target.js';
+import { Trash, type TrashAction, type TrashEntry, type TrashItem } from './trash.js';
+
+export interface RemovedSession {
+  source: SourceKind;
+  id: string;
+  title: string;
+  workDir: string | null;
+  bytes: number;
+}
+
+export interface RemoveResult {
+  action: 'rm';
+  /** The trash entry that holds the batch (null on a dry run). */
+  trashId: string | null;
+  sessions: RemovedSession[];
+  bytes: number;
+  dryRun: boolean;
+}
+
+export function removeSessions(
+  env: ActionEnv,
+  targets: readonly ActionTarget[],
+  opts: { force?: boolean; dryRun?: boolean; reason?: TrashAction } = {},
+): RemoveResult {
+  // Every check passes before anything moves: a batch goes whole or not at all.
+  for (const t of targets) assertNotInUse(t, opts.force ?? false, 'deleting');
+  const sessions = targets.map((t) => {
+    const s = sessionOf(t);
+    return { source: s.source, id: s.id, title: s.title, workDir: s.workDir, bytes: s.bytes };
+  });
+  const bytes = sessions.reduce((n, s) => n + s.bytes, 0);
+  if (opts.dryRun || targets.length === 0) return { action: 'rm', trashId: null, sessions, bytes, dryRun: opts.dryRun ?? false };
+  const entry = new Trash(env.homes.data).put(
+    targets.map((t, i) => ({ info: sessions[i]!, plan: writerFor(t.ref.source).trashPlan(t, env) })),
+    opts.reason ?? 'rm',
+  );
+  return { action: 'rm', trashId: entry.id, sessions, bytes, dryRun: false };
+}
+
+export interface RestoreResult {
+  action: 'restore';
+  trashId: string;
+  sessions: RemovedSession[];
+  /** When a compact backup was restored, the compacted version went to this trash entry. */
+  replacedBy: string | null;
+  dryRun: boolean;
+}
+
+/** Restores one trash entry: by id (or unique prefix), or the newest with `last`. */
+export function restoreEntry(env: ActionEnv, which: { id?: string; last?: boolean }, opts: { dryRun?: boolean } = {}): RestoreResult {
+  const trash = new Trash(env.homes.data);
+  let entry: TrashEntry;
+  if (which.last) {
+    const newest = trash.list()[0];
+    if (!newest) throw new CliError('the trash is empty', 1);
+    entry = newest;
+  } else {
+    entry = trash.get(which.id ?? '');
+  }
+  const sessions = entry.items.map(summaryOf);
+  if (opts.dryRun) return { action: 'restore', trashId: entry.id, sessions, replacedBy: null, dryRun: true };
+  const replaced = trash.restore(entry);
+  return { action: 'restore', trashId: entry.id, sessions, replacedBy: replaced?.id ?? null, dryRun: false };
+}
+
+function summaryOf(item: TrashItem): RemovedSession {
+  return { source: item.source, id: item.id, title: item.title, workDir: item.workDir, bytes: item.bytes };
+}

@@ -1,0 +1,42 @@
+// What every action works on and with: the session found by the catalog,
+// and the homes, the clock and the manager's own notes.
+import { CliError } from '../errors.js';
+import type { Session, Transcript } from '../model.js';
+import { Annotations } from '../sources/annotations.js';
+import type { Homes } from '../sources/homes.js';
+import type { SessionRef, Source } from '../sources/source.js';
+
+export interface ActionTarget {
+  ref: SessionRef;
+  source: Source;
+  /** The session with its transcript, as the reader gives it. */
+  transcript: Transcript;
+}
+
+export class ActionEnv {
+  private notes: Annotations | null = null;
+
+  constructor(
+    readonly homes: Homes,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  get annotations(): Annotations {
+    return (this.notes ??= Annotations.load(this.homes.data));
+  }
+}
+
+export function sessionOf(t: ActionTarget): Session {
+  return t.transcript.session;
+}
+
+/**
+ * The agent may be writing a session that is in use: rewriting or moving it
+ * then could lose what the agent writes next. `--force` is the way past.
+ */
+export function assertNotInUse(t: ActionTarget, force: boolean, verb: string): void {
+  const s = sessionOf(t);
+  if (!s.inUse || force) return;
+  const why = t.ref.locked ? 'Kiro holds its .lock file' : 'it was written in the last minute';
+  throw new CliError(`${s.source}:${s.id} is in use (${why}); not ${verb} it (--force to do it anyway)`, 1);
+}
