@@ -16,6 +16,33 @@ const HELP = `
                                        prefix, or source:id (kiro-files:abc…)
     $ sessions search <query> [options]  sessions whose content matches, best first
 
+    $ sessions rename <id> <title>     set the title (--clear: back to the default)
+    $ sessions fork <id>               a copy under a new id, linked to its source
+                                       --at-turn N  keep turns 1..N   --title T
+    $ sessions rm <id>...              move sessions to the trash (one batch)
+    $ sessions restore <trash-id>      put a batch back (--last: the newest)
+    $ sessions trash [list]            what is in the trash
+    $ sessions trash purge             delete for good (--older-than 30d, --yes)
+    $ sessions compact <id>            replace the history with a summary, as the
+                                       agent's own compaction does; the original
+                                       goes to the trash first
+                                       --summarizer CMD  transcript JSON on stdin,
+                                                         summary on stdout
+                                       --shrink          also cut tool outputs
+                                                         over 4000 chars, drop logs
+    $ sessions export <id>...          --format md (default), json, zip, html
+                                       -o PATH (a file; a folder for several;
+                                       - for stdout);  --all [query]: every
+                                       session, or those the query matches
+    $ sessions import <file>           a ZIP or JSON from export, \`kimi export\`
+                                       or Kiro's /chat save (--dir: its work dir)
+
+  Action options
+    --dry-run            print what would be done, change nothing
+    --json               print the result as JSON
+    --force              act on a session in use (Kiro's .lock, or written
+                         in the last minute)
+
   List options
     --json               a JSON array on stdout
     --sort <key>         updated (default), created, title, size, turns
@@ -80,11 +107,25 @@ const FLAGS = {
   kiroDb: { type: 'string' },
   kiroHome: { type: 'string' },
   cache: { type: 'boolean', default: true },
+  dryRun: { type: 'boolean', default: false },
+  force: { type: 'boolean', default: false },
+  clear: { type: 'boolean', default: false },
+  atTurn: { type: 'string' },
+  title: { type: 'string' },
+  last: { type: 'boolean', default: false },
+  olderThan: { type: 'string' },
+  yes: { type: 'boolean', default: false, shortFlag: 'y' },
+  summarizer: { type: 'string' },
+  shrink: { type: 'boolean', default: false },
+  format: { type: 'string' },
+  output: { type: 'string', shortFlag: 'o' },
+  all: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false, shortFlag: 'h' },
   version: { type: 'boolean', default: false },
 } as const;
 
-const COMMANDS = ['list', 'show', 'search'] as const;
+const COMMANDS = ['list', 'show', 'search', 'rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import'] as const;
+const ACTIONS = new Set(['rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import']);
 
 export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
   try {
@@ -135,6 +176,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
         const limit = f.limit === undefined ? 20 : parseLimit(f.limit);
         return await runSearch(ctx, query, { json: f.json, limit, toolOutput: f.toolOutput, cache: f.cache });
       }
+      if (ACTIONS.has(command)) return await runAction(command, ctx, args, f);
       if (args.length > 0) throw new CliError(`list takes no arguments (got '${args[0]}')`, 2);
       const { runList } = await import('./commands/list.js');
       return await runList(ctx, { json: f.json, ...selection(f, io.cwd) });
@@ -145,6 +187,31 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     const code = error instanceof CliError ? error.exitCode : 1;
     io.stderr.write(`sessions: ${errorText(error)}\n`);
     return code;
+  }
+}
+
+type Flags = ReturnType<typeof meow<typeof FLAGS>>['flags'];
+
+async function runAction(command: string, ctx: ReturnType<typeof createContext>, args: string[], f: Flags): Promise<number> {
+  const act = await import('./commands/act.js');
+  const base = { json: f.json, dryRun: f.dryRun, force: f.force };
+  switch (command) {
+    case 'rename':
+      return act.runRename(ctx, args, { ...base, clear: f.clear });
+    case 'fork':
+      return act.runFork(ctx, args, { ...base, atTurn: f.atTurn, title: f.title });
+    case 'rm':
+      return act.runRm(ctx, args, base);
+    case 'restore':
+      return act.runRestore(ctx, args, { ...base, last: f.last });
+    case 'trash':
+      return act.runTrash(ctx, args, { ...base, olderThan: f.olderThan, yes: f.yes });
+    case 'compact':
+      return act.runCompact(ctx, args, { ...base, summarizer: f.summarizer, shrink: f.shrink });
+    case 'export':
+      return act.runExport(ctx, args, { ...base, format: f.format, output: f.output, all: f.all }, f.cache);
+    default:
+      return act.runImport(ctx, args, { ...base, dir: f.dir });
   }
 }
 

@@ -1,0 +1,188 @@
+// The action commands: rename, fork, rm, restore, trash, compact, export,
+// import. Each finds its sessions, calls the action layer (src/actions, the
+// same functions the full-screen manager calls) and prints what was done.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { compactSession } from '../actions/compact.js';
+import { EXPORT_FORMATS, exportFileName, exportSession, type ExportFormat } from '../actions/export.js';
+import { forkSession } from '../actions/fork.js';
+import { importFile } from '../actions/import.js';
+import { removeSessions, restoreEntry, type RemovedSession } from '../actions/remove.js';
+import { renameSession } from '../actions/rename.js';
+import { ActionEnv, type ActionTarget } from '../actions/target.js';
+import { Trash, type TrashEntry } from '../actions/trash.js';
+import { CliError } from '../errors.js';
+import { formatSize, relativeTime, tildePath } from '../format/session-table.js';
+import { parseAge } from '../search/query.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import type { CommandContext } from './context.js';
+
+export interface ActFlags {
+  json: boolean;
+  dryRun: boolean;
+  force: boolean;
+}
+
+function envOf(ctx: CommandContext): ActionEnv {
+  return new ActionEnv(ctx.homes);
+}
+
+export function target(ctx: CommandContext, id: string): ActionTarget {
+  const found = ctx.catalog.resolve(id);
+  return { ...found, transcript: ctx.catalog.read(found) };
+}
+
+function out(ctx: CommandContext, flags: ActFlags, result: unknown, text: string): number {
+  ctx.io.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : text + '\n');
+  return 0;
+}
+
+const would = (flags: ActFlags, done: string, planned: string): string => (flags.dryRun ? `Would ${planned}` : done);
+
+export function runRename(ctx: CommandContext, args: string[], flags: ActFlags & { clear: boolean }): number {
+  const [id, ...words] = args;
+  if (!id) throw new CliError('rename needs a session id and a title', 2);
+  if (flags.clear && words.length > 0) throw new CliError('use either a new title or --clear, not both', 2);
+  if (!flags.clear && words.length === 0) throw new CliError('rename needs a title (or --clear for the default one)', 2);
+  const r = renameSession(envOf(ctx), target(ctx, id), flags.clear ? null : words.join(' '), flags);
+  const to = r.to === null ? 'its default title' : JSON.stringify(r.to);
+  return out(ctx, flags, r, would(flags, `Renamed ${r.source}:${r.id} to ${to}`, `rename ${r.source}:${r.id} from ${JSON.stringify(r.from)} to ${to}`));
+}
+
+export function runFork(ctx: CommandContext, args: string[], flags: ActFlags & { atTurn?: string | undefined; title?: string | undefined }): number {
+  if (args.length !== 1) throw new CliError(`fork takes one session id, got ${args.length}`, 2);
+  const atTurn = flags.atTurn === undefined ? undefined : wholeNumber(flags.atTurn, '--at-turn', 1);
+  const r = forkSession(envOf(ctx), target(ctx, args[0]!), { ...(atTurn !== undefined ? { atTurn } : {}), ...(flags.title !== undefined ? { title: flags.title } : {}) }, flags);
+  const cut = r.atTurn === null ? '' : ` (cut after turn ${r.atTurn})`;
+  return out(ctx, flags, r, would(flags, `Forked ${r.source}:${r.forkedFrom} as ${r.source}:${r.id} ${JSON.stringify(r.title)}${cut}`, `fork ${r.source}:${r.forkedFrom} as ${JSON.stringify(r.title)}${cut}`));
+}
+
+export function runRm(ctx: CommandContext, args: string[], flags: ActFlags): number {
+  if (args.length === 0) throw new CliError('rm needs one or more session ids', 2);
+  // Resolve every id before anything moves: one typo and nothing is deleted.
+  const seen = new Set<string>();
+  const targets = args.map((id) => target(ctx, id)).filter((t) => !seen.has(t.ref.key) && seen.add(t.ref.key));
+  const r = removeSessions(envOf(ctx), targets, flags);
+  const list = sessionLines(ctx, r.sessions);
+  const n = `${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'} (${formatSize(r.bytes)})`;
+  return out(ctx, flags, r, flags.dryRun ? `Would move ${n} to the trash:\n${list}` : `Moved ${n} to the trash as ${r.trashId}:\n${list}\nUndo: sessions restore --last`);
+}
+
+export function runRestore(ctx: CommandContext, args: string[], flags: ActFlags & { last: boolean }): number {
+  if (args.length > 1) throw new CliError('restore takes one trash entry id (see `sessions trash`)', 2);
+  if (flags.last === (args.length === 1)) throw new CliError('restore needs a trash entry id or --last (see `sessions trash`)', 2);
+  const r = restoreEntry(envOf(ctx), flags.last ? { last: true } : { id: args[0]! }, flags);
+  const list = sessionLines(ctx, r.sessions);
+  const replaced = r.replacedBy ? `\nThe version it replaced is in the trash as ${r.replacedBy}.` : '';
+  return out(ctx, flags, r, would(flags, `Restored ${r.sessions.length} from ${r.trashId}:\n${list}${replaced}`, `restore ${r.sessions.length} from ${r.trashId}:\n${list}`));
+}
+
+export async function runTrash(ctx: CommandContext, args: string[], flags: ActFlags & { olderThan?: string | undefined; yes: boolean }): Promise<number> {
+  const [sub = 'list', ...rest] = args;
+  if (rest.length > 0) throw new CliError(`trash ${sub} takes no arguments`, 2);
+  const trash = new Trash(ctx.homes.data);
+  const entries = trash.list((path, reason) => ctx.io.stderr.write(`sessions: ${path}: ${reason}\n`));
+  if (sub === 'list') {
+    if (flags.json) return out(ctx, flags, entries.map((e) => ({ ...e, bytes: trash.bytes(e) })), '');
+    if (entries.length === 0) return out(ctx, flags, [], 'The trash is empty.');
+    return out(ctx, flags, entries, entries.map((e) => entryLine(ctx, trash, e)).join('\n'));
+  }
+  if (sub !== 'purge') throw new CliError(`unknown trash command '${sub}' (list, purge)`, 2);
+  let chosen = entries;
+  if (flags.olderThan !== undefined) {
+    const age = parseAge(flags.olderThan);
+    if (age === null) throw new CliError(`--older-than takes an age like 30d, 12h, 2w, 3m, 1y; got '${flags.olderThan}'`, 2);
+    const cutoff = Date.now() - age;
+    chosen = entries.filter((e) => Date.parse(e.createdAt) < cutoff);
+  }
+  const total = chosen.reduce((n, e) => n + trash.bytes(e), 0);
+  const what = `${chosen.length} trash entr${chosen.length === 1 ? 'y' : 'ies'} (${formatSize(total)})`;
+  if (flags.dryRun || chosen.length === 0) return out(ctx, flags, { action: 'purge', entries: chosen.map((e) => e.id), bytes: total, dryRun: true }, `Would delete for good ${what}.`);
+  if (!flags.yes) throw new CliError(`this deletes ${what} for good; add --yes to do it`, 2);
+  trash.purge(chosen);
+  return out(ctx, flags, { action: 'purge', entries: chosen.map((e) => e.id), bytes: total, dryRun: false }, `Deleted for good ${what}.`);
+}
+
+export function runCompact(ctx: CommandContext, args: string[], flags: ActFlags & { summarizer?: string | undefined; shrink: boolean }): number {
+  if (args.length !== 1) throw new CliError(`compact takes one session id, got ${args.length}`, 2);
+  const r = compactSession(envOf(ctx), target(ctx, args[0]!), {
+    ...(flags.summarizer !== undefined ? { summarizer: flags.summarizer } : {}),
+    shrink: flags.shrink,
+    force: flags.force,
+    dryRun: flags.dryRun,
+    cwd: ctx.io.cwd,
+  });
+  const where = r.resultId === r.id ? '' : ` into a new session ${r.source}:${r.resultId} (the original stays, as Kiro's /compact does)`;
+  const sizes = flags.shrink ? `\nSize: ${formatSize(r.bytesBefore)} before, ${formatSize(r.bytesAfter)} after.` : '';
+  const text = flags.dryRun
+    ? `Would compact ${r.source}:${r.id} with this summary:\n\n${r.summary}`
+    : `Compacted ${r.source}:${r.id}${where}; the original is in the trash as ${r.backup} (sessions restore ${r.backup}).${sizes}`;
+  return out(ctx, flags, r, text);
+}
+
+export async function runExport(
+  ctx: CommandContext,
+  args: string[],
+  flags: ActFlags & { format?: string | undefined; output?: string | undefined; all: boolean },
+  cache: boolean,
+): Promise<number> {
+  const format = (flags.format ?? 'md') as ExportFormat;
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format takes ${EXPORT_FORMATS.join(', ')}; got '${flags.format}'`, 2);
+  const targets = flags.all ? await matching(ctx, args.join(' '), cache) : args.map((id) => target(ctx, id));
+  if (targets.length === 0) throw new CliError(flags.all ? 'no session matches' : 'export needs one or more session ids (or --all [query])', 2);
+  const env = envOf(ctx);
+  if (flags.output === '-') {
+    if (targets.length > 1) throw new CliError('-o - writes one session to stdout; give a folder for several', 2);
+    if (!flags.dryRun) ctx.io.stdout.write(exportSession(targets[0]!, format, env));
+    return 0;
+  }
+  // One session: -o names the file. Several: -o names a folder (made if missing).
+  const one = targets.length === 1 && !flags.all;
+  const dir = one ? ctx.io.cwd : resolve(ctx.io.cwd, flags.output ?? '.');
+  const written: Array<{ source: string; id: string; path: string; bytes: number }> = [];
+  if (!one && !flags.dryRun) mkdirSync(dir, { recursive: true });
+  for (const t of targets) {
+    const path = one && flags.output !== undefined ? resolve(ctx.io.cwd, flags.output) : join(dir, exportFileName(t, format));
+    const data = flags.dryRun ? Buffer.alloc(0) : exportSession(t, format, env);
+    // A person's own export: their umask decides who may read it, and missing folders are made.
+    if (!flags.dryRun) writeFileAtomic(path, data, { mode: 0o666, mkdirMode: 0o777 });
+    written.push({ source: t.ref.source, id: t.ref.id, path, bytes: data.length });
+  }
+  const lines = written.map((w) => `  ${w.source}:${w.id} -> ${tildePath(w.path, ctx.home)}${flags.dryRun ? '' : ` (${formatSize(w.bytes)})`}`);
+  return out(ctx, flags, { action: 'export', format, files: written, dryRun: flags.dryRun }, `${flags.dryRun ? 'Would export' : 'Exported'} ${written.length} as ${format}:\n${lines.join('\n')}`);
+}
+
+export function runImport(ctx: CommandContext, args: string[], flags: ActFlags & { dir?: string | undefined }): number {
+  if (args.length !== 1) throw new CliError(`import takes one file, got ${args.length}`, 2);
+  const r = importFile(envOf(ctx), resolve(ctx.io.cwd, args[0]!), { cwd: ctx.io.cwd, dryRun: flags.dryRun, ...(flags.dir !== undefined ? { dir: flags.dir } : {}) });
+  const renamed = r.originalId ? ` (a new id: ${r.originalId} exists already)` : '';
+  const wd = r.workDir ? ` for ${tildePath(r.workDir, ctx.home)}` : '';
+  return out(ctx, flags, r, would(flags, `Imported ${r.source}:${r.id}${wd}${renamed}`, `import ${r.source}:${r.id}${wd}${renamed}`));
+}
+
+/** `--all [query]`: every session, or those the query (the search language) matches. */
+async function matching(ctx: CommandContext, query: string, cache: boolean): Promise<ActionTarget[]> {
+  if (query.trim() === '') return ctx.catalog.list().map((s) => target(ctx, `${s.source}:${s.id}`));
+  const { withIndex } = await import('./search.js');
+  const { SearchEngine } = await import('../search/engine.js');
+  const { parseQuery } = await import('../search/query.js');
+  const q = parseQuery(query, ctx.now.getTime());
+  const results = await withIndex(ctx, cache, (store) => new SearchEngine(store).search(q, { limit: Number.MAX_SAFE_INTEGER, toolOutput: false, cwd: ctx.io.cwd, now: ctx.now.getTime() }));
+  return results.map((r) => target(ctx, `${r.session.source}:${r.session.id}`));
+}
+
+function sessionLines(ctx: CommandContext, sessions: readonly RemovedSession[]): string {
+  return sessions.map((s) => `  ${s.source}:${s.id}  ${JSON.stringify(s.title)}${s.workDir ? `  ${tildePath(s.workDir, ctx.home)}` : ''}`).join('\n');
+}
+
+function entryLine(ctx: CommandContext, trash: Trash, e: TrashEntry): string {
+  const titles = e.items.slice(0, 2).map((i) => JSON.stringify(i.title)).join(', ') + (e.items.length > 2 ? `, +${e.items.length - 2}` : '');
+  const state = e.state === 'moving' ? ' (incomplete: restore puts back what it holds)' : '';
+  return `${e.id}  ${e.action.padEnd(8)} ${relativeTime(e.createdAt, ctx.now).padEnd(14)} ${String(e.items.length).padStart(3)} session${e.items.length === 1 ? ' ' : 's'} ${formatSize(trash.bytes(e)).padStart(8)}  ${titles}${state}`;
+}
+
+function wholeNumber(value: string, flag: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min) throw new CliError(`${flag} takes a whole number of at least ${min}, got '${value}'`, 2);
+  return n;
+}
