@@ -7,8 +7,8 @@ import { CliError } from './errors.js';
 import { errorText } from './util/text.js';
 
 const HELP = `
-  Find and read every coding-agent session on this machine: Kimi Code,
-  Kimi CLI, and Kiro CLI (its database and its session files).
+  Find, read, search and manage every coding-agent session on this machine:
+  Kimi Code, Kimi CLI, and Kiro CLI (its database and its session files).
 
   Usage
     $ sessions list [options]          every session, newest first

@@ -143,6 +143,7 @@ export async function checkEverySession(h: HomeRunner, only?: (s: Session) => bo
     assert.equal(forked.title, fork.title);
     assert.match(forked.title, /^Fork: /);
     assert.deepEqual(said(forked.messages), said(before.messages), `${label}: fork changed the transcript`);
+    checkLayoutRules(h.home, forked, label);
 
     if (before.turns >= 2) {
       const cut = await h.json<{ id: string }>(['fork', id, '--at-turn', '1']);
@@ -224,6 +225,52 @@ async function checkExportImport(h: HomeRunner, s: Session, before: Shown, label
       assert.equal(value['conversation_id'], s.id);
       const values = kiroRows(h.home).map((r) => JSON.parse((JSON.parse(r) as { value: string }).value) as Record<string, unknown>);
       assert.deepEqual(value, values.find((v) => v['conversation_id'] === s.id));
+    }
+  }
+}
+
+/** The files of a session the manager made, against its layout's rules (FORMATS.md). */
+export function checkLayoutRules(home: string, s: Shown, label: string): void {
+  switch (s.source) {
+    case 'kimi-code': {
+      const state = JSON.parse(readFileSync(join(s.path, 'state.json'), 'utf8')) as Record<string, unknown>;
+      assert.equal(state['id'], s.id, `${label}: state.json id`);
+      assert.equal(state['version'], 2);
+      assert.match(s.id, /^session_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      assert.equal(typeof state['createdAt'], 'number');
+      for (const [agentId, agent] of Object.entries(state['agents'] as Record<string, { homedir: string }>)) {
+        assert.equal(agent.homedir, join(s.path, 'agents', agentId), `${label}: agent homedir`);
+        const lines = readFileSync(join(s.path, 'agents', agentId, 'wire.jsonl'), 'utf8').trim().split('\n');
+        assert.equal((JSON.parse(lines[0]!) as { type: string }).type, 'metadata', `${label}: a wire starts with metadata`);
+        if (s.forkedFrom) assert.deepEqual(Object.keys(JSON.parse(lines.at(-1)!) as object), ['type', 'agentId', 'time'], `${label}: a forked record ends the wire`);
+      }
+      const index = readFileSync(join(home, '.kimi-code', 'session_index.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.ok(index.some((l) => l['sessionId'] === s.id && l['sessionDir'] === s.path && l['workDir'] === s.workDir), `${label}: no index line`);
+      break;
+    }
+    case 'kimi-cli': {
+      if (s.path.endsWith('.jsonl')) break;
+      const state = JSON.parse(readFileSync(join(s.path, 'state.json'), 'utf8')) as Record<string, unknown>;
+      assert.equal(state['custom_title'], s.title, `${label}: custom_title`);
+      assert.match(s.id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      break;
+    }
+    case 'kiro-files': {
+      const meta = JSON.parse(readFileSync(s.path, 'utf8')) as Record<string, unknown>;
+      assert.equal(meta['session_id'], s.id, `${label}: session_id`);
+      assert.equal(s.path, join(home, '.kiro', 'sessions', 'cli', `${s.id}.json`));
+      for (const line of readFileSync(s.path.replace(/\.json$/, '.jsonl'), 'utf8').trim().split('\n').filter(Boolean)) {
+        assert.equal((JSON.parse(line) as { version: string }).version, 'v1');
+      }
+      break;
+    }
+    case 'kiro-sqlite': {
+      const rows = kiroRows(home).map((r) => JSON.parse(r) as { conversation_id?: string; value: string; key: string });
+      const row = rows.find((r) => r.conversation_id === s.id);
+      assert.ok(row, `${label}: no row`);
+      assert.equal((JSON.parse(row.value) as { conversation_id: string }).conversation_id, s.id, `${label}: conversation_id inside the JSON`);
+      assert.equal(row.key, s.workDir);
+      break;
     }
   }
 }

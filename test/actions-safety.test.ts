@@ -188,6 +188,9 @@ test('compact --summarizer: the script gets the transcript JSON and its output b
   assert.match(bad.stderr, /summarizer 'echo broken >&2; exit 3' failed: broken/);
   assert.deepEqual(agentFiles(h.home), before);
   assert.deepEqual(await h.json<unknown[]>(['trash']), trash);
+  // A script that never reads its input still works (the pipe closes under the writer).
+  const deaf = await h.json<{ summary: string }>(['compact', KIRO_FILES, '--summarizer', 'echo fixed summary', '--force']);
+  assert.equal(deaf.summary, 'fixed summary');
 });
 
 test('compact --shrink cuts long tool outputs, prints sizes before and after, and the original is restorable', async (t) => {

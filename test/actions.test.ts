@@ -1,6 +1,9 @@
 // The actions on a copy of the demo home: every session of all four layouts.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
+import AdmZip from 'adm-zip';
 import { checkDeleteAndRestore, checkEverySession, demoHome, HomeRunner } from './action-suite.js';
 
 test('rm of every session in one batch, then restore --last: byte-identical files, identical rows', async (t) => {
@@ -13,4 +16,29 @@ test('rename, fork, fork --at-turn, export/import (json, zip), compact and its r
   assert.equal(sources.size, 4);
   const n = await checkEverySession(h);
   assert.ok(n >= 15, `only ${n} sessions checked`);
+});
+
+test('import of a ZIP as `kimi export` writes it: listed under its id and work dir, without the global log', async (t) => {
+  const h = new HomeRunner(demoHome(t));
+  const src = (await h.list()).find((s) => s.source === 'kimi-code' && s.turns >= 2)!;
+  const zip = new AdmZip();
+  zip.addFile(
+    'manifest.json',
+    Buffer.from(JSON.stringify({ sessionId: 'session_11111111-2222-4333-8444-555555555555', exportedAt: '2026-11-21T10:29:46.774Z', kimiCodeVersion: '2.1.0', workspaceDir: '/work/from-kimi' })),
+  );
+  for (const rel of ['state.json', 'agents/main/wire.jsonl']) zip.addFile(rel, readFileSync(join(src.path, rel)));
+  zip.addFile('logs/global/kimi-code.log', Buffer.from('the agent-wide log\n'));
+  const file = join(h.home, 'kimi-export.zip');
+  writeFileSync(file, zip.toBuffer());
+  const r = await h.json<{ id: string; originalId: string | null }>(['import', file]);
+  assert.deepEqual(r, { ...r, id: 'session_11111111-2222-4333-8444-555555555555', originalId: null });
+  const back = await h.show(`kimi-code:${r.id}`);
+  assert.equal(back.workDir, '/work/from-kimi');
+  assert.equal(back.turns, src.turns);
+  assert.ok(!existsSync(join(back.path, 'logs', 'global')), 'the global log is not part of the session');
+  const state = JSON.parse(readFileSync(join(back.path, 'state.json'), 'utf8')) as { id: string; agents?: Record<string, { homedir: string }> };
+  assert.equal(state.id, r.id);
+  for (const a of Object.values(state.agents ?? {})) assert.ok(a.homedir.startsWith(back.path), a.homedir);
+  const index = readFileSync(join(h.home, '.kimi-code', 'session_index.jsonl'), 'utf8').trim().split('\n').at(-1)!;
+  assert.deepEqual(JSON.parse(index), { sessionId: r.id, sessionDir: back.path, workDir: '/work/from-kimi' });
 });

@@ -202,7 +202,8 @@ function parseObject(data: Buffer, what: string): Record<string, unknown> {
 function retargetKimiCodeState(data: Buffer, id: string, dir: string, workDir: string): Buffer {
   const state = parseObject(data, 'state.json');
   state['id'] = id;
-  if (typeof state['cwd'] !== 'string' && typeof state['workDir'] !== 'string') state['cwd'] = workDir;
+  // The agent resumes a session only from its own directory: the folder key, the index and cwd agree.
+  state['cwd'] = workDir;
   if (isRecord(state['agents'])) {
     for (const [agentId, agent] of Object.entries(state['agents'])) {
       if (isRecord(agent)) agent['homedir'] = join(dir, 'agents', agentId);

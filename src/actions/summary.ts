@@ -81,7 +81,9 @@ export function runSummarizer(command: string, t: Transcript, cwd: string): stri
     maxBuffer: 64 * 1024 * 1024,
     timeout: 10 * 60_000,
   });
-  if (r.error) throw new Error(`summarizer '${command}' could not run: ${r.error.message}`);
+  // A script may exit without reading all of its input (EPIPE): its exit code still says how it went.
+  const epipe = (r.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' && r.status !== null;
+  if (r.error && !epipe) throw new Error(`summarizer '${command}' could not run: ${r.error.message}`);
   if (r.status !== 0) {
     const why = r.stderr.trim().split('\n').at(-1) || (r.signal ? `killed by ${r.signal}` : `exit code ${r.status}`);
     throw new Error(`summarizer '${command}' failed: ${why}`);
