@@ -55,7 +55,8 @@ function runOnce(args: string[]): Run {
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`sessions ${args[0]} failed: ${r.stderr}`);
   const rss = /BENCH_MAX_RSS_KB (\d+)/.exec(r.stderr);
-  return { ms, rssMB: rss ? Number(rss[1]) / 1024 : NaN, count: (JSON.parse(r.stdout) as unknown[]).length };
+  const out = JSON.parse(r.stdout) as unknown[] | { sessions: unknown[] };
+  return { ms, rssMB: rss ? Number(rss[1]) / 1024 : NaN, count: Array.isArray(out) ? out.length : out.sessions.length };
 }
 
 // This machine's timings vary by a third from run to run: medians of several runs.
@@ -93,7 +94,16 @@ const searchFigures = await timeQueries(cache, corpus);
 log('search: fzf --filter over the same text');
 const fzfP50 = await timeFzf(cache, join(corpus, '..', `fzf-lines-${sessions}.txt`), words.slice(150, 155));
 
+// Clean: the plan over the whole home with a warm summary cache and index, by age alone and with a query.
+log('clean: planning');
+const cleanAge = Array.from({ length: runs }, () => runOnce(['clean', '--older-than', '1d', '--keep-last', '3', '--dry-run', '--json']));
+const cleanQuery = Array.from({ length: runs }, () => runOnce(['clean', '--query', probe, '--older-than', '1d', '--dry-run', '--json']));
+
 Object.assign(figures, {
+  cleanPlanMs: Math.round(median(cleanAge.map((r) => r.ms))),
+  cleanPlanned: cleanAge[0]!.count,
+  cleanQueryPlanMs: Math.round(median(cleanQuery.map((r) => r.ms))),
+  cleanQueryPlanned: cleanQuery[0]!.count,
   searchP50Ms: round1(searchFigures.p50),
   searchP95Ms: round1(searchFigures.p95),
   searchQueries: searchFigures.timings.length,
@@ -118,6 +128,8 @@ const rows: Array<[string, string, string]> = [
   ['search, cold index build', `${f['coldIndexMs']} ms = ${f['coldIndexMBps']} MB/s`, '>= 50 MB/s'],
   ['search, one session changed: re-index', `${f['reindexOneMs']} ms (+ ${f['scanMs']} ms scan)`, '100 ms'],
   ['search, peak RSS', `${f['searchRssMB']} MB`, '< 500 MB'],
+  [`clean, plan (--older-than --keep-last; median of ${runs})`, `${f['cleanPlanMs']} ms (${f['cleanPlanned']} sessions planned)`, '< 1000 ms'],
+  [`clean, plan with --query (median of ${runs})`, `${f['cleanQueryPlanMs']} ms (${f['cleanQueryPlanned']} sessions planned)`, '< 1000 ms'],
   ['fzf --filter, p50 (same text)', f['fzfP50Ms'] === null ? 'fzf not installed (apt-get install fzf)' : `${f['fzfP50Ms']} ms = ${(Number(f['fzfP50Ms']) / Number(f['searchP50Ms'])).toFixed(0)}x our p50`, ''],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length));

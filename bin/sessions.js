@@ -11,4 +11,16 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
+  // Questions (clean's "move them?") only when a person is at a terminal; scripts pass --yes.
+  confirm: process.stdin.isTTY && process.stderr.isTTY ? ask : undefined,
 });
+
+async function ask(question) {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}

@@ -36,6 +36,17 @@ const HELP = `
                                        session, or those the query matches
     $ sessions import <file>           a ZIP or JSON from export, \`kimi export\`
                                        or Kiro's /chat save (--dir: its work dir)
+    $ sessions clean <filters>         move old sessions to the trash in one batch,
+                                       after showing the plan and asking
+      --older-than 90d                 last activity before (h, d, w, m, y)
+      --empty                          no turn, or no answer
+      --smaller-than / --larger-than SIZE   e.g. 10kb, 5mb
+      --query Q                        sessions the search query matches
+      --keep-last N                    keep the N newest of each work dir
+      --except-renamed                 keep sessions with a title you chose
+      --source, --dir                  narrow as for list
+      --yes  --dry-run  --json         no question / the plan only / as JSON
+      --purge                          delete for good (asks twice)
 
   Action options
     --dry-run            print what would be done, change nothing
@@ -120,11 +131,18 @@ const FLAGS = {
   format: { type: 'string' },
   output: { type: 'string', shortFlag: 'o' },
   all: { type: 'boolean', default: false },
+  empty: { type: 'boolean', default: false },
+  smallerThan: { type: 'string' },
+  largerThan: { type: 'string' },
+  query: { type: 'string' },
+  keepLast: { type: 'string' },
+  exceptRenamed: { type: 'boolean', default: false },
+  purge: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false, shortFlag: 'h' },
   version: { type: 'boolean', default: false },
 } as const;
 
-const COMMANDS = ['list', 'show', 'search', 'rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import'] as const;
+const COMMANDS = ['list', 'show', 'search', 'rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import', 'clean'] as const;
 const ACTIONS = new Set(['rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import']);
 
 export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -177,6 +195,10 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
         return await runSearch(ctx, query, { json: f.json, limit, toolOutput: f.toolOutput, cache: f.cache });
       }
       if (ACTIONS.has(command)) return await runAction(command, ctx, args, f);
+      if (command === 'clean') {
+        const { runClean } = await import('./commands/clean.js');
+        return await runClean(ctx, args, { ...f, source: f.source });
+      }
       if (args.length > 0) throw new CliError(`list takes no arguments (got '${args[0]}')`, 2);
       const { runList } = await import('./commands/list.js');
       return await runList(ctx, { json: f.json, ...selection(f, io.cwd) });

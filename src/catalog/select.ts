@@ -46,7 +46,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function inDir(workDir: string | null, dir: string, below: boolean): boolean {
+export function inDir(workDir: string | null, dir: string, below: boolean): boolean {
   if (workDir === null) return false;
   const wd = stripSlash(workDir);
   const d = stripSlash(resolve(dir));

@@ -162,13 +162,9 @@ export function runImport(ctx: CommandContext, args: string[], flags: ActFlags &
 
 /** `--all [query]`: every session, or those the query (the search language) matches. */
 async function matching(ctx: CommandContext, query: string, cache: boolean): Promise<ActionTarget[]> {
-  if (query.trim() === '') return ctx.catalog.list().map((s) => target(ctx, `${s.source}:${s.id}`));
-  const { withIndex } = await import('./search.js');
-  const { SearchEngine } = await import('../search/engine.js');
-  const { parseQuery } = await import('../search/query.js');
-  const q = parseQuery(query, ctx.now.getTime());
-  const results = await withIndex(ctx, cache, (store) => new SearchEngine(store).search(q, { limit: Number.MAX_SAFE_INTEGER, toolOutput: false, cwd: ctx.io.cwd, now: ctx.now.getTime() }));
-  return results.map((r) => target(ctx, `${r.session.source}:${r.session.id}`));
+  const all = ctx.catalog.list();
+  const keys = query.trim() === '' ? null : await (await import('./search.js')).matchingKeys(ctx, query, cache);
+  return all.filter((s) => keys === null || keys.has(`${s.source}:${s.id}`)).map((s) => target(ctx, `${s.source}:${s.id}`));
 }
 
 function sessionLines(ctx: CommandContext, sessions: readonly RemovedSession[]): string {

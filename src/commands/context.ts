@@ -12,6 +12,8 @@ export interface CommandIO {
   stderr: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** Asks a yes/no question on the terminal; absent when there is no terminal to ask on. */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface CommandContext {

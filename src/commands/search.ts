@@ -40,6 +40,15 @@ export async function runSearch(ctx: CommandContext, queryText: string, options:
   return 0;
 }
 
+/** `source:id` of every session the query matches (for `export --all` and `clean --query`). */
+export async function matchingKeys(ctx: CommandContext, queryText: string, cache: boolean): Promise<Set<string>> {
+  const query = parseQuery(queryText, ctx.now.getTime());
+  const results = await withIndex(ctx, cache, (store) =>
+    new SearchEngine(store).search(query, { limit: Number.MAX_SAFE_INTEGER, toolOutput: false, cwd: ctx.io.cwd, now: ctx.now.getTime() }),
+  );
+  return new Set(results.map((r) => `${r.session.source}:${r.session.id}`));
+}
+
 /**
  * Opens the index, brings it up to date with the sessions on disk, and runs
  * `use` on it. A corrupt index is deleted and rebuilt once: it is only a cache.

@@ -1,0 +1,141 @@
+// `sessions clean`: the plan first (what would go, how much it frees, what
+// was kept and why), then one question, then one trash batch.
+import bytes from 'bytes';
+import { hasSelectingFilter, planClean, type CleanFilters, type CleanPlan } from '../actions/clean.js';
+import { removeSessions } from '../actions/remove.js';
+import { ActionEnv, type ActionTarget } from '../actions/target.js';
+import { Trash } from '../actions/trash.js';
+import { inDir, parseSources } from '../catalog/select.js';
+import { CliError } from '../errors.js';
+import { formatSize, renderSessionTable } from '../format/session-table.js';
+import { parseAge } from '../search/query.js';
+import type { CommandContext } from './context.js';
+
+export interface CleanFlags {
+  json: boolean;
+  dryRun: boolean;
+  yes: boolean;
+  purge: boolean;
+  cache: boolean;
+  olderThan?: string | undefined;
+  empty: boolean;
+  smallerThan?: string | undefined;
+  largerThan?: string | undefined;
+  source?: string[] | undefined;
+  dir?: string | undefined;
+  query?: string | undefined;
+  keepLast?: string | undefined;
+  exceptRenamed: boolean;
+}
+
+export async function runClean(ctx: CommandContext, args: string[], flags: CleanFlags): Promise<number> {
+  if (args.length > 0) throw new CliError(`clean takes no arguments (got '${args[0]}'); filters are options, e.g. --older-than 90d`, 2);
+  const filters = await parseFilters(ctx, flags);
+  if (!hasSelectingFilter(filters)) {
+    throw new CliError('clean needs a filter: --older-than, --empty, --smaller-than, --larger-than, --query or --keep-last', 2);
+  }
+  const all = ctx.catalog.list();
+  const refs = new Map(ctx.catalog.scanned().map((f) => [`${f.ref.source}:${f.ref.id}`, f]));
+  const plan = planClean(all, filters, ctx.now.getTime(), (s) => refs.get(`${s.source}:${s.id}`)?.ref.locked ?? false);
+  const summary = planJson(plan, flags.dryRun);
+  const what = `${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${formatSize(plan.bytes)})`;
+
+  if (plan.sessions.length === 0 || flags.dryRun) {
+    print(ctx, flags, summary, plan.sessions.length === 0 ? `Nothing to clean.${keptLine(plan)}` : `Would move ${what} to the trash:\n${table(ctx, plan)}${keptLine(plan)}`);
+    return 0;
+  }
+  if (!flags.json) ctx.io.stdout.write(`${table(ctx, plan)}${keptLine(plan)}\n`);
+  const verb = flags.purge ? 'Delete' : 'Move';
+  if (!flags.yes) {
+    if (!ctx.io.confirm) throw new CliError(`add --yes to ${verb.toLowerCase()} ${what}${flags.purge ? ' for good' : ''} (or --dry-run for the plan alone)`, 2);
+    if (!(await ctx.io.confirm(`${verb} ${what}${flags.purge ? ' for good' : ' to the trash'}?`))) {
+      ctx.io.stderr.write('sessions: nothing done\n');
+      return 1;
+    }
+    if (flags.purge && !(await ctx.io.confirm(`They cannot be restored after this. Delete ${what} for good?`))) {
+      ctx.io.stderr.write('sessions: nothing done\n');
+      return 1;
+    }
+  }
+  const env = new ActionEnv(ctx.homes);
+  // Summaries are all removal needs: where the session is, and what to call it in the trash.
+  const targets: ActionTarget[] = plan.sessions.map((s) => {
+    const found = refs.get(`${s.source}:${s.id}`);
+    if (!found) throw new Error(`${s.source}:${s.id} vanished while planning`);
+    return { ...found, transcript: { session: s, messages: [] } };
+  });
+  const removed = removeSessions(env, targets, { reason: 'clean' });
+  if (flags.purge && removed.trashId) {
+    const trash = new Trash(ctx.homes.data);
+    trash.purge([trash.get(removed.trashId)]);
+    print(ctx, flags, { ...summary, dryRun: false, trashId: null, purged: true }, `Deleted ${what} for good.`);
+  } else {
+    print(ctx, flags, { ...summary, dryRun: false, trashId: removed.trashId, purged: false }, `Moved ${what} to the trash as ${removed.trashId}.\nUndo: sessions restore --last`);
+  }
+  return 0;
+}
+
+async function parseFilters(ctx: CommandContext, flags: CleanFlags): Promise<CleanFilters> {
+  const f: CleanFilters = {};
+  if (flags.olderThan !== undefined) {
+    const age = parseAge(flags.olderThan);
+    if (age === null) throw new CliError(`--older-than takes an age like 90d, 12h, 2w, 3m, 1y; got '${flags.olderThan}'`, 2);
+    f.olderThanMs = age;
+  }
+  if (flags.empty) f.empty = true;
+  if (flags.smallerThan !== undefined) f.smallerThan = size(flags.smallerThan, '--smaller-than');
+  if (flags.largerThan !== undefined) f.largerThan = size(flags.largerThan, '--larger-than');
+  if (flags.source && flags.source.length > 0) f.sources = parseSources(flags.source);
+  if (flags.dir !== undefined) {
+    const dir = flags.dir;
+    f.dir = (wd) => inDir(wd, dir, true);
+  }
+  if (flags.keepLast !== undefined) {
+    const n = Number(flags.keepLast);
+    if (!/^\d+$/.test(flags.keepLast.trim()) || !Number.isInteger(n)) throw new CliError(`--keep-last takes a whole number, got '${flags.keepLast}'`, 2);
+    f.keepLast = n;
+  }
+  if (flags.exceptRenamed) f.exceptRenamed = true;
+  if (flags.query !== undefined) {
+    if (flags.query.trim() === '') throw new CliError('--query needs a query (the search language)', 2);
+    const { matchingKeys } = await import('./search.js');
+    f.matching = await matchingKeys(ctx, flags.query, flags.cache);
+  }
+  return f;
+}
+
+function size(value: string, flag: string): number {
+  const n = bytes.parse(value);
+  if (n === null || Number.isNaN(n) || !/^\d/.test(value.trim())) throw new CliError(`${flag} takes a size like 10kb or 5mb; got '${value}'`, 2);
+  return n;
+}
+
+function planJson(plan: CleanPlan, dryRun: boolean) {
+  return {
+    action: 'clean' as const,
+    dryRun,
+    sessions: plan.sessions.map((s) => ({ source: s.source, id: s.id, title: s.title, workDir: s.workDir, updatedAt: s.updatedAt, bytes: s.bytes })),
+    bytes: plan.bytes,
+    kept: plan.kept,
+  };
+}
+
+function table(ctx: CommandContext, plan: CleanPlan): string {
+  return renderSessionTable(plan.sessions, { width: ctx.width, now: ctx.now, home: ctx.home }).replace(/\n$/, '');
+}
+
+/** Sessions the filters matched but that stay, and why. */
+function keptLine(plan: CleanPlan): string {
+  const k = plan.kept;
+  const parts = [
+    k.locked && `${k.locked} open in Kiro (a .lock file)`,
+    k.inUse && `${k.inUse} in use (written in the last minute)`,
+    k.keptLast && `${k.keptLast} among the newest of their work dir (--keep-last)`,
+    k.renamed && `${k.renamed} renamed (--except-renamed)`,
+  ].filter(Boolean);
+  return parts.length === 0 ? '' : `\nKept, though they match: ${parts.join(', ')}.`;
+}
+
+function print(ctx: CommandContext, flags: { json: boolean }, result: unknown, text: string): void {
+  ctx.io.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : text + '\n');
+}
