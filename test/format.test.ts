@@ -74,3 +74,17 @@ test('the table never grows wider than the terminal: long cells are cut, then mi
     if (width <= 60) assert.ok(!out.includes('MSGS') && out.includes('TITLE'), `MSGS dropped, TITLE kept at ${width}`);
   }
 });
+
+test('the work dir gets the room short titles leave, and at most a third when titles need it', () => {
+  const dir = '/srv/projects/a-rather-long-project-name/backend';
+  const short: Session = {
+    source: 'kimi-code', id: 'a', title: 'Short', titleSource: 'prompt', workDir: dir, createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z',
+    turns: 1, messages: 2, bytes: 100, path: '/x', inUse: false, archived: false, forkedFrom: null, sameAs: null, problems: [],
+  };
+  const out = renderSessionTable([short], { width: 110, now: new Date('2026-03-01T00:00:00Z'), home: '/home/u' });
+  assert.ok(out.includes(dir), out);
+  const long: Session = { ...short, id: 'b', title: 'A title long enough to want every column the terminal can give it and then some more words' };
+  const both = renderSessionTable([short, long], { width: 110, now: new Date('2026-03-01T00:00:00Z'), home: '/home/u' });
+  assert.ok(!both.includes(dir), 'the dir is cut when titles need the room');
+  assert.match(both, /…[^ ]*backend/);
+});

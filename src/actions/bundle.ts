@@ -45,7 +45,9 @@ export function bundleOf(t: ActionTarget, env: ActionEnv): Bundle {
       else if (st.isDirectory()) collect(p, p, files);
     }
   }
-  return { source: s.source, id: s.id, title: s.title, workDir: s.workDir, files };
+  // `kimi export` leaves out the agents' file-history snapshots (copies of the user's files, not the conversation).
+  const kept = s.source === 'kimi-code' ? files.filter((f) => !f.path.split('/').includes('file-history')) : files;
+  return { source: s.source, id: s.id, title: s.title, workDir: s.workDir, files: kept };
 }
 
 function collect(root: string, dir: string, out: BundleFile[]): void {

@@ -2,9 +2,7 @@
 // was kept and why), then one question, then one trash batch.
 import bytes from 'bytes';
 import { hasSelectingFilter, planClean, type CleanFilters, type CleanPlan } from '../actions/clean.js';
-import { removeSessions } from '../actions/remove.js';
-import { ActionEnv, type ActionTarget } from '../actions/target.js';
-import { Trash } from '../actions/trash.js';
+import type { ActionTarget } from '../actions/target.js';
 import { inDir, parseSources } from '../catalog/select.js';
 import { CliError } from '../errors.js';
 import { formatSize, renderSessionTable } from '../format/session-table.js';
@@ -57,6 +55,8 @@ export async function runClean(ctx: CommandContext, args: string[], flags: Clean
       return 1;
     }
   }
+  // The writing half loads only when there is something to write: a plan stays quick.
+  const [{ removeSessions }, { ActionEnv }, { Trash }] = await Promise.all([import('../actions/remove.js'), import('../actions/target.js'), import('../actions/trash.js')]);
   const env = new ActionEnv(ctx.homes);
   // Summaries are all removal needs: where the session is, and what to call it in the trash.
   const targets: ActionTarget[] = plan.sessions.map((s) => {

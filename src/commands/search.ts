@@ -44,7 +44,7 @@ export async function runSearch(ctx: CommandContext, queryText: string, options:
 export async function matchingKeys(ctx: CommandContext, queryText: string, cache: boolean): Promise<Set<string>> {
   const query = parseQuery(queryText, ctx.now.getTime());
   const results = await withIndex(ctx, cache, (store) =>
-    new SearchEngine(store).search(query, { limit: Number.MAX_SAFE_INTEGER, toolOutput: false, cwd: ctx.io.cwd, now: ctx.now.getTime() }),
+    new SearchEngine(store).search(query, { limit: Number.MAX_SAFE_INTEGER, toolOutput: false, cwd: ctx.io.cwd, now: ctx.now.getTime(), snippets: false }),
   );
   return new Set(results.map((r) => `${r.session.source}:${r.session.id}`));
 }

@@ -49,9 +49,11 @@ export function renderSessionTable(sessions: readonly Session[], options: TableO
   }
   const TITLE = 2;
   const DIR = 3;
-  // Title and work dir share what the other columns leave; the dir gets at most a third.
+  // Title and work dir share what the other columns leave: the dir gets up to a third (32 columns at
+  // most) when titles need the room, and whatever the titles leave when they do not.
   const free = Math.max(TITLE_DIR_MIN, options.width - fixedWidth());
-  widths[DIR] = Math.min(widths[DIR]!, 32, Math.max(10, Math.floor(free / 3)));
+  const dirShare = Math.min(32, Math.max(10, Math.floor(free / 3)));
+  widths[DIR] = Math.min(widths[DIR]!, Math.max(dirShare, free - widths[TITLE]!));
   widths[TITLE] = Math.min(widths[TITLE]!, free - widths[DIR]!);
 
   const line = (cells: string[]): string =>

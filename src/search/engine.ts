@@ -18,6 +18,8 @@ export interface SearchOptions {
   toolOutput: boolean;
   cwd: string;
   now: number;
+  /** false: which sessions match, without the matched messages (for bulk selection). */
+  snippets?: boolean;
 }
 
 export interface Match {
@@ -127,7 +129,7 @@ function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, 
   let opened = 0;
   for (const { n, score } of ranked) {
     if (results.length >= opts.limit) break;
-    const needsDoc = phrases.length > 0 || notPhrases.length > 0 || !isFilterOnly(q);
+    const needsDoc = phrases.length > 0 || notPhrases.length > 0 || (!isFilterOnly(q) && opts.snippets !== false);
     let matches: Match[] = [];
     if (needsDoc) {
       if (phrases.length > 0 || notPhrases.length > 0) {
@@ -148,7 +150,7 @@ function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, 
         const best = g.get(n);
         if (best !== undefined) hit.add(best);
       }
-      matches = findMatches(doc, [...hit], q.phrases, fuseQuery, opts.toolOutput);
+      if (opts.snippets !== false) matches = findMatches(doc, [...hit], q.phrases, fuseQuery, opts.toolOutput);
     }
     const json = store.sessionJson(n);
     if (json === null) continue;
