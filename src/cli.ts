@@ -11,6 +11,13 @@ const HELP = `
   Kimi Code, Kimi CLI, and Kiro CLI (its database and its session files).
 
   Usage
+    $ sessions                         the full-screen manager (on a terminal;
+                                       piped, the same as \`sessions list\`)
+    $ sessions pick                    the picker: Enter prints the chosen id,
+                                       Esc or q prints nothing (exit 1)
+      --session [ID], --resume-picker  the same picker; with an ID, print it
+      --exec                           run the agent's resume command instead
+                                       (kimi --session ID; kiro-cli chat --resume-id ID)
     $ sessions list [options]          every session, newest first
     $ sessions show <id> [options]     one transcript; <id> may be a unique
                                        prefix, or source:id (kiro-files:abc…)
@@ -138,11 +145,14 @@ const FLAGS = {
   keepLast: { type: 'string' },
   exceptRenamed: { type: 'boolean', default: false },
   purge: { type: 'boolean', default: false },
+  session: { type: 'string' },
+  resumePicker: { type: 'boolean', default: false },
+  exec: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false, shortFlag: 'h' },
   version: { type: 'boolean', default: false },
 } as const;
 
-const COMMANDS = ['list', 'show', 'search', 'rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import', 'clean'] as const;
+const COMMANDS = ['pick', 'list', 'show', 'search', 'rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import', 'clean'] as const;
 const ACTIONS = new Set(['rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import']);
 
 export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -151,7 +161,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
       importMeta: import.meta,
       // Given, so meow does not search for and normalize package.json (a third of start-up).
       pkg: ownPackage(),
-      argv: [...argv],
+      argv: withOptionalSessionValue(argv),
       flags: FLAGS,
       autoHelp: false,
       autoVersion: false,
@@ -166,7 +176,10 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
       return 0;
     }
     rejectUnknownFlags(cli.flags);
-    const [command = 'list', ...args] = cli.input;
+    const f0 = cli.flags;
+    const picking = f0.session !== undefined || f0.resumePicker || cli.input[0] === 'pick';
+    // `sessions` alone opens the manager on a terminal; piped, it lists.
+    const [command = picking || (io.stdout.isTTY && !f0.json) ? 'pick' : 'list', ...args] = cli.input;
     if (!(COMMANDS as readonly string[]).includes(command)) {
       throw new CliError(`unknown command '${command}' (try: ${COMMANDS.join(', ')}, or --help)`, 2);
     }
@@ -193,6 +206,11 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
         const query = args.join(' ');
         const limit = f.limit === undefined ? 20 : parseLimit(f.limit);
         return await runSearch(ctx, query, { json: f.json, limit, toolOutput: f.toolOutput, cache: f.cache });
+      }
+      if (command === 'pick') {
+        const { runUi } = await import('./commands/ui.js');
+        const id = f.session !== undefined && f.session !== '' ? f.session : undefined;
+        return await runUi(ctx, { picker: picking, exec: f.exec, sessionId: id, query: args.join(' ') || undefined, cache: f.cache });
       }
       if (ACTIONS.has(command)) return await runAction(command, ctx, args, f);
       if (command === 'clean') {
@@ -235,6 +253,14 @@ async function runAction(command: string, ctx: ReturnType<typeof createContext>,
     default:
       return act.runImport(ctx, args, { ...base, dir: f.dir });
   }
+}
+
+/** `--session` takes an optional id: alone (or before another option) it opens the picker. */
+function withOptionalSessionValue(argv: readonly string[]): string[] {
+  const out = [...argv];
+  const i = out.indexOf('--session');
+  if (i >= 0 && (i === out.length - 1 || out[i + 1]!.startsWith('-'))) out[i] = '--session=';
+  return out;
 }
 
 function selection(

@@ -1,0 +1,91 @@
+// `sessions` on a terminal, and the picker: `sessions pick`, `--session [ID]`,
+// `--resume-picker`. The picker prints the chosen id on stdout (exit 0), or
+// nothing on Esc/q (exit 1); with --exec it runs the agent's resume command.
+import { spawnSync } from 'node:child_process';
+import { existsSync, openSync } from 'node:fs';
+import tty from 'node:tty';
+import { Catalog } from '../catalog/catalog.js';
+import { FileScanMemo } from '../catalog/scan-memo.js';
+import { SummaryCache } from '../catalog/summary-cache.js';
+import { CliError } from '../errors.js';
+import type { Session } from '../model.js';
+import { cacheDir } from '../sources/homes.js';
+import type { AppStreams } from '../tui/app.js';
+import type { CommandContext } from './context.js';
+
+export interface UiOptions {
+  picker: boolean;
+  exec: boolean;
+  /** `--session ID`: look it up and print it, no UI. */
+  sessionId?: string | undefined;
+  query?: string | undefined;
+  cache: boolean;
+}
+
+export async function runUi(ctx: CommandContext, o: UiOptions): Promise<number> {
+  if (o.sessionId) {
+    const found = ctx.catalog.resolve(o.sessionId);
+    const s = ctx.catalog.read(found).session;
+    return o.exec ? resumeIn(s, ctx.io.cwd) : (ctx.io.stdout.write(`${s.id}\n`), 0);
+  }
+  const streams = terminalStreams(ctx);
+  const { startApp } = await import('../tui/app.js');
+  const { Effects } = await import('../tui/effects.js');
+  const dir = cacheDir(ctx.io.env);
+  const report = (): void => {};
+  const effects = new Effects({
+    homes: ctx.homes,
+    catalog: () =>
+      o.cache ? new Catalog({ homes: ctx.homes, report, cache: () => SummaryCache.load(dir), memo: FileScanMemo.load(dir) }) : new Catalog({ homes: ctx.homes, report }),
+    indexDir: o.cache ? dir : null,
+    cwd: ctx.io.cwd,
+    now: () => Date.now(),
+  });
+  const app = startApp({
+    streams,
+    effects,
+    cwd: ctx.io.cwd,
+    home: ctx.home,
+    picker: o.picker,
+    color: !('NO_COLOR' in ctx.io.env),
+    ...(o.query ? { query: o.query } : {}),
+    terminal: ctx.io.env['TERM'] ?? 'xterm-256color',
+  });
+  const r = await app.done;
+  if (streams.close) streams.close();
+  if (!o.picker) return 0;
+  if (!r.chosen) return 1;
+  if (o.exec) return resumeIn(r.chosen, ctx.io.cwd);
+  ctx.io.stdout.write(`${r.chosen.id}\n`);
+  return 0;
+}
+
+/**
+ * The terminal to draw on: this process's own, or /dev/tty when stdout is a
+ * pipe (as fzf does), so that `kimi --session "$(sessions --session)"` works.
+ */
+function terminalStreams(ctx: CommandContext): AppStreams & { close?: () => void } {
+  if (ctx.io.stdout.isTTY && process.stdin.isTTY) return { input: process.stdin, output: ctx.io.stdout as AppStreams['output'] };
+  let fd: number;
+  try {
+    fd = openSync('/dev/tty', 'r+');
+  } catch {
+    throw new CliError('no terminal to draw on (stdout is not a terminal and /dev/tty cannot be opened); use `sessions list`', 2);
+  }
+  const input = new tty.ReadStream(fd);
+  const output = new tty.WriteStream(fd);
+  return { input, output, close: () => (input.destroy(), output.destroy()) };
+}
+
+/** The agent's own resume command, in the session's work dir, arguments passed without a shell. */
+export function resumeCommand(s: Session): string[] {
+  return s.source === 'kimi-code' || s.source === 'kimi-cli' ? ['kimi', '--session', s.id] : ['kiro-cli', 'chat', '--resume-id', s.id];
+}
+
+function resumeIn(s: Session, cwd: string): number {
+  const [cmd, ...args] = resumeCommand(s);
+  const dir = s.workDir && existsSync(s.workDir) ? s.workDir : cwd;
+  const r = spawnSync(cmd!, args, { cwd: dir, stdio: 'inherit', shell: false });
+  if (r.error) throw new CliError(`cannot run ${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`, 1);
+  return r.status ?? 1;
+}

@@ -1,0 +1,135 @@
+// The full-screen manager: keypress -> reducer -> effects -> render. Also the
+// picker behind `--session` and `--resume-picker`.
+import blessed from 'neo-blessed';
+import { keyName } from './keymap.js';
+import { update, type Effect, type Msg } from './reducer.js';
+import { initialState, type State } from './state.js';
+import type { Effects } from './effects.js';
+import { createViews } from './views/screen.js';
+import type { Session } from '../model.js';
+
+export interface AppStreams {
+  input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (on: boolean) => void };
+  output: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+}
+
+export interface AppOptions {
+  streams: AppStreams;
+  effects: Effects;
+  cwd: string;
+  home: string;
+  picker: boolean;
+  color: boolean;
+  query?: string;
+  terminal?: string;
+  now?: () => Date;
+  /** Called after every render (tests and the bench wait on it). */
+  onRender?: (s: State) => void;
+}
+
+export interface AppResult {
+  code: number;
+  chosen: Session | null;
+}
+
+export interface App {
+  done: Promise<AppResult>;
+  screen: blessed.Widgets.Screen;
+  dispatch(msg: Msg): void;
+  state(): State;
+}
+
+export function startApp(o: AppOptions): App {
+  const screen = blessed.screen({
+    input: o.streams.input,
+    output: o.streams.output,
+    terminal: o.terminal ?? 'xterm-256color',
+    smartCSR: true,
+    fullUnicode: true,
+    // Box lines as Unicode characters, not the terminal's alternate charset (tmux shows that as q and x).
+    forceUnicode: true,
+    warnings: false,
+    autoPadding: false,
+    dockBorders: false,
+    title: 'sessions',
+  } as unknown as blessed.Widgets.IScreenOptions);
+  // Lines drawn as Unicode, never through the alternate charset: terminals today speak UTF-8,
+  // and the charset switch shows as q and x where it is not honoured (tmux panes, logs).
+  (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
+  const now = o.now ?? (() => new Date());
+  const views = createViews(screen, o.home, now);
+  let state = initialState({ cwd: o.cwd, picker: o.picker, width: Number(screen.width), height: Number(screen.height), color: o.color, ...(o.query ? { query: o.query } : {}) });
+  let finish: (r: AppResult) => void = () => {};
+  const done = new Promise<AppResult>((res) => (finish = res));
+  let ended = false;
+  let searchTimer: NodeJS.Timeout | null = null;
+
+  const render = (): void => {
+    if (ended) return;
+    views.render(state);
+    o.onRender?.(state);
+  };
+
+  const dispatch = (msg: Msg): void => {
+    if (ended) return;
+    const [next, effects] = update(state, msg);
+    state = next;
+    render();
+    for (const fx of effects) run(fx);
+  };
+
+  const run = (fx: Effect): void => {
+    switch (fx.type) {
+      case 'search':
+        // Typing fast runs one search for the last keystroke, not one per key.
+        if (searchTimer) clearTimeout(searchTimer);
+        searchTimer = setTimeout(() => void o.effects.search(fx.query).then(dispatch), 25);
+        return;
+      case 'preview':
+        setImmediate(() => dispatch(o.effects.preview(fx.session)));
+        return;
+      case 'act':
+        setImmediate(() => {
+          for (const m of o.effects.act(fx.dialog)) dispatch(m);
+          void o.effects.startIndex(dispatch);
+        });
+        return;
+      case 'undo':
+        setImmediate(() => {
+          for (const m of o.effects.undo(fx.trashId)) dispatch(m);
+          void o.effects.startIndex(dispatch);
+        });
+        return;
+      case 'exit':
+        ended = true;
+        if (searchTimer) clearTimeout(searchTimer);
+        screen.destroy();
+        o.effects.close();
+        finish({ code: fx.code, chosen: fx.chosen });
+        return;
+    }
+  };
+
+  screen.on('keypress', (ch: string | undefined, key: { name?: string; full?: string } | undefined) => {
+    dispatch({ type: 'key', key: keyName(ch, key), ch });
+  });
+  screen.on('resize', () => dispatch({ type: 'resize', width: Number(screen.width), height: Number(screen.height) }));
+  screen.on('wheeldown', () => dispatch({ type: 'wheel', pane: 'list', delta: 3 }));
+  screen.on('wheelup', () => dispatch({ type: 'wheel', pane: 'list', delta: -3 }));
+  screen.on('mouse', (data: { action: string; x: number; y: number }) => {
+    if (data.action === 'mousedown' && data.x < Math.floor(Number(screen.width) * 0.55)) {
+      const row = views.rowAt(data.y);
+      if (row >= 0) dispatch({ type: 'click', row });
+    }
+  });
+
+  render();
+  // The first frame is on screen before the sessions are read.
+  setImmediate(() => {
+    dispatch(o.effects.load());
+    void o.effects.startIndex(dispatch).then(() => {
+      if (state.query) void o.effects.search(state.query).then(dispatch);
+    });
+  });
+  return { done, screen, dispatch, state: () => state };
+}

@@ -1,0 +1,167 @@
+// Runs the reducer's effects through the catalog, the search index and the
+// action layer, and answers with messages. The only part of the manager
+// that reads or writes sessions.
+import { resolve } from 'node:path';
+import { compactSession } from '../actions/compact.js';
+import { EXPORT_FORMATS, exportSession, type ExportFormat } from '../actions/export.js';
+import { forkSession } from '../actions/fork.js';
+import { removeSessions, restoreEntry } from '../actions/remove.js';
+import { renameSession } from '../actions/rename.js';
+import { ActionEnv, type ActionTarget } from '../actions/target.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { formatSize } from '../format/session-table.js';
+import type { Session } from '../model.js';
+import { SearchEngine } from '../search/engine.js';
+import { IndexStore } from '../search/index-store.js';
+import { syncIndex } from '../search/indexer.js';
+import { parseQuery } from '../search/query.js';
+import type { Homes } from '../sources/homes.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { errorText } from '../util/text.js';
+import type { Msg } from './reducer.js';
+import type { Dialog, Row } from './state.js';
+
+export interface EffectsOptions {
+  homes: Homes;
+  /** A fresh catalog (after an action the old one's scan is stale). */
+  catalog: () => Catalog;
+  /** The index folder, or null to keep the index in memory. */
+  indexDir: string | null;
+  cwd: string;
+  now: () => number;
+}
+
+export class Effects {
+  private catalog: Catalog;
+  private store: IndexStore | null = null;
+  private engine: SearchEngine | null = null;
+  private indexReady: Promise<void> | null = null;
+  private readonly env: ActionEnv;
+
+  constructor(private readonly o: EffectsOptions) {
+    this.catalog = o.catalog();
+    this.env = new ActionEnv(o.homes);
+  }
+
+  /** Every session, from the summary cache where it is valid. */
+  load(): Msg {
+    return { type: 'loaded', sessions: this.catalog.list() };
+  }
+
+  /** Brings the search index up to date in the background; progress goes to `send`. */
+  startIndex(send: (m: Msg) => void): Promise<void> {
+    this.indexReady ??= (async () => {
+      const store = IndexStore.open(this.o.indexDir);
+      try {
+        await syncIndex(store, this.catalog.scanned(), () => {}, {
+          homes: this.o.homes,
+          progress: (done, total) => send({ type: 'indexing', text: total === 0 ? null : `indexing ${done}/${total}` }),
+        });
+      } finally {
+        send({ type: 'indexing', text: null });
+      }
+      this.store = store;
+      this.engine = new SearchEngine(store);
+    })();
+    return this.indexReady;
+  }
+
+  async search(query: string): Promise<Msg> {
+    await this.indexReady;
+    if (!this.engine) return { type: 'results', query, rows: [] };
+    try {
+      const q = parseQuery(query, this.o.now());
+      const found = this.engine.search(q, { limit: 500, toolOutput: false, cwd: this.o.cwd, now: this.o.now() });
+      const byKey = new Map(this.catalog.list().map((s) => [`${s.source}:${s.id}`, s]));
+      const rows: Row[] = [];
+      for (const r of found) {
+        const s = byKey.get(`${r.session.source}:${r.session.id}`);
+        if (s) rows.push({ session: s, matches: r.matches });
+      }
+      return { type: 'results', query, rows };
+    } catch (error) {
+      // A query still being typed (`after:20`) is not an error worth a dialog.
+      void error;
+      return { type: 'results', query, rows: [] };
+    }
+  }
+
+  preview(s: Session): Msg {
+    try {
+      return { type: 'preview', key: `${s.source}:${s.id}`, transcript: this.catalog.read(this.catalog.resolve(`${s.source}:${s.id}`)) };
+    } catch (error) {
+      return { type: 'preview', key: `${s.source}:${s.id}`, transcript: { session: s, messages: [{ role: 'summary', text: `cannot read: ${errorText(error)}`, time: null }] } };
+    }
+  }
+
+  /** Runs a dialog's action; the sessions are read again afterwards. */
+  act(d: Dialog): Msg[] {
+    try {
+      const message = this.run(d);
+      return [message, this.reload()];
+    } catch (error) {
+      return [{ type: 'action-failed', message: errorText(error) }];
+    }
+  }
+
+  undo(trashId: string): Msg[] {
+    try {
+      const r = restoreEntry(this.env, { id: trashId });
+      return [{ type: 'action-done', message: `restored ${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'}`, trashId: null }, this.reload()];
+    } catch (error) {
+      return [{ type: 'action-failed', message: errorText(error) }];
+    }
+  }
+
+  close(): void {
+    this.store?.close();
+    this.catalog.close();
+  }
+
+  private reload(): Msg {
+    this.catalog.close();
+    this.catalog = this.o.catalog();
+    this.engine = null;
+    this.store?.close();
+    this.store = null;
+    this.indexReady = null;
+    return this.load();
+  }
+
+  private target(s: Session): ActionTarget {
+    const found = this.catalog.resolve(`${s.source}:${s.id}`);
+    return { ...found, transcript: this.catalog.read(found) };
+  }
+
+  private run(d: Dialog): Msg {
+    const first = d.targets[0]!;
+    switch (d.kind) {
+      case 'rename': {
+        const r = renameSession(this.env, this.target(first), d.input.trim() === '' ? null : d.input);
+        return { type: 'action-done', message: r.to === null ? 'back to the default title' : `renamed to "${r.to}"` };
+      }
+      case 'fork': {
+        const turn = d.input.trim();
+        if (turn !== '' && !/^\d+$/.test(turn)) throw new Error(`a turn is a whole number, not "${turn}"`);
+        const r = forkSession(this.env, this.target(first), turn === '' ? {} : { atTurn: Number(turn) });
+        return { type: 'action-done', message: `forked as ${r.id}${r.atTurn ? ` (turns 1–${r.atTurn})` : ''}` };
+      }
+      case 'delete': {
+        const r = removeSessions(this.env, d.targets.map((s) => this.target(s)));
+        return { type: 'action-done', message: `${r.sessions.length} moved to the trash (${formatSize(r.bytes)}); u undoes`, trashId: r.trashId };
+      }
+      case 'compact': {
+        const r = compactSession(this.env, this.target(first), { cwd: this.o.cwd });
+        return { type: 'action-done', message: `compacted; the original is in the trash as ${r.backup}` };
+      }
+      case 'export': {
+        const path = resolve(this.o.cwd, d.input.trim());
+        const ext = path.split('.').pop() ?? '';
+        const format = ((EXPORT_FORMATS as readonly string[]).includes(ext) ? ext : 'md') as ExportFormat;
+        const data = exportSession(this.target(first), format, this.env);
+        writeFileAtomic(path, data, { mode: 0o666, mkdirMode: 0o777 });
+        return { type: 'action-done', message: `exported ${formatSize(data.length)} to ${path}` };
+      }
+    }
+  }
+}

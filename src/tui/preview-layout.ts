@@ -1,0 +1,68 @@
+// The preview's lines, worked out from a transcript: tool calls folded to one
+// line unless expanded, thinking hidden unless shown, and where each message
+// starts (to jump to a search match). Pure: the reducer and the view share it.
+import type { Message, Transcript } from '../model.js';
+import { displayWidth, truncate } from '../format/width.js';
+
+export interface PreviewLayout {
+  lines: string[];
+  /** Line where each message starts (-1: hidden). */
+  starts: number[];
+}
+
+export interface LayoutOptions {
+  width: number;
+  tools: boolean;
+  thinking: boolean;
+}
+
+export function layoutPreview(t: Transcript, o: LayoutOptions): PreviewLayout {
+  const lines: string[] = [];
+  const starts: number[] = [];
+  const w = Math.max(10, o.width);
+  for (const m of t.messages) {
+    if (m.thinking && !o.thinking) {
+      starts.push(-1);
+      continue;
+    }
+    starts.push(lines.length);
+    lines.push(...messageLines(m, o, w));
+  }
+  return { lines, starts };
+}
+
+function messageLines(m: Message, o: LayoutOptions, w: number): string[] {
+  const time = m.time ? ` ${m.time.slice(0, 16).replace('T', ' ')}` : '';
+  if (m.role === 'assistant' && m.tool) {
+    const head = `→ ${m.tool.name} ${m.tool.args ?? ''}`;
+    return o.tools ? wrap(head, w) : [truncate(head.replace(/\s+/g, ' '), w)];
+  }
+  if (m.role === 'tool') {
+    const mark = m.tool?.isError ? '✗' : '←';
+    if (!o.tools) return [truncate(`${mark} ${m.tool?.name ?? 'tool'}: ${m.text.replace(/\s+/g, ' ')}`, w)];
+    return [`${mark} ${m.tool?.name ?? 'tool'}:`, ...wrap(m.text, w)];
+  }
+  const label = m.role === 'summary' ? 'summary' : m.thinking ? 'thinking' : m.role;
+  return [truncate(`── ${label}${time} ${'─'.repeat(w)}`, w), ...wrap(m.text, w), ''];
+}
+
+/** Hard-wraps text at display width (CJK and emoji count two columns). */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const raw of text.replace(/\t/g, '  ').split('\n')) {
+    let line = '';
+    let lineWidth = 0;
+    for (const ch of raw) {
+      const cw = displayWidth(ch);
+      if (lineWidth + cw > width) {
+        out.push(line);
+        line = '';
+        lineWidth = 0;
+      }
+      line += ch;
+      lineWidth += cw;
+    }
+    out.push(line);
+  }
+  return out;
+}

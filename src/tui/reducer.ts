@@ -1,0 +1,272 @@
+// (state, msg) => [state, effects]. Pure: no terminal, no disk. Effects are
+// data the app runs (search, load a preview, run an action, exit).
+import { SORT_KEYS, sortSessions } from '../catalog/select.js';
+import type { Session, Transcript } from '../model.js';
+import { commandFor, type CommandId } from './keymap.js';
+import { layoutPreview } from './preview-layout.js';
+import { keyOf, listHeight, selectedRow, type Dialog, type DialogKind, type Row, type State } from './state.js';
+
+export type Msg =
+  | { type: 'key'; key: string; ch?: string | undefined }
+  | { type: 'loaded'; sessions: Session[] }
+  | { type: 'results'; query: string; rows: Row[] }
+  | { type: 'preview'; key: string; transcript: Transcript }
+  | { type: 'resize'; width: number; height: number }
+  | { type: 'indexing'; text: string | null }
+  | { type: 'action-done'; message: string; trashId?: string | null }
+  | { type: 'action-failed'; message: string }
+  | { type: 'wheel'; pane: 'list' | 'preview'; delta: number }
+  | { type: 'click'; row: number };
+
+export type Effect =
+  | { type: 'search'; query: string }
+  | { type: 'preview'; session: Session }
+  | { type: 'act'; dialog: Dialog }
+  | { type: 'undo'; trashId: string }
+  | { type: 'exit'; code: number; chosen: Session | null };
+
+type Result = [State, Effect[]];
+
+export function update(s: State, msg: Msg): Result {
+  switch (msg.type) {
+    case 'loaded': {
+      const next = withRows({ ...s, sessions: msg.sessions, loading: false });
+      return [next, previewFx(next)];
+    }
+    case 'results': {
+      if (msg.query !== s.query) return [s, []];
+      const next = withRows({ ...s, results: msg.rows, selected: 0 });
+      return [next, previewFx(next)];
+    }
+    case 'preview': {
+      const row = selectedRow(s);
+      if (!row || keyOf(row.session) !== msg.key) return [s, []];
+      const preview = { ...s.preview, key: msg.key, transcript: msg.transcript, match: 0, scroll: 0 };
+      return [{ ...s, preview: { ...preview, scroll: matchScroll({ ...s, preview }, 0) } }, []];
+    }
+    case 'resize':
+      return [{ ...s, width: msg.width, height: msg.height }, []];
+    case 'indexing':
+      return [{ ...s, indexing: msg.text }, []];
+    case 'action-done':
+      return [
+        {
+          ...s,
+          dialog: s.dialog ? { ...s.dialog, stage: 'done', message: msg.message } : null,
+          message: msg.message,
+          marked: new Set(),
+          lastTrash: msg.trashId !== undefined ? msg.trashId : s.lastTrash,
+        },
+        [],
+      ];
+    case 'action-failed':
+      return [{ ...s, dialog: s.dialog ? { ...s.dialog, stage: 'done', message: msg.message } : null, message: msg.message }, []];
+    case 'wheel':
+      return msg.pane === 'list' ? move(s, msg.delta) : [scrollPreview(s, msg.delta), []];
+    case 'click': {
+      if (msg.row < 0 || msg.row >= s.rows.length) return [s, []];
+      const next = { ...s, selected: msg.row, mode: s.mode === 'search' ? s.mode : ('list' as const) };
+      return [next, previewFx(next)];
+    }
+    case 'key':
+      return onKey(s, msg.key, msg.ch);
+  }
+}
+
+function onKey(s: State, key: string, ch: string | undefined): Result {
+  if (s.mode === 'help') return [{ ...s, mode: s.back }, []];
+  if (s.mode === 'dialog') return onDialogKey(s, key, ch);
+  if (s.mode === 'search') {
+    // Letters are the query: in the search box no key but these runs a command.
+    if (key === 'backspace') return typed(s, s.query.slice(0, -1));
+    if (key === 'C-u') return typed(s, '');
+    const id = commandFor('search', key, s.picker);
+    if (id) return run(s, id);
+    if (isPrintable(ch, key)) return typed(s, s.query + ch);
+    return [s, []];
+  }
+  const id = commandFor(s.mode, key, s.picker);
+  return id ? run(s, id) : [s, []];
+}
+
+function isPrintable(ch: string | undefined, key: string): ch is string {
+  return ch !== undefined && ch.length >= 1 && !/^[\x00-\x1f\x7f]/.test(ch) && !key.startsWith('C-') && !key.startsWith('M-');
+}
+
+function typed(s: State, query: string): Result {
+  const next = withRows({ ...s, query, results: query.trim() === '' ? null : s.results, selected: 0 });
+  return [next, query.trim() === '' ? previewFx(next) : [{ type: 'search', query }]];
+}
+
+function run(s: State, id: CommandId): Result {
+  const page = s.mode === 'preview' ? Math.max(1, s.height - 4) : listHeight(s);
+  switch (id) {
+    case 'up':
+      return s.mode === 'preview' ? [scrollPreview(s, -1), []] : move(s, -1);
+    case 'down':
+      return s.mode === 'preview' ? [scrollPreview(s, 1), []] : move(s, 1);
+    case 'page-up':
+      return s.mode === 'preview' ? [scrollPreview(s, -page), []] : move(s, -page);
+    case 'page-down':
+      return s.mode === 'preview' ? [scrollPreview(s, page), []] : move(s, page);
+    case 'top':
+      return s.mode === 'preview' ? [scrollPreview(s, -Infinity), []] : move(s, -Infinity);
+    case 'bottom':
+      return s.mode === 'preview' ? [scrollPreview(s, Infinity), []] : move(s, Infinity);
+    case 'search':
+      return [{ ...s, mode: 'search' }, []];
+    case 'search-accept':
+      return [{ ...s, mode: 'list' }, []];
+    case 'search-clear':
+      return typed({ ...s, mode: 'list' }, '');
+    case 'open':
+      if (s.picker) {
+        const row = selectedRow(s);
+        return row ? [s, [{ type: 'exit', code: 0, chosen: row.session }]] : [{ ...s, message: 'nothing to choose' }, []];
+      }
+      return [{ ...s, mode: 'preview' }, []];
+    case 'focus-preview':
+      return [{ ...s, mode: 'preview' }, []];
+    case 'focus-list':
+      return [{ ...s, mode: 'list' }, []];
+    case 'scope': {
+      const next = withRows({ ...s, scope: s.scope === 'here' ? 'all' : 'here', selected: 0 });
+      return [{ ...next, message: next.scope === 'here' ? 'this directory only' : 'every directory' }, previewFx(next)];
+    }
+    case 'sort': {
+      const sort = SORT_KEYS[(SORT_KEYS.indexOf(s.sort) + 1) % SORT_KEYS.length]!;
+      const next = withRows({ ...s, sort, selected: 0 });
+      return [{ ...next, message: s.results ? `sorted by ${sort} (search results stay by relevance)` : `sorted by ${sort}` }, previewFx(next)];
+    }
+    case 'mark': {
+      const row = selectedRow(s);
+      if (!row) return [s, []];
+      const marked = new Set(s.marked);
+      const k = keyOf(row.session);
+      if (marked.has(k)) marked.delete(k);
+      else marked.add(k);
+      return move({ ...s, marked }, 1);
+    }
+    case 'mark-all': {
+      const keys = s.rows.map((r) => keyOf(r.session));
+      const all = keys.length > 0 && keys.every((k) => s.marked.has(k));
+      return [{ ...s, marked: all ? new Set() : new Set(keys), message: all ? 'none marked' : `${keys.length} marked` }, []];
+    }
+    case 'rename':
+    case 'fork':
+    case 'delete':
+    case 'compact':
+    case 'export':
+      return openDialog(s, id);
+    case 'undo':
+      return s.lastTrash ? [{ ...s, message: 'restoring…' }, [{ type: 'undo', trashId: s.lastTrash }]] : [{ ...s, message: 'nothing to undo' }, []];
+    case 'toggle-tools':
+      return [{ ...s, preview: { ...s.preview, tools: !s.preview.tools } }, []];
+    case 'toggle-thinking':
+      return [{ ...s, preview: { ...s.preview, thinking: !s.preview.thinking } }, []];
+    case 'next-match':
+    case 'prev-match': {
+      const n = selectedRow(s)?.matches.length ?? 0;
+      if (n === 0) return [{ ...s, message: 'no search match in this session' }, []];
+      const match = (s.preview.match + (id === 'next-match' ? 1 : n - 1)) % n;
+      return [{ ...s, preview: { ...s.preview, match, scroll: matchScroll(s, match) }, message: `match ${match + 1} of ${n}` }, []];
+    }
+    case 'help':
+      return [{ ...s, mode: 'help', back: s.mode }, []];
+    case 'quit':
+      return [s, [{ type: 'exit', code: s.picker ? 1 : 0, chosen: null }]];
+    case 'confirm':
+    case 'cancel':
+      return [s, []];
+  }
+}
+
+function openDialog(s: State, kind: DialogKind): Result {
+  const row = selectedRow(s);
+  if (!row) return [{ ...s, message: 'no session selected' }, []];
+  const marked = s.sessions.filter((x) => s.marked.has(keyOf(x)));
+  const targets = kind === 'delete' && marked.length > 0 ? marked : [row.session];
+  const input = kind === 'rename' ? row.session.title : kind === 'export' ? `./${row.session.source}-${row.session.id}.md` : '';
+  const dialog: Dialog = { kind, targets, input, stage: 'ask', message: '' };
+  return [{ ...s, mode: 'dialog', back: s.mode, dialog }, []];
+}
+
+const TAKES_TEXT: ReadonlySet<DialogKind> = new Set(['rename', 'fork', 'export']);
+
+function onDialogKey(s: State, key: string, ch: string | undefined): Result {
+  const d = s.dialog;
+  if (!d) return [{ ...s, mode: 'list' }, []];
+  if (d.stage === 'running') return [s, []];
+  if (d.stage === 'done') return [{ ...s, dialog: null, mode: s.back === 'dialog' ? 'list' : s.back }, []];
+  if (key === 'escape' || key === 'C-c' || (!TAKES_TEXT.has(d.kind) && key === 'n')) return [{ ...s, dialog: null, mode: s.back, message: 'cancelled' }, []];
+  if (key === 'enter' || (!TAKES_TEXT.has(d.kind) && key === 'y')) {
+    const running = { ...d, stage: 'running' as const };
+    return [{ ...s, dialog: running }, [{ type: 'act', dialog: running }]];
+  }
+  if (TAKES_TEXT.has(d.kind)) {
+    if (key === 'backspace') return [{ ...s, dialog: { ...d, input: d.input.slice(0, -1) } }, []];
+    if (key === 'C-u') return [{ ...s, dialog: { ...d, input: '' } }, []];
+    if (isPrintable(ch, key)) return [{ ...s, dialog: { ...d, input: d.input + ch } }, []];
+  }
+  return [s, []];
+}
+
+function move(s: State, delta: number): Result {
+  if (s.rows.length === 0) return [s, []];
+  const selected = Math.max(0, Math.min(s.rows.length - 1, s.selected + (Number.isFinite(delta) ? delta : delta > 0 ? s.rows.length : -s.rows.length)));
+  if (selected === s.selected) return [s, []];
+  const next = { ...s, selected };
+  return [next, previewFx(next)];
+}
+
+function scrollPreview(s: State, delta: number): State {
+  const t = s.preview.transcript;
+  if (!t) return s;
+  const total = layoutPreview(t, { width: previewWidth(s), tools: s.preview.tools, thinking: s.preview.thinking }).lines.length;
+  const max = Math.max(0, total - (s.height - 3));
+  const scroll = Math.max(0, Math.min(max, s.preview.scroll + (Number.isFinite(delta) ? delta : delta > 0 ? max : -max)));
+  return { ...s, preview: { ...s.preview, scroll } };
+}
+
+/** The first line of the matched message `match` of the selected row. */
+function matchScroll(s: State, match: number): number {
+  const t = s.preview.transcript;
+  const m = selectedRow(s)?.matches[match];
+  if (!t || !m) return 0;
+  const { starts } = layoutPreview(t, { width: previewWidth(s), tools: s.preview.tools, thinking: true });
+  return Math.max(0, starts[m.messageIndex] ?? 0);
+}
+
+/** The preview pane's text width (the view splits the screen the same way). */
+export function previewWidth(s: Pick<State, 'width'>): number {
+  return Math.max(10, s.width - listWidth(s) - 3);
+}
+
+export function listWidth(s: Pick<State, 'width'>): number {
+  return Math.floor(s.width * 0.55);
+}
+
+function previewFx(s: State): Effect[] {
+  const row = selectedRow(s);
+  if (!row) return [];
+  if (s.preview.key === keyOf(row.session) && s.preview.transcript) return [];
+  return [{ type: 'preview', session: row.session }];
+}
+
+/** The list: search results (by relevance) or every session (sorted), in scope. */
+export function withRows(s: State): State {
+  const base: Row[] = s.results ?? sortSessions(s.sessions, s.sort).map((session) => ({ session, matches: [] }));
+  const rows = s.scope === 'here' ? base.filter((r) => r.session.workDir !== null && stripSlash(r.session.workDir) === stripSlash(s.cwd)) : base;
+  // Keep the same session selected when the list changes under it.
+  const current = s.rows[s.selected];
+  let selected = Math.min(s.selected, Math.max(0, rows.length - 1));
+  if (current) {
+    const at = rows.findIndex((r) => keyOf(r.session) === keyOf(current.session));
+    if (at >= 0 && s.selected !== 0) selected = at;
+  }
+  return { ...s, rows, selected };
+}
+
+function stripSlash(p: string): string {
+  return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
+}

@@ -1,0 +1,115 @@
+// Everything the full-screen manager shows, in one value. Only the reducer
+// makes a new one; views read it.
+import type { SortKey } from '../catalog/select.js';
+import type { Session, Transcript } from '../model.js';
+import type { Match } from '../search/engine.js';
+
+export type Mode = 'list' | 'search' | 'preview' | 'dialog' | 'help';
+
+export interface Row {
+  session: Session;
+  /** The messages a search matched, best first (empty without a query). */
+  matches: Match[];
+}
+
+export type DialogKind = 'rename' | 'fork' | 'delete' | 'compact' | 'export';
+
+export interface Dialog {
+  kind: DialogKind;
+  /** The sessions it acts on (delete: the marked ones, else the selected one). */
+  targets: Session[];
+  /** What the person typed: a title, a turn, a file. */
+  input: string;
+  stage: 'ask' | 'running' | 'done';
+  /** The result or the error, once it ran. */
+  message: string;
+}
+
+export interface Preview {
+  key: string | null;
+  transcript: Transcript | null;
+  /** First line shown. */
+  scroll: number;
+  tools: boolean;
+  thinking: boolean;
+  /** Which match of the search the preview is at. */
+  match: number;
+}
+
+export interface State {
+  mode: Mode;
+  /** Where help and dialogs return to. */
+  back: Mode;
+  sessions: Session[];
+  query: string;
+  /** Search results for `query` (null: no query, or not back yet). */
+  results: Row[] | null;
+  /** What the list shows: results or sessions, in scope, sorted. */
+  rows: Row[];
+  selected: number;
+  marked: ReadonlySet<string>;
+  scope: 'here' | 'all';
+  cwd: string;
+  sort: SortKey;
+  preview: Preview;
+  dialog: Dialog | null;
+  /** One line for the status bar: what just happened. */
+  message: string;
+  width: number;
+  height: number;
+  loading: boolean;
+  /** "indexing 1200/10000" while a first index is built. */
+  indexing: string | null;
+  /** The trash entry of the last delete, for undo. */
+  lastTrash: string | null;
+  picker: boolean;
+  color: boolean;
+}
+
+export function keyOf(s: Pick<Session, 'source' | 'id'>): string {
+  return `${s.source}:${s.id}`;
+}
+
+export function initialState(o: { cwd: string; picker: boolean; width: number; height: number; color: boolean; query?: string }): State {
+  return {
+    mode: o.query ? 'list' : 'list',
+    back: 'list',
+    sessions: [],
+    query: o.query ?? '',
+    results: null,
+    rows: [],
+    selected: 0,
+    marked: new Set(),
+    // A picker starts with this directory's sessions, as the agents' own pickers do.
+    scope: o.picker ? 'here' : 'all',
+    cwd: o.cwd,
+    sort: 'updated',
+    preview: { key: null, transcript: null, scroll: 0, tools: false, thinking: false, match: 0 },
+    dialog: null,
+    message: '',
+    width: o.width,
+    height: o.height,
+    loading: true,
+    indexing: null,
+    lastTrash: null,
+    picker: o.picker,
+    color: o.color,
+  };
+}
+
+export function selectedRow(s: State): Row | undefined {
+  return s.rows[s.selected];
+}
+
+/** The smallest terminal the manager draws in. */
+export const MIN_WIDTH = 60;
+export const MIN_HEIGHT = 15;
+
+export function tooSmall(s: Pick<State, 'width' | 'height'>): boolean {
+  return s.width < MIN_WIDTH || s.height < MIN_HEIGHT;
+}
+
+/** Rows of the list pane (screen less the search line, the list header and the status bar). */
+export function listHeight(s: Pick<State, 'height'>): number {
+  return Math.max(1, s.height - 3);
+}

@@ -1,0 +1,153 @@
+// What each pane says, as tagged text. Pure: state in, lines out, so the
+// screen tests and the views agree by construction.
+import blessed from 'neo-blessed';
+import { formatSize, relativeTime, tildePath } from '../../format/session-table.js';
+import { displayWidth, oneLine, padEnd, padStart, truncate, truncateStart } from '../../format/width.js';
+import type { Session } from '../../model.js';
+import { helpLines, hints } from '../keymap.js';
+import { layoutPreview } from '../preview-layout.js';
+import { listWidth, previewWidth } from '../reducer.js';
+import { keyOf, listHeight, selectedRow, type State } from '../state.js';
+
+const AGENT_COLOR: Record<string, string> = { 'kimi-code': 'cyan', 'kimi-cli': 'blue', 'kiro-sqlite': 'magenta', 'kiro-files': 'yellow' };
+
+function esc(text: string): string {
+  return blessed.escape(text);
+}
+
+export function searchLine(s: State): string {
+  const cursor = s.mode === 'search' ? '▏' : '';
+  const prompt = s.mode === 'search' ? '{bold}/{/bold} ' : '/ ';
+  const body = s.query === '' && s.mode !== 'search' ? (s.color ? '{gray-fg}type / to search every message{/gray-fg}' : 'type / to search every message') : esc(s.query) + cursor;
+  return prompt + body;
+}
+
+/** The list's header and its visible rows, starting at `top`. */
+export function listLines(s: State, top: number, home: string, now: Date): string[] {
+  const w = listWidth(s);
+  // Minor columns go first when the title would get too narrow.
+  const cols = { dir: Math.max(8, Math.min(22, Math.floor(w * 0.22))), age: 8, turns: 5, size: 8 };
+  const shown = { dir: true, age: true, turns: true, size: true };
+  const titleWidth = (): number =>
+    w - 2 - 11 - 1 - (shown.dir ? cols.dir + 1 : 0) - (shown.age ? cols.age + 1 : 0) - (shown.turns ? cols.turns + 1 : 0) - (shown.size ? cols.size + 1 : 0);
+  for (const drop of ['turns', 'size', 'age', 'dir'] as const) {
+    if (titleWidth() >= 24) break;
+    shown[drop] = false;
+  }
+  const titleW = Math.max(8, titleWidth());
+  const cells = (agent: string, title: string, dir: string, age: string, turns: string, size: string): string[] =>
+    [padEnd(agent, 11), padEnd(truncate(title, titleW), titleW)]
+      .concat(shown.dir ? [padEnd(truncateStart(dir, cols.dir), cols.dir)] : [])
+      .concat(shown.age ? [padEnd(age, cols.age)] : [])
+      .concat(shown.turns ? [padStart(turns, cols.turns)] : [])
+      .concat(shown.size ? [padStart(size, cols.size)] : []);
+  const header = `  ${cells('AGENT', 'TITLE', 'DIR', 'ACTIVE', 'TURNS', 'SIZE').join(' ')}`;
+  const out = [s.color ? `{bold}${esc(truncate(header, w))}{/bold}` : esc(truncate(header, w))];
+  const h = listHeight(s);
+  if (s.loading) return [...out, 'loading sessions…'];
+  if (s.rows.length === 0) return [...out, s.query ? 'no session matches' : s.scope === 'here' ? 'no session in this directory (a: every directory)' : 'no sessions found'];
+  for (let i = top; i < Math.min(s.rows.length, top + h); i++) {
+    const x = s.rows[i]!.session;
+    const sel = i === s.selected;
+    const lead = `${sel ? '›' : ' '}${s.marked.has(keyOf(x)) ? '●' : ' '}`;
+    const c = cells(x.source, oneLine(titleOf(x)), x.workDir ? tildePath(x.workDir, home) : '-', relativeTime(x.updatedAt, now), String(x.turns), formatSize(x.bytes));
+    const plain = `${lead}${c.join(' ')}`;
+    // The selected row is inverse and marked with ›: visible without colour too.
+    if (sel) out.push(`{inverse}${esc(padEnd(truncate(plain, w), w))}{/inverse}`);
+    else if (s.color) out.push(`${lead}{${AGENT_COLOR[x.source] ?? 'white'}-fg}${esc(c[0]!)}{/} ${esc(truncate(c.slice(1).join(' '), w - 14))}`);
+    else out.push(esc(truncate(plain, w)));
+  }
+  return out;
+}
+
+function titleOf(s: Session): string {
+  const t = s.title || (s.turns === 0 ? '(empty session)' : '(untitled)');
+  const tags = [s.inUse ? '[in use]' : '', s.archived ? '[archived]' : ''].filter(Boolean);
+  return tags.length ? `${tags.join(' ')} ${t}` : t;
+}
+
+/** The preview's visible lines, with the search words highlighted. */
+export function previewLines(s: State, rows: number): string[] {
+  const row = selectedRow(s);
+  if (!row) return [];
+  const t = s.preview.transcript;
+  if (!t || s.preview.key !== keyOf(row.session)) return [esc(titleOf(row.session)), '', 'loading…'];
+  const layout = layoutPreview(t, { width: previewWidth(s), tools: s.preview.tools, thinking: s.preview.thinking });
+  const words = highlightWords(s.query);
+  return layout.lines.slice(s.preview.scroll, s.preview.scroll + rows).map((l) => highlight(l, words));
+}
+
+function highlightWords(query: string): RegExp | null {
+  const words = query
+    .split(/\s+/)
+    .filter((w) => w && !w.includes(':') && !/^[-!]/.test(w) && !/[<>=]/.test(w))
+    .map((w) => w.replace(/^['"=^]+|["$]+$/g, ''))
+    .filter((w) => w.length >= 2)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return words.length ? new RegExp(`(${words.join('|')})`, 'gi') : null;
+}
+
+function highlight(line: string, words: RegExp | null): string {
+  if (!words) return esc(line);
+  let out = '';
+  let last = 0;
+  for (const m of line.matchAll(words)) {
+    out += esc(line.slice(last, m.index)) + `{inverse}${esc(m[0])}{/inverse}`;
+    last = m.index + m[0].length;
+  }
+  return out + esc(line.slice(last));
+}
+
+export function statusLine(s: State): string {
+  const scope = s.scope === 'here' ? 'here' : 'all';
+  const count = `${s.rows.length === 0 ? 0 : s.selected + 1}/${s.rows.length} of ${s.sessions.length}`;
+  const marked = s.marked.size > 0 ? `  ${s.marked.size} marked` : '';
+  const left = `[${scope}] sort:${s.results ? 'relevance' : s.sort}  ${count}${marked}${s.indexing ? `  ${s.indexing}` : ''}`;
+  const right = s.message || hints(s.mode, s.picker);
+  return esc(truncate(`${left}  │ ${right}`, s.width));
+}
+
+export function helpText(s: State): string {
+  return esc(helpLines(s.picker).join('\n')) + '\n\n(any key closes)';
+}
+
+export function dialogText(s: State): string {
+  const d = s.dialog;
+  if (!d) return '';
+  const x = d.targets[0]!;
+  const what = d.targets.length === 1 ? `${x.source}:${x.id}\n"${titleOf(x)}"  ${formatSize(x.bytes)}` : `${d.targets.length} sessions, ${formatSize(d.targets.reduce((n, t) => n + t.bytes, 0))}`;
+  const ask: Record<string, string> = {
+    rename: `Rename\n${what}\n\nNew title (empty: back to the default):\n> ${d.input}▏\n\n⏎ rename   Esc cancel`,
+    fork: `Fork\n${what}\n${x.turns} turns\n\nCut after turn (empty: keep every turn):\n> ${d.input}▏\n\n⏎ fork   Esc cancel`,
+    delete: `Delete (to the trash; u undoes)\n${what}\n\ny / ⏎ delete   n / Esc cancel`,
+    compact: `Compact\n${what}\n\nThe history becomes a summary, as the agent's own compaction;\nthe original goes to the trash first.\n\ny / ⏎ compact   n / Esc cancel`,
+    export: `Export\n${what}\n\nFile (.md .json .zip .html):\n> ${d.input}▏\n\n⏎ export   Esc cancel`,
+  };
+  if (d.stage === 'running') return `${d.kind}…`;
+  if (d.stage === 'done') return `${esc(d.message)}\n\n(any key closes)`;
+  return esc(ask[d.kind]!).replace(/^([^\n]+)/, '{bold}$1{/bold}');
+}
+
+export function tooSmallText(s: State): string {
+  return `Terminal too small (${s.width}x${s.height}); sessions needs at least 60x15.`;
+}
+
+/**
+ * blessed's width tables predate emoji presentation: it gives ✅ or 🎉 one
+ * cell where terminals draw two, and the rest of the line then slides. A
+ * wide character blessed does not pad itself gets the placeholder blessed
+ * uses for its own wide characters (\x03), so both agree on two cells.
+ */
+const WIDE = (blessed as unknown as { unicode: { chars: { all: RegExp } } }).unicode.chars.all;
+
+export function padWide(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    out += ch;
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x2000) continue;
+    WIDE.lastIndex = 0;
+    if (displayWidth(ch) === 2 && !WIDE.test(ch)) out += '\x03';
+  }
+  return out;
+}
