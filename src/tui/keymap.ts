@@ -58,7 +58,9 @@ export const COMMANDS: readonly Command[] = [
   { id: 'confirm', keys: ['enter', 'y'], label: 'do it', modes: ['dialog'], hint: ['dialog'] },
   { id: 'cancel', keys: ['escape'], label: 'cancel', modes: ['dialog'], hint: ['dialog'] },
   { id: 'help', keys: ['?'], label: 'all keys', short: 'keys', modes: NAV, hint: ['list', 'preview'] },
-  { id: 'quit', keys: ['q', 'escape', 'C-c'], label: 'quit', modes: NAV, hint: ['list'] },
+  { id: 'quit', keys: ['q', 'escape', 'C-c'], label: 'quit (picker: choose nothing)', modes: ['list'], hint: ['list'] },
+  // In the preview Esc goes back to the list; q still quits.
+  { id: 'quit', keys: ['q'], label: 'quit', modes: ['preview'] },
 ];
 
 /** A key as the table names it, from blessed's keypress. */

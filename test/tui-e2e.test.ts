@@ -1,0 +1,90 @@
+// End to end: the built command in a real pseudo-terminal (tmux), as a
+// person runs it. Needs tmux (CI installs it); without it these tests fail.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { demoHome } from './action-suite.js';
+import { BIN, listJson } from './helpers.js';
+
+const SOCKET = `sessions-e2e-${process.pid}`;
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+  if (r.error) throw new Error(`tmux is needed for these tests (apt-get install tmux): ${r.error.message}`);
+  return r.stdout;
+}
+
+function start(t: TestContext, home: string, command: string): string {
+  const name = `t${Math.random().toString(36).slice(2, 8)}`;
+  const env = `HOME=${home} XDG_CACHE_HOME=${home}/.cache TERM=xterm-256color LANG=C.UTF-8`;
+  tmux('new-session', '-d', '-s', name, '-x', '110', '-y', '30', `cd ${home} && env ${env} ${process.execPath} ${BIN} ${command}; echo "EXIT=$?"; sleep 60`);
+  t.after(() => tmux('kill-session', '-t', name));
+  return name;
+}
+
+async function waitFor(name: string, re: RegExp, what: string): Promise<string> {
+  const end = Date.now() + 15_000;
+  let screen = '';
+  while (Date.now() < end) {
+    screen = tmux('capture-pane', '-p', '-t', name);
+    if (re.test(screen)) return screen;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; the pane:\n${screen}`);
+}
+
+test.after(() => spawnSync('tmux', ['-L', SOCKET, 'kill-server']));
+
+test('e2e: type a query and see the right session first, with its transcript in the preview', async (t) => {
+  const home = demoHome(t);
+  const s = start(t, home, '');
+  await waitFor(s, /1\/18 of 18/, 'the list');
+  tmux('send-keys', '-t', s, '/');
+  tmux('send-keys', '-t', s, '-l', 'parquet');
+  const screen = await waitFor(s, /1\/1 of 18/, 'one result');
+  assert.match(screen.split('\n')[2]!, /› kimi-cli +Parquet schema for events/);
+  assert.match(screen, /│ .*[Pp]arquet/);
+  tmux('send-keys', '-t', s, 'Enter');
+  tmux('send-keys', '-t', s, 'q');
+  await waitFor(s, /EXIT=0/, 'the exit');
+});
+
+test('e2e: the picker draws on the terminal while stdout is a pipe; Enter prints the chosen id, Esc prints nothing', async (t) => {
+  const home = demoHome(t);
+  const first = (await listJson(home)).sessions[0]!;
+  const s = start(t, home, `pick > ${join(home, 'chosen.txt')}`);
+  await waitFor(s, /\[here\]/, 'the picker');
+  // No session was started in the home folder itself: one key widens the scope.
+  tmux('send-keys', '-t', s, 'a');
+  await waitFor(s, /\[all\].*1\/18 of 18/, 'every directory');
+  tmux('send-keys', '-t', s, 'Enter');
+  await waitFor(s, /EXIT=0/, 'exit code 0');
+  assert.equal(readFileSync(join(home, 'chosen.txt'), 'utf8'), `${first.id}\n`);
+  const esc = start(t, home, `--resume-picker > ${join(home, 'none.txt')}`);
+  await waitFor(esc, /\[here\]/, 'the picker');
+  tmux('send-keys', '-t', esc, 'Escape');
+  await waitFor(esc, /EXIT=1/, 'exit code 1');
+  assert.equal(readFileSync(join(home, 'none.txt'), 'utf8'), '');
+});
+
+test('e2e: delete a session from the list and undo it', async (t) => {
+  const home = demoHome(t);
+  const before = (await listJson(home)).sessions;
+  const s = start(t, home, '');
+  await waitFor(s, /1\/18 of 18/, 'the list');
+  tmux('send-keys', '-t', s, 'j');
+  await waitFor(s, /2\/18 of 18/, 'the second row');
+  tmux('send-keys', '-t', s, 'd');
+  await waitFor(s, /Delete \(to the trash; u undoes\)/, 'the dialog');
+  tmux('send-keys', '-t', s, 'y');
+  await waitFor(s, /1 moved to the trash/, 'the delete');
+  assert.equal((await listJson(home)).sessions.length, before.length - 1);
+  tmux('send-keys', '-t', s, 'x');
+  tmux('send-keys', '-t', s, 'u');
+  await waitFor(s, /restored 1 session/, 'the undo');
+  assert.deepEqual((await listJson(home)).sessions.map((x) => x.id).sort(), before.map((x) => x.id).sort());
+  tmux('send-keys', '-t', s, 'q');
+  await waitFor(s, /EXIT=0/, 'the exit');
+});

@@ -1,0 +1,67 @@
+// The manager on fake terminal streams: keys go through blessed's real
+// decoder, the screen is read back as text (DESIGN.md).
+import { PassThrough } from 'node:stream';
+import { Catalog } from '../src/catalog/catalog.js';
+import { resolveHomes } from '../src/sources/homes.js';
+import { startApp, type App } from '../src/tui/app.js';
+import { Effects } from '../src/tui/effects.js';
+import type { State } from '../src/tui/state.js';
+
+export interface Headless {
+  app: App;
+  /** Every byte written to the fake terminal. */
+  written(): string;
+  lines(): string[];
+  text(): string;
+  press(...keys: string[]): void;
+  waitFor(pred: (text: string, s: State) => boolean, what: string, ms?: number): Promise<void>;
+  close(): void;
+}
+
+export const KEYS: Record<string, string> = { enter: '\r', escape: '\x1b', down: '\x1b[B', up: '\x1b[A', tab: '\t', backspace: '\x7f', space: ' ' };
+
+export function headless(home: string, o: { cwd?: string; picker?: boolean; color?: boolean; width?: number; height?: number; query?: string } = {}): Headless {
+  delete process.env['TMUX'];
+  const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode() {}, isRaw: true });
+  const output = Object.assign(new PassThrough(), { isTTY: true, columns: o.width ?? 100, rows: o.height ?? 30 });
+  let bytes = '';
+  output.on('data', (d: Buffer) => (bytes += d.toString('utf8')));
+  const homes = resolveHomes({ HOME: home }, {});
+  const effects = new Effects({ homes, catalog: () => new Catalog({ homes, report: () => {} }), indexDir: null, cwd: o.cwd ?? home, now: () => Date.now() });
+  let renders = 0;
+  const app = startApp({
+    streams: { input, output },
+    effects,
+    cwd: o.cwd ?? home,
+    home,
+    picker: o.picker ?? false,
+    color: o.color ?? false,
+    ...(o.query ? { query: o.query } : {}),
+    onRender: () => void renders++,
+  });
+  const lines = (): string[] => (app.screen as unknown as { lines: Array<Array<[unknown, string]>> }).lines.map((row) => row.map((c) => c[1]).join('').replace(/\x03/g, '').trimEnd());
+  return {
+    app,
+    written: () => bytes,
+    lines,
+    text: () => lines().join('\n'),
+    press: (...keys) => {
+      for (const k of keys) input.write(KEYS[k] ?? k);
+    },
+    async waitFor(pred, what, ms = 5000) {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        if (pred(lines().join('\n'), app.state())) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error(`timed out waiting for ${what}; the screen:\n${lines().join('\n')}`);
+    },
+    close: () => {
+      try {
+        app.dispatch({ type: 'key', key: 'C-c' });
+      } catch {
+        // already closed
+      }
+    },
+  };
+}

@@ -1,0 +1,161 @@
+// The manager's logic without a terminal: the keymap table and the reducer.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Session, Transcript } from '../src/model.js';
+import { COMMANDS, commandFor, helpLines, hints } from '../src/tui/keymap.js';
+import { update, type Effect, type Msg } from '../src/tui/reducer.js';
+import { initialState, keyOf, type Mode, type State } from '../src/tui/state.js';
+
+function session(id: string, over: Partial<Session> = {}): Session {
+  return {
+    source: 'kimi-code', id, title: `title ${id}`, titleSource: 'prompt', workDir: '/w/a', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: `2026-01-0${id.length}T00:00:00.000Z`,
+    turns: 2, messages: 4, bytes: 100, path: `/x/${id}`, inUse: false, archived: false, forkedFrom: null, sameAs: null, problems: [], ...over,
+  };
+}
+
+const SESSIONS = [session('a'), session('bb', { workDir: '/w/b' }), session('ccc'), session('dddd', { workDir: '/w/b', title: 'zeta' })];
+
+function run(s: State, ...msgs: Msg[]): [State, Effect[]] {
+  let fx: Effect[] = [];
+  for (const m of msgs) [s, fx] = update(s, m);
+  return [s, fx];
+}
+
+const key = (k: string, ch?: string): Msg => ({ type: 'key', key: k, ch: ch ?? (k.length === 1 ? k : undefined) });
+
+function loaded(o: Partial<Parameters<typeof initialState>[0]> = {}): State {
+  return update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, ...o }), { type: 'loaded', sessions: SESSIONS })[0];
+}
+
+test('keymap: every command has keys, a label and a mode; no key means two things in one mode', () => {
+  for (const c of COMMANDS) {
+    assert.ok(c.keys.length > 0 && c.label && c.modes.length > 0, c.id);
+  }
+  for (const mode of ['list', 'search', 'preview', 'dialog'] as Mode[]) {
+    for (const picker of [false, true]) {
+      const seen = new Map<string, string>();
+      for (const c of COMMANDS) {
+        if (!c.modes.includes(mode) || (c.picker === false && picker)) continue;
+        for (const k of c.keys) {
+          assert.ok(!seen.has(k), `${mode}: ${k} is bound to ${seen.get(k)} and ${c.id}`);
+          seen.set(k, c.id);
+        }
+      }
+    }
+  }
+  // The overlay and the status bar come from the same table.
+  const help = helpLines(false).join('\n');
+  for (const c of COMMANDS) assert.ok(help.includes(c.label), `? lacks ${c.id}`);
+  assert.match(hints('list', false), /\/ search.*r rename.*d delete/);
+  assert.ok(!hints('list', true).includes('delete'), 'the picker offers no actions');
+  assert.equal(commandFor('list', 'd', true), null);
+});
+
+test('typing in the search box only types: letters that are actions elsewhere go into the query', () => {
+  let [s] = run(loaded(), key('/'));
+  assert.equal(s.mode, 'search');
+  const effects: Effect[] = [];
+  for (const ch of 'dr qe') {
+    const [next, fx] = update(s, key(ch === ' ' ? 'space' : ch, ch));
+    s = next;
+    effects.push(...fx);
+  }
+  assert.equal(s.query, 'dr qe');
+  assert.equal(s.dialog, null);
+  assert.ok(effects.every((e) => e.type === 'search'), JSON.stringify(effects));
+  assert.deepEqual(effects.at(-1), { type: 'search', query: 'dr qe' });
+  [s] = run(s, key('backspace'));
+  assert.equal(s.query, 'dr q');
+  [s] = run(s, key('escape'));
+  assert.deepEqual([s.mode, s.query, s.results], ['list', '', null]);
+});
+
+test('moving, scope, sort, marks', () => {
+  let [s, fx] = run(loaded(), key('j'));
+  assert.equal(s.selected, 1);
+  assert.equal(fx[0]?.type, 'preview');
+  [s] = run(s, key('S-g'));
+  assert.equal(s.selected, 3);
+  [s] = run(s, key('g'));
+  assert.equal(s.selected, 0);
+  assert.deepEqual(s.rows.map((r) => r.session.id), ['dddd', 'ccc', 'bb', 'a'], 'newest first');
+  [s] = run(s, key('a'));
+  assert.deepEqual([s.scope, s.rows.map((r) => r.session.id)], ['here', ['ccc', 'a']]);
+  [s] = run(s, key('a'), key('s'), key('s'));
+  assert.equal(s.sort, 'title');
+  assert.equal(s.rows[0]!.session.id, 'a');
+  [s] = run(s, key('space'), key('space'));
+  assert.equal(s.marked.size, 2);
+  [s] = run(s, key('d'));
+  assert.equal(s.dialog?.kind, 'delete');
+  assert.deepEqual(s.dialog?.targets.map((t) => t.id).sort(), ['a', 'bb']);
+  [s] = run(s, key('n'));
+  assert.deepEqual([s.dialog, s.mode], [null, 'list']);
+  [s] = run(s, key('*'));
+  assert.equal(s.marked.size, 4);
+  [s] = run(s, key('*'));
+  assert.equal(s.marked.size, 0);
+});
+
+test('dialogs: text dialogs take y as a letter; delete and compact confirm with y; nothing runs before confirming', () => {
+  let [s, fx] = run(loaded(), key('r'));
+  assert.deepEqual([s.mode, s.dialog?.kind, s.dialog?.input], ['dialog', 'rename', 'zeta']);
+  [s, fx] = run(s, key('C-u'), key('y'), key('e'), key('s'));
+  assert.equal(s.dialog?.input, 'yes');
+  assert.deepEqual(fx, []);
+  [s, fx] = run(s, key('enter'));
+  assert.equal(s.dialog?.stage, 'running');
+  assert.deepEqual(fx, [{ type: 'act', dialog: s.dialog }]);
+  [s] = run(s, { type: 'action-done', message: 'renamed' });
+  assert.equal(s.dialog?.stage, 'done');
+  [s] = run(s, key('x'));
+  assert.deepEqual([s.dialog, s.mode], [null, 'list']);
+  [s, fx] = run(s, key('c'));
+  assert.deepEqual(fx, []);
+  [s, fx] = run(s, key('y'));
+  assert.equal(fx[0]?.type, 'act');
+  // Undo needs a delete first.
+  [s] = run(loaded(), key('u'));
+  assert.equal(s.message, 'nothing to undo');
+  [s, fx] = run(s, key('d'), key('y'), { type: 'action-done', message: 'moved', trashId: 'T1' }, key('x'), key('u'));
+  assert.deepEqual(fx, [{ type: 'undo', trashId: 'T1' }]);
+});
+
+test('the picker: Enter chooses the selected session, q and Esc choose nothing', () => {
+  const s = loaded({ picker: true });
+  assert.equal(s.scope, 'here', 'a picker starts in this directory');
+  assert.deepEqual(run(s, key('enter'))[1], [{ type: 'exit', code: 0, chosen: s.rows[0]!.session }]);
+  assert.deepEqual(run(s, key('q'))[1], [{ type: 'exit', code: 1, chosen: null }]);
+  assert.deepEqual(run(s, key('escape'))[1], [{ type: 'exit', code: 1, chosen: null }]);
+  assert.deepEqual(run(s, key('d'))[1], [], 'no actions in the picker');
+});
+
+test('search results: the preview opens at the best match; n and N move between matches', () => {
+  let [s] = run(loaded(), key('/'), key('z', 'z'));
+  const target = SESSIONS[3]!;
+  const matches = [
+    { messageIndex: 2, role: 'assistant', snippet: 'zeta', ranges: [[0, 4]] as Array<[number, number]> },
+    { messageIndex: 0, role: 'user', snippet: 'zeta', ranges: [[0, 4]] as Array<[number, number]> },
+  ];
+  let fx: Effect[];
+  [s, fx] = run(s, { type: 'results', query: 'z', rows: [{ session: target, matches }] });
+  assert.deepEqual(fx, [{ type: 'preview', session: target }]);
+  const transcript: Transcript = {
+    session: target,
+    messages: [
+      { role: 'user', text: 'zeta one', time: null },
+      { role: 'assistant', text: 'a\nb\nc\nd', time: null },
+      { role: 'assistant', text: 'zeta here', time: null },
+    ],
+  };
+  [s] = run(s, { type: 'preview', key: keyOf(target), transcript });
+  // user: rule + text + blank (3 lines); assistant: rule + 4 lines + blank (6): message 2 starts at line 9.
+  assert.equal(s.preview.scroll, 9);
+  [s] = run(s, key('enter'), key('tab'), key('n'));
+  assert.deepEqual([s.mode, s.preview.match, s.preview.scroll], ['preview', 1, 0]);
+  [s] = run(s, key('S-n'));
+  assert.equal(s.preview.scroll, 9);
+  // Results for an older query are dropped.
+  const [same] = run(s, { type: 'results', query: 'old', rows: [] });
+  assert.equal(same, s);
+});

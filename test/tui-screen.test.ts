@@ -1,0 +1,97 @@
+// The manager's screens, headless: a neo-blessed screen on fake TTY streams
+// over a copy of the demo home, read back as text.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { demoHome } from './action-suite.js';
+import { headless } from './tui-helpers.js';
+import { displayWidth } from '../src/format/width.js';
+
+test('first paint lists every session; typing a query finds the session and highlights the words', async (t) => {
+  const h = headless(demoHome(t));
+  t.after(() => h.close());
+  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  assert.match(h.text(), /^\/ type \/ to search every message/);
+  assert.match(h.lines()[1]!, /AGENT +TITLE/);
+  assert.match(h.text(), /\[all\] sort:updated {2}1\/18 of 18/);
+  h.press('/', 'r', 'o', 'u', 'n', 'd', 'i', 'n', 'g');
+  await h.waitFor((_, s) => s.results !== null && s.preview.transcript !== null, 'results and a preview');
+  const rows = h.lines().slice(2, 4);
+  assert.match(rows[0]!, /^› kimi-code +Fix checkout rounding/);
+  assert.match(rows[1]!, /Fork: Fix checkout rounding/);
+  assert.match(h.text(), /sort:relevance {2}1\/2 of 18/);
+  assert.equal(h.app.state().dialog, null, 'typing d in the search box did not open the delete dialog');
+  h.press('enter');
+  h.press('?');
+  await h.waitFor((text) => text.includes('all keys'), 'the key overlay');
+  assert.match(h.text(), /d, Del +delete \(to the trash\)/);
+});
+
+test('delete and undo from the list: the dialog shows what will happen, y moves it to the trash, u brings it back', async (t) => {
+  const home = demoHome(t);
+  const h = headless(home);
+  t.after(() => h.close());
+  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const first = h.app.state().rows[0]!.session;
+  const count = h.app.state().sessions.length;
+  // The first row is a locked Kiro session: move to the next, which can be deleted.
+  h.press('j');
+  const target = h.app.state().rows[1]!.session;
+  assert.notEqual(target.id, first.id);
+  h.press('d');
+  await h.waitFor((text) => text.includes('Delete (to the trash; u undoes)'), 'the delete dialog');
+  assert.ok(h.text().includes(`${target.source}:${target.id}`));
+  h.press('y');
+  await h.waitFor((_, s) => s.dialog?.stage === 'done' && s.sessions.length === count - 1, 'the delete');
+  assert.match(h.text(), /1 moved to the trash/);
+  h.press('x', 'u');
+  await h.waitFor((_, s) => s.sessions.length === count, 'the undo');
+  assert.ok(h.app.state().sessions.some((s) => s.id === target.id));
+});
+
+test('too small a terminal says so instead of drawing; NO_COLOR writes no colour', async (t) => {
+  const home = demoHome(t);
+  const small = headless(home, { width: 50, height: 12 });
+  t.after(() => small.close());
+  await small.waitFor((text) => text.includes('Terminal too small (50x12)'), 'the too-small message');
+  const plain = headless(home, { color: false });
+  t.after(() => plain.close());
+  await plain.waitFor((_, s) => !s.loading, 'the sessions');
+  assert.ok(!/\x1b\[(3|9)\dm/.test(plain.written()), 'a foreground colour was written under NO_COLOR');
+  const colored = headless(home, { color: true });
+  t.after(() => colored.close());
+  await colored.waitFor((_, s) => !s.loading, 'the sessions');
+  assert.ok(/\x1b\[(3|9)\dm/.test(colored.written()), 'colours are used otherwise');
+});
+
+test('wide CJK and emoji titles line up: every row puts the ACTIVE column at the same display column', async (t) => {
+  const h = headless(demoHome(t), { width: 140 });
+  t.after(() => h.close());
+  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const header = h.lines()[1]!;
+  const col = displayWidth(header.slice(0, header.indexOf('ACTIVE')));
+  const rows = h.lines().slice(2, 20).filter((l) => / ago /.test(l));
+  assert.ok(rows.some((l) => /[\u3040-\u9fff]/.test(l)), 'a CJK title is on screen');
+  assert.ok(rows.some((l) => /\p{Extended_Pictographic}/u.test(l)), 'an emoji title is on screen');
+  for (const l of rows) {
+    const at = l.search(/\d+(s|min|h|d|mo|y) ago/);
+    assert.equal(displayWidth(l.slice(0, at)), col, `misaligned: ${l}`);
+  }
+});
+
+test('the picker starts in this directory; a key widens it to all', async (t) => {
+  const home = demoHome(t);
+  const h = headless(home, { picker: true, cwd: '/home/demo/projects/webshop' });
+  t.after(() => h.close());
+  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const here = h.app.state().rows.length;
+  assert.ok(here > 0 && h.app.state().rows.every((r) => r.session.workDir === '/home/demo/projects/webshop'));
+  assert.match(h.text(), /\[here\]/);
+  assert.ok(!h.text().includes('d delete'), 'no actions offered in the picker');
+  h.press('a');
+  await h.waitFor((_, s) => s.scope === 'all', 'all directories');
+  assert.ok(h.app.state().rows.length > here);
+  h.press('enter');
+  const r = await h.app.done;
+  assert.equal(r.code, 0);
+  assert.equal(r.chosen?.id, h.app.state().rows[0]!.session.id);
+});
