@@ -88,3 +88,26 @@ test('e2e: delete a session from the list and undo it', async (t) => {
   tmux('send-keys', '-t', s, 'q');
   await waitFor(s, /EXIT=0/, 'the exit');
 });
+
+test('--session ID prints the id without a UI; --exec runs the agent\'s resume command in the work dir, without a shell', async (t) => {
+  const home = demoHome(t);
+  const { runBin, testEnv } = await import('./helpers.js');
+  const { mkdirSync, writeFileSync, chmodSync } = await import('node:fs');
+  const s = (await listJson(home)).sessions.find((x) => x.source === 'kimi-cli' && x.title.startsWith('Parquet'))!;
+  const r = runBin(['--session', s.id.slice(0, 8)], testEnv(home));
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, `${s.id}\n`, '']);
+  const bad = runBin(['--session', 'nope'], testEnv(home));
+  assert.equal(bad.code, 2);
+  // A fake `kimi` records what it was given; its work dir must be the session's.
+  const bin = join(home, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'kimi'), `#!/bin/sh\nprintf '%s\\n' "$PWD" "$@" > ${join(home, 'kimi-args.txt')}\n`);
+  chmodSync(join(bin, 'kimi'), 0o755);
+  mkdirSync(s.workDir!.replace('/home/demo', join(home, 'wd')), { recursive: true });
+  const env = testEnv(home, { PATH: `${bin}:${process.env['PATH']}` });
+  const ran = runBin(['--session', s.id, '--exec'], env);
+  assert.equal(ran.code, 0, ran.stderr);
+  const [cwd, ...args] = readFileSync(join(home, 'kimi-args.txt'), 'utf8').trim().split('\n');
+  assert.deepEqual(args, ['--session', s.id]);
+  assert.ok(cwd, 'the resume command ran');
+});

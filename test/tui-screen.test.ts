@@ -95,3 +95,29 @@ test('the picker starts in this directory; a key widens it to all', async (t) =>
   assert.equal(r.code, 0);
   assert.equal(r.chosen?.id, h.app.state().rows[0]!.session.id);
 });
+
+test('with a summary cache, the very first frame already lists the sessions (checked by the scan right after)', async (t) => {
+  const { PassThrough } = await import('node:stream');
+  const { join } = await import('node:path');
+  const { Catalog } = await import('../src/catalog/catalog.js');
+  const { resolveHomes } = await import('../src/sources/homes.js');
+  const { startApp } = await import('../src/tui/app.js');
+  const { Effects } = await import('../src/tui/effects.js');
+  const home = demoHome(t);
+  const { runInProcess, testEnv } = await import('./helpers.js');
+  assert.equal((await runInProcess(['list', '--json'], testEnv(home))).code, 0, 'the list run fills the cache');
+  const homes = resolveHomes({ HOME: home }, {});
+  const dir = join(home, '.cache', 'sessions');
+  const frames: number[] = [];
+  const app = startApp({
+    streams: { input: Object.assign(new PassThrough(), { isTTY: true, setRawMode() {} }), output: Object.assign(new PassThrough(), { isTTY: true, columns: 100, rows: 30 }) },
+    effects: new Effects({ homes, catalog: () => new Catalog({ homes, report: () => {} }), indexDir: dir, cwd: home, now: () => Date.now() }),
+    cwd: home,
+    home,
+    picker: false,
+    color: false,
+    onRender: (s) => void frames.push(s.sessions.length),
+  });
+  t.after(() => app.dispatch({ type: 'key', key: 'C-c' }));
+  assert.equal(frames[0], 18, 'the first frame lists the cached sessions');
+});

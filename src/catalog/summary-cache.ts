@@ -61,14 +61,20 @@ export class SummaryCache {
     return cache;
   }
 
+  /**
+   * Every cached session, without checking that it is still current: what
+   * the manager paints first, while the scan that validates runs.
+   */
+  all(): Session[] {
+    return [...this.entries.values()].map((e) => rowToSession(e.row));
+  }
+
   /** The cached session when its stamp still matches. */
   session(key: string, stamp: string): Session | null {
     const entry = this.entries.get(key);
     if (!entry || entry.stamp !== stamp) return null;
     this.used.add(key);
-    const session: Record<string, unknown> = {};
-    FIELDS.forEach((f, i) => (session[f] = entry.row[i]));
-    return session as unknown as Session;
+    return rowToSession(entry.row);
   }
 
   put(key: string, stamp: string, session: Session): void {
@@ -101,4 +107,10 @@ export class SummaryCache {
       // A read-only or full cache folder only costs speed next time.
     }
   }
+}
+
+function rowToSession(row: Row): Session {
+  const session: Record<string, unknown> = {};
+  FIELDS.forEach((f, i) => (session[f] = row[i]));
+  return session as unknown as Session;
 }

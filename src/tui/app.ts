@@ -123,8 +123,10 @@ export function startApp(o: AppOptions): App {
     }
   });
 
-  render();
-  // The first frame is on screen before the sessions are read.
+  // The first frame shows the sessions the cache last saw; the scan that checks them follows.
+  const cached = o.effects.loadCached();
+  if (cached) dispatch(cached);
+  else render();
   setImmediate(() => {
     dispatch(o.effects.load());
     void o.effects.startIndex(dispatch).then(() => {

@@ -9,6 +9,7 @@ import { removeSessions, restoreEntry } from '../actions/remove.js';
 import { renameSession } from '../actions/rename.js';
 import { ActionEnv, type ActionTarget } from '../actions/target.js';
 import type { Catalog } from '../catalog/catalog.js';
+import { SummaryCache } from '../catalog/summary-cache.js';
 import { formatSize } from '../format/session-table.js';
 import type { Session } from '../model.js';
 import { SearchEngine } from '../search/engine.js';
@@ -25,7 +26,7 @@ export interface EffectsOptions {
   homes: Homes;
   /** A fresh catalog (after an action the old one's scan is stale). */
   catalog: () => Catalog;
-  /** The index folder, or null to keep the index in memory. */
+  /** The cache folder (summaries and the index), or null to keep both in memory. */
   indexDir: string | null;
   cwd: string;
   now: () => number;
@@ -41,6 +42,13 @@ export class Effects {
   constructor(private readonly o: EffectsOptions) {
     this.catalog = o.catalog();
     this.env = new ActionEnv(o.homes);
+  }
+
+  /** The sessions as the summary cache last saw them, unchecked: the first frame, at once. */
+  loadCached(): Msg | null {
+    if (this.o.indexDir === null) return null;
+    const sessions = SummaryCache.load(this.o.indexDir).all();
+    return sessions.length > 0 ? { type: 'loaded', sessions } : null;
   }
 
   /** Every session, from the summary cache where it is valid. */
