@@ -159,3 +159,32 @@ test('search results: the preview opens at the best match; n and N move between 
   const [same] = run(s, { type: 'results', query: 'old', rows: [] });
   assert.equal(same, s);
 });
+
+test('the cleanup pane: its filters mark what would go, over the rows shown; Enter runs one batch', async () => {
+  const old = session('old', { updatedAt: '2025-01-01T00:00:00.000Z', turns: 0, messages: 0 });
+  let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false }), { type: 'loaded', sessions: [...SESSIONS, old] })[0];
+  s = { ...s, clock: Date.parse('2026-01-20T00:00:00Z') };
+  let fx: Effect[];
+  [s] = run(s, key('S-c'));
+  assert.deepEqual([s.dialog?.kind, s.dialog?.input], ['clean', 'older-than 90d']);
+  assert.deepEqual([...s.marked], ['kimi-code:old'], 'only the year-old session is older than 90 days');
+  assert.match(s.dialog!.message, /^1 session, 100 B/);
+  [s] = run(s, key('C-u'), ...'older-than 1d'.split('').map((c) => key(c === ' ' ? 'space' : c, c)));
+  assert.equal(s.marked.size, 5);
+  [s] = run(s, key('C-u'), ...'keep-last 1 older-than 1d'.split('').map((c) => key(c === ' ' ? 'space' : c, c)));
+  // Newest of /w/a (ccc) and of /w/b (dddd) are kept.
+  assert.deepEqual([...s.marked].sort(), ['kimi-code:a', 'kimi-code:bb', 'kimi-code:old']);
+  assert.match(s.dialog!.message, /kept: 2 newest of their dir/);
+  [s] = run(s, key('C-u'), key('x', 'x'));
+  assert.match(s.dialog!.message, /unknown filter 'x'/);
+  assert.equal(s.marked.size, 0);
+  [s, fx] = run(s, key('enter'));
+  assert.deepEqual(fx, [], 'nothing to run without a plan');
+  [s] = run(s, key('backspace'), ...'empty'.split('').map((c) => key(c, c)));
+  [s, fx] = run(s, key('enter'));
+  assert.deepEqual(fx.map((e) => e.type), ['act']);
+  assert.deepEqual(s.dialog?.targets.map((t) => t.id), ['old']);
+  // Esc leaves nothing marked.
+  const [cancelled] = run(update(s, { type: 'action-failed', message: 'x' })[0], key('x'), key('S-c'), key('escape'));
+  assert.equal(cancelled.marked.size, 0);
+});

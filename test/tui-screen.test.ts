@@ -121,3 +121,23 @@ test('with a summary cache, the very first frame already lists the sessions (che
   t.after(() => app.dispatch({ type: 'key', key: 'C-c' }));
   assert.equal(frames[0], 18, 'the first frame lists the cached sessions');
 });
+
+test('the cleanup pane: filters mark the sessions and show the total; one Enter moves them to the trash as one batch', async (t) => {
+  const home = demoHome(t);
+  const h = headless(home, { width: 120 });
+  t.after(() => h.close());
+  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  h.press('C');
+  await h.waitFor((text) => text.includes('Clean up (to the trash as one batch; u undoes)'), 'the pane');
+  h.press('\x15'); // C-u: clear the default filter
+  for (const ch of 'empty') h.press(ch);
+  await h.waitFor((text) => /2 sessions, [\d.]+ KB/.test(text), 'the plan');
+  assert.equal(h.app.state().marked.size, 2);
+  assert.match(h.text(), /●/);
+  const before = h.app.state().sessions.length;
+  h.press('enter');
+  await h.waitFor((_, s) => s.sessions.length === before - 2, 'the clean');
+  const { runInProcess, testEnv } = await import('./helpers.js');
+  const trash = JSON.parse((await runInProcess(['trash', '--json'], testEnv(home))).stdout) as Array<{ action: string; items: unknown[] }>;
+  assert.deepEqual([trash[0]!.action, trash[0]!.items.length], ['clean', 2]);
+});

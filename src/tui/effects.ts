@@ -154,8 +154,9 @@ export class Effects {
         const r = forkSession(this.env, this.target(first), turn === '' ? {} : { atTurn: Number(turn) });
         return { type: 'action-done', message: `forked as ${r.id}${r.atTurn ? ` (turns 1–${r.atTurn})` : ''}` };
       }
+      case 'clean':
       case 'delete': {
-        const r = removeSessions(this.env, d.targets.map((s) => this.target(s)));
+        const r = removeSessions(this.env, d.targets.map((s) => this.target(s)), { reason: d.kind === 'clean' ? 'clean' : 'rm' });
         return { type: 'action-done', message: `${r.sessions.length} moved to the trash (${formatSize(r.bytes)}); u undoes`, trashId: r.trashId };
       }
       case 'compact': {

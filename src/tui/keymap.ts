@@ -6,7 +6,7 @@ export type CommandId =
   | 'up' | 'down' | 'page-up' | 'page-down' | 'top' | 'bottom'
   | 'search' | 'search-accept' | 'search-clear' | 'focus-preview' | 'focus-list'
   | 'open' | 'scope' | 'sort' | 'mark' | 'mark-all'
-  | 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'undo'
+  | 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean' | 'undo'
   | 'toggle-tools' | 'toggle-thinking' | 'next-match' | 'prev-match'
   | 'confirm' | 'cancel' | 'help' | 'quit';
 
@@ -51,6 +51,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'undo', keys: ['u'], label: 'undo the last delete', modes: ['list'], writes: true, picker: false },
   { id: 'compact', keys: ['c'], label: 'compact', modes: ['list'], writes: true, picker: false },
   { id: 'export', keys: ['e'], label: 'export (md, json, zip, html by the file name)', modes: ['list'], writes: true, picker: false },
+  { id: 'clean', keys: ['S-c'], label: 'clean up: filters mark what goes, one confirmation', modes: ['list'], writes: true, picker: false },
   { id: 'toggle-tools', keys: ['t'], label: 'tool calls folded / whole', short: 'tools', modes: ['preview'], hint: ['preview'] },
   { id: 'toggle-thinking', keys: ['S-t'], label: 'thinking hidden / shown', modes: ['preview'] },
   { id: 'next-match', keys: ['n'], label: 'next match', short: 'match', modes: ['preview'], hint: ['preview'] },
@@ -96,7 +97,7 @@ export function helpLines(picker: boolean): string[] {
     out.push(title);
     for (const c of COMMANDS) {
       if (!c.modes.includes(mode) || (c.picker === false && picker)) continue;
-      out.push(`  ${c.keys.map(display).join(', ').padEnd(24)} ${c.label}`);
+      out.push(`  ${c.keys.map(display).join(', ').padEnd(16)} ${c.label}`);
     }
     out.push('');
   }

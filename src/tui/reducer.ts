@@ -1,7 +1,10 @@
 // (state, msg) => [state, effects]. Pure: no terminal, no disk. Effects are
 // data the app runs (search, load a preview, run an action, exit).
 import { SORT_KEYS, sortSessions } from '../catalog/select.js';
+import { hasSelectingFilter, planClean } from '../actions/clean.js';
+import { formatSize } from '../format/session-table.js';
 import type { Session, Transcript } from '../model.js';
+import { parseCleanSpec } from './clean-spec.js';
 import { commandFor, type CommandId } from './keymap.js';
 import { layoutPreview } from './preview-layout.js';
 import { keyOf, listHeight, selectedRow, type Dialog, type DialogKind, type Row, type State } from './state.js';
@@ -30,7 +33,7 @@ type Result = [State, Effect[]];
 export function update(s: State, msg: Msg): Result {
   switch (msg.type) {
     case 'loaded': {
-      const next = withRows({ ...s, sessions: msg.sessions, loading: false });
+      const next = withRows({ ...s, sessions: msg.sessions, loading: false, clock: Date.now() });
       return [next, previewFx(next)];
     }
     case 'results': {
@@ -157,6 +160,7 @@ function run(s: State, id: CommandId): Result {
     case 'delete':
     case 'compact':
     case 'export':
+    case 'clean':
       return openDialog(s, id);
     case 'undo':
       return s.lastTrash ? [{ ...s, message: 'restoring…' }, [{ type: 'undo', trashId: s.lastTrash }]] : [{ ...s, message: 'nothing to undo' }, []];
@@ -186,27 +190,55 @@ function openDialog(s: State, kind: DialogKind): Result {
   if (!row) return [{ ...s, message: 'no session selected' }, []];
   const marked = s.sessions.filter((x) => s.marked.has(keyOf(x)));
   const targets = kind === 'delete' && marked.length > 0 ? marked : [row.session];
-  const input = kind === 'rename' ? row.session.title : kind === 'export' ? `./${row.session.source}-${row.session.id}.md` : '';
+  const input = kind === 'rename' ? row.session.title : kind === 'export' ? `./${row.session.source}-${row.session.id}.md` : kind === 'clean' ? 'older-than 90d' : '';
   const dialog: Dialog = { kind, targets, input, stage: 'ask', message: '' };
-  return [{ ...s, mode: 'dialog', back: s.mode, dialog }, []];
+  const next: State = { ...s, mode: 'dialog', back: s.mode, dialog };
+  return [kind === 'clean' ? planned(next) : next, []];
 }
 
-const TAKES_TEXT: ReadonlySet<DialogKind> = new Set(['rename', 'fork', 'export']);
+const TAKES_TEXT: ReadonlySet<DialogKind> = new Set(['rename', 'fork', 'export', 'clean']);
+
+/**
+ * The cleanup pane: its filters over the sessions shown (search and scope
+ * narrow them), the planned ones marked, the total in the dialog.
+ */
+function planned(s: State): State {
+  const d = s.dialog!;
+  const { filters, error } = parseCleanSpec(d.input);
+  if (error) return { ...s, marked: new Set(), dialog: { ...d, targets: [], message: error } };
+  if (!hasSelectingFilter(filters)) return { ...s, marked: new Set(), dialog: { ...d, targets: [], message: 'give a filter' } };
+  const plan = planClean(s.rows.map((r) => r.session), filters, s.clock);
+  const words: Record<string, string> = { inUse: 'in use', locked: 'open in Kiro', keptLast: 'newest of their dir', renamed: 'renamed' };
+  const kept = Object.entries(plan.kept).filter(([, n]) => n > 0).map(([why, n]) => `${n} ${words[why] ?? why}`);
+  return {
+    ...s,
+    marked: new Set(plan.sessions.map(keyOf)),
+    dialog: { ...d, targets: plan.sessions, message: `${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'}, ${formatSize(plan.bytes)}${kept.length ? `; kept: ${kept.join(', ')}` : ''}` },
+  };
+}
 
 function onDialogKey(s: State, key: string, ch: string | undefined): Result {
   const d = s.dialog;
   if (!d) return [{ ...s, mode: 'list' }, []];
   if (d.stage === 'running') return [s, []];
   if (d.stage === 'done') return [{ ...s, dialog: null, mode: s.back === 'dialog' ? 'list' : s.back }, []];
-  if (key === 'escape' || key === 'C-c' || (!TAKES_TEXT.has(d.kind) && key === 'n')) return [{ ...s, dialog: null, mode: s.back, message: 'cancelled' }, []];
+  if (key === 'escape' || key === 'C-c' || (!TAKES_TEXT.has(d.kind) && key === 'n')) {
+    return [{ ...s, dialog: null, mode: s.back, message: 'cancelled', marked: d.kind === 'clean' ? new Set() : s.marked }, []];
+  }
   if (key === 'enter' || (!TAKES_TEXT.has(d.kind) && key === 'y')) {
+    if (d.kind === 'clean' && d.targets.length === 0) return [s, []];
     const running = { ...d, stage: 'running' as const };
     return [{ ...s, dialog: running }, [{ type: 'act', dialog: running }]];
   }
   if (TAKES_TEXT.has(d.kind)) {
-    if (key === 'backspace') return [{ ...s, dialog: { ...d, input: d.input.slice(0, -1) } }, []];
-    if (key === 'C-u') return [{ ...s, dialog: { ...d, input: '' } }, []];
-    if (isPrintable(ch, key)) return [{ ...s, dialog: { ...d, input: d.input + ch } }, []];
+    let input: string | null = null;
+    if (key === 'backspace') input = d.input.slice(0, -1);
+    else if (key === 'C-u') input = '';
+    else if (isPrintable(ch, key)) input = d.input + ch;
+    if (input !== null) {
+      const next = { ...s, dialog: { ...d, input } };
+      return [d.kind === 'clean' ? planned(next) : next, []];
+    }
   }
   return [s, []];
 }

@@ -12,7 +12,7 @@ export interface Row {
   matches: Match[];
 }
 
-export type DialogKind = 'rename' | 'fork' | 'delete' | 'compact' | 'export';
+export type DialogKind = 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean';
 
 export interface Dialog {
   kind: DialogKind;
@@ -64,6 +64,8 @@ export interface State {
   lastTrash: string | null;
   picker: boolean;
   color: boolean;
+  /** Epoch ms the ages of the cleanup pane are measured from (set when sessions load). */
+  clock: number;
 }
 
 export function keyOf(s: Pick<Session, 'source' | 'id'>): string {
@@ -94,6 +96,7 @@ export function initialState(o: { cwd: string; picker: boolean; width: number; h
     lastTrash: null,
     picker: o.picker,
     color: o.color,
+    clock: Date.now(),
   };
 }
 

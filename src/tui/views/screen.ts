@@ -19,7 +19,7 @@ export function createViews(screen: blessed.Widgets.Screen, home: string, now: (
   const divider = blessed.box({ parent: screen, top: 1, height: '100%-2', width: 1, ch: '│' });
   const preview = blessed.box({ ...base, parent: screen, top: 1, height: '100%-2', mouse: true });
   const status = blessed.box({ ...base, parent: screen, bottom: 0, left: 0, height: 1, width: '100%' });
-  const overlay = blessed.box({ ...base, parent: screen, top: 'center', left: 'center', width: '80%', height: 'shrink', border: 'line', padding: { left: 1, right: 1 }, hidden: true, wrap: true });
+  const overlay = blessed.box({ ...base, parent: screen, top: 'center', left: 'center', width: '94%', height: 'shrink', border: 'line', padding: { left: 1, right: 1 }, hidden: true, wrap: true });
   const small = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, tags: false });
   let top = 0;
 

@@ -4,6 +4,7 @@ import blessed from 'neo-blessed';
 import { formatSize, relativeTime, tildePath } from '../../format/session-table.js';
 import { displayWidth, oneLine, padEnd, padStart, truncate, truncateStart } from '../../format/width.js';
 import type { Session } from '../../model.js';
+import { CLEAN_SPEC_HELP } from '../clean-spec.js';
 import { helpLines, hints } from '../keymap.js';
 import { layoutPreview } from '../preview-layout.js';
 import { listWidth, previewWidth } from '../reducer.js';
@@ -108,20 +109,38 @@ export function statusLine(s: State): string {
 }
 
 export function helpText(s: State): string {
-  return esc(helpLines(s.picker).join('\n')) + '\n\n(any key closes)';
+  const lines = helpLines(s.picker);
+  const room = s.height - 5;
+  if (lines.length <= room) return esc(lines.join('\n')) + '\n\n(any key closes)';
+  // Too tall for the terminal: two columns, split at a blank line near the middle.
+  let cut = lines.length;
+  lines.forEach((l, i) => {
+    if (l === '' && Math.max(i + 1, lines.length - i - 1) < Math.max(cut, lines.length - cut)) cut = i + 1;
+  });
+  const left = lines.slice(0, cut);
+  const right = lines.slice(cut);
+  const colW = Math.max(20, Math.floor((Math.floor(s.width * 0.94) - 6) / 2));
+  const rows = Array.from({ length: Math.max(left.length, right.length) }, (_, i) => padEnd(truncate(left[i] ?? '', colW - 1), colW) + truncate(right[i] ?? '', colW));
+  return esc(rows.join('\n')) + '\n(any key closes)';
 }
 
 export function dialogText(s: State): string {
   const d = s.dialog;
   if (!d) return '';
-  const x = d.targets[0]!;
-  const what = d.targets.length === 1 ? `${x.source}:${x.id}\n"${titleOf(x)}"  ${formatSize(x.bytes)}` : `${d.targets.length} sessions, ${formatSize(d.targets.reduce((n, t) => n + t.bytes, 0))}`;
+  const x = d.targets[0];
+  const what = !x
+    ? ''
+    : d.targets.length === 1
+      ? `${x.source}:${x.id}\n"${titleOf(x)}"  ${formatSize(x.bytes)}`
+      : `${d.targets.length} sessions, ${formatSize(d.targets.reduce((n, t) => n + t.bytes, 0))}`;
+  const turns = x ? `${x.turns} turns` : '';
   const ask: Record<string, string> = {
     rename: `Rename\n${what}\n\nNew title (empty: back to the default):\n> ${d.input}▏\n\n⏎ rename   Esc cancel`,
-    fork: `Fork\n${what}\n${x.turns} turns\n\nCut after turn (empty: keep every turn):\n> ${d.input}▏\n\n⏎ fork   Esc cancel`,
+    fork: `Fork\n${what}\n${turns}\n\nCut after turn (empty: keep every turn):\n> ${d.input}▏\n\n⏎ fork   Esc cancel`,
     delete: `Delete (to the trash; u undoes)\n${what}\n\ny / ⏎ delete   n / Esc cancel`,
     compact: `Compact\n${what}\n\nThe history becomes a summary, as the agent's own compaction;\nthe original goes to the trash first.\n\ny / ⏎ compact   n / Esc cancel`,
     export: `Export\n${what}\n\nFile (.md .json .zip .html):\n> ${d.input}▏\n\n⏎ export   Esc cancel`,
+    clean: `Clean up (to the trash as one batch; u undoes)\nOver the ${s.rows.length} sessions shown (the search and a narrow them).\nFilters: ${CLEAN_SPEC_HELP}\n> ${d.input}▏\n\n${d.message}\nThe marked rows go. ⏎ move them to the trash   Esc cancel`,
   };
   if (d.stage === 'running') return `${d.kind}…`;
   if (d.stage === 'done') return `${esc(d.message)}\n\n(any key closes)`;
