@@ -2,13 +2,19 @@
 // frame with the sessions listed, and from a keystroke to the screen, on fake
 // terminal streams (the same path a terminal takes, without the terminal).
 // Run by bench.ts in its own process: node --import tsx bench/tui-bench.ts HOME CACHE
+import { join, resolve } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { Catalog } from '../src/catalog/catalog.js';
-import { FileScanMemo } from '../src/catalog/scan-memo.js';
-import { SummaryCache } from '../src/catalog/summary-cache.js';
-import { cacheDir, resolveHomes } from '../src/sources/homes.js';
-import { startApp } from '../src/tui/app.js';
-import { Effects } from '../src/tui/effects.js';
+import { pathToFileURL } from 'node:url';
+
+// The compiled code, as the command runs it (and its index workers need .js); the types come from src/.
+const DIST = resolve(import.meta.dirname, '..', 'dist');
+const load = async <T>(rel: string): Promise<T> => (await import(pathToFileURL(join(DIST, rel)).href)) as T;
+const { Catalog } = await load<typeof import('../src/catalog/catalog.js')>('catalog/catalog.js');
+const { FileScanMemo } = await load<typeof import('../src/catalog/scan-memo.js')>('catalog/scan-memo.js');
+const { SummaryCache } = await load<typeof import('../src/catalog/summary-cache.js')>('catalog/summary-cache.js');
+const { cacheDir, resolveHomes } = await load<typeof import('../src/sources/homes.js')>('sources/homes.js');
+const { startApp } = await load<typeof import('../src/tui/app.js')>('tui/app.js');
+const { Effects } = await load<typeof import('../src/tui/effects.js')>('tui/effects.js');
 
 const [home, cacheHome] = process.argv.slice(2) as [string, string];
 const env = { HOME: home, XDG_CACHE_HOME: cacheHome };

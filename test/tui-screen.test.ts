@@ -141,3 +141,16 @@ test('the cleanup pane: filters mark the sessions and show the total; one Enter 
   const trash = JSON.parse((await runInProcess(['trash', '--json'], testEnv(home))).stdout) as Array<{ action: string; items: unknown[] }>;
   assert.deepEqual([trash[0]!.action, trash[0]!.items.length], ['clean', 2]);
 });
+
+test('the mouse: the wheel moves through the list, a click selects a row', async (t) => {
+  const h = headless(demoHome(t));
+  t.after(() => h.close());
+  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  // SGR mouse reports: wheel down (65) and a left press (0) at column 10, screen line 6 (1-based).
+  h.press('\x1b[<65;10;6M');
+  await h.waitFor((_, s) => s.selected === 3, 'the wheel');
+  h.press('\x1b[<0;10;6M', '\x1b[<0;10;6m');
+  await h.waitFor((_, s) => s.selected === 3 && s.mode === 'list', 'the click');
+  h.press('\x1b[<0;10;8M', '\x1b[<0;10;8m');
+  await h.waitFor((_, s) => s.selected === 5, 'a click two rows lower');
+});
