@@ -55,17 +55,18 @@ test('typing in the search box only types: letters that are actions elsewhere go
   let [s] = run(loaded(), key('/'));
   assert.equal(s.mode, 'search');
   const effects: Effect[] = [];
-  for (const ch of 'dr qe') {
+  for (const ch of 'dr qejk') {
     const [next, fx] = update(s, key(ch === ' ' ? 'space' : ch, ch));
     s = next;
     effects.push(...fx);
   }
-  assert.equal(s.query, 'dr qe');
+  assert.equal(s.query, 'dr qejk');
+  assert.equal(s.selected, 0, 'j and k typed, not moved');
   assert.equal(s.dialog, null);
   assert.ok(effects.every((e) => e.type === 'search'), JSON.stringify(effects));
-  assert.deepEqual(effects.at(-1), { type: 'search', query: 'dr qe' });
+  assert.deepEqual(effects.at(-1), { type: 'search', query: 'dr qejk' });
   [s] = run(s, key('backspace'));
-  assert.equal(s.query, 'dr q');
+  assert.equal(s.query, 'dr qej');
   [s] = run(s, key('escape'));
   assert.deepEqual([s.mode, s.query, s.results], ['list', '', null]);
 });

@@ -154,3 +154,31 @@ test('the mouse: the wheel moves through the list, a click selects a row', async
   h.press('\x1b[<0;10;8M', '\x1b[<0;10;8m');
   await h.waitFor((_, s) => s.selected === 5, 'a click two rows lower');
 });
+
+test('rename, fork and export from their dialogs, through the same action layer as the CLI', async (t) => {
+  const home = demoHome(t);
+  const h = headless(home, { width: 120 });
+  t.after(() => h.close());
+  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  // The kimi-code session "Fix checkout rounding" has 4 turns.
+  h.press('/');
+  for (const ch of 'title:rounding -fork') h.press(ch);
+  await h.waitFor((_, s) => s.results?.length === 1, 'one result');
+  h.press('enter', 'r', '\x15');
+  for (const ch of 'Cents fix') h.press(ch);
+  h.press('enter');
+  await h.waitFor((text) => text.includes('renamed to "Cents fix"'), 'the rename');
+  h.press('x', 'f', '2', 'enter');
+  await h.waitFor((text) => /forked as session_\S+ \(turns 1–2\)/.test(text), 'the fork');
+  const file = `${home}/out.html`;
+  h.press('x', 'e', '\x15');
+  for (const ch of file) h.press(ch);
+  h.press('enter');
+  await h.waitFor((text) => text.includes(`to ${file}`), 'the export');
+  const { readFileSync } = await import('node:fs');
+  assert.match(readFileSync(file, 'utf8'), /^<!doctype html>[\s\S]*Cents fix/);
+  const { listJson } = await import('./helpers.js');
+  const sessions = (await listJson(home)).sessions;
+  assert.ok(sessions.some((s) => s.title === 'Cents fix'));
+  assert.ok(sessions.some((s) => s.title === 'Fork: Cents fix' && s.turns === 2));
+});

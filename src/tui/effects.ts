@@ -161,7 +161,7 @@ export class Effects {
       }
       case 'compact': {
         const r = compactSession(this.env, this.target(first), { cwd: this.o.cwd });
-        return { type: 'action-done', message: `compacted; the original is in the trash as ${r.backup}` };
+        return { type: 'action-done', message: `compacted: ${formatSize(r.bytesBefore)} before, ${formatSize(r.bytesAfter)} after; the original is in the trash as ${r.backup}` };
       }
       case 'export': {
         const path = resolve(this.o.cwd, d.input.trim());

@@ -83,10 +83,10 @@ function onKey(s: State, key: string, ch: string | undefined): Result {
     // Letters are the query: in the search box no key but these runs a command.
     if (key === 'backspace') return typed(s, s.query.slice(0, -1));
     if (key === 'C-u') return typed(s, '');
-    const id = commandFor('search', key, s.picker);
-    if (id) return run(s, id);
+    // A letter is text even where it is a key elsewhere (j, k): only named keys are commands here.
     if (isPrintable(ch, key)) return typed(s, s.query + ch);
-    return [s, []];
+    const id = commandFor('search', key, s.picker);
+    return id ? run(s, id) : [s, []];
   }
   const id = commandFor(s.mode, key, s.picker);
   return id ? run(s, id) : [s, []];
