@@ -50,8 +50,10 @@ export function headless(home: string, o: { cwd?: string; picker?: boolean; colo
     },
     async waitFor(pred, what, ms = 5000) {
       const end = Date.now() + ms;
-      while (Date.now() < end) {
+      for (;;) {
+        // Checked once more after the deadline: a long synchronous read can outlast it.
         if (pred(lines().join('\n'), app.state())) return;
+        if (Date.now() >= end) break;
         await new Promise((r) => setTimeout(r, 20));
       }
       throw new Error(`timed out waiting for ${what}; the screen:\n${lines().join('\n')}`);

@@ -40,12 +40,19 @@ export function walkBuckets(
   const top = readDir(root);
   if (top.error) report(root, `cannot list ${what}: ${top.error}`);
   for (const bucket of top.entries) {
-    if (bucket.name.startsWith('.') || !isDirEntry(root, bucket)) continue;
+    if (bucket.name.startsWith('.') || brokenLink(root, bucket, report) || !isDirEntry(root, bucket)) continue;
     const bucketDir = join(root, bucket.name);
     const inner = readDir(bucketDir);
     if (inner.error) report(bucketDir, `skipped: ${inner.error}`);
-    for (const entry of inner.entries) if (!entry.name.startsWith('.')) visit(bucket.name, bucketDir, entry);
+    for (const entry of inner.entries) if (!entry.name.startsWith('.') && !brokenLink(bucketDir, entry, report)) visit(bucket.name, bucketDir, entry);
   }
+}
+
+/** A symlink that leads nowhere (or round in a circle) is reported, not silently passed over. */
+function brokenLink(parent: string, entry: Dirent, report: (path: string, reason: string) => void): boolean {
+  if (!entry.isSymbolicLink() || statOrNull(join(parent, entry.name))) return false;
+  report(join(parent, entry.name), 'skipped: a link that leads nowhere (or in a circle)');
+  return true;
 }
 
 /** Is this entry a directory, following a symlink that points to one? */

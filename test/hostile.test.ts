@@ -1,0 +1,85 @@
+// Hostile homes: broken, strange and unreadable files next to good
+// sessions. list, show, search and the manager keep working, every good
+// session is there, the bad ones are reported, and no file changes.
+import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { demoHome, HomeRunner } from './action-suite.js';
+import { hashTree, listJson, runBin, testEnv } from './helpers.js';
+import { addHostileFiles } from './hostile-home.js';
+import { headless } from './tui-helpers.js';
+import { kimiCodeWorkDirKey } from '../src/sources/layout-paths.js';
+
+function hashable(home: string): Map<string, string> {
+  // The unreadable folder cannot be hashed by a non-root reader; everything else is.
+  return hashTree(home);
+}
+
+test('list, show, search and the manager over a hostile home: the good sessions all there, the bad ones reported, no file changed', async (t) => {
+  const home = demoHome(t);
+  const good = (await listJson(home)).sessions.map((s) => `${s.source}:${s.id}`).sort();
+  const cases = addHostileFiles(home, { big: true });
+  // Made readable again so the temp home can be removed (root removes it anyway).
+  const noread = join(home, '.kimi-code', 'sessions', kimiCodeWorkDirKey('/work/hostile'), 'session_noread', 'agents', 'main');
+  t.after(() => {
+    try {
+      chmodSync(noread, 0o700);
+    } catch {
+      // already removed with the temp home
+    }
+  });
+  const before = hashable(home);
+  const h = new HomeRunner(home);
+
+  const r = await h.run(['list', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const listed = (JSON.parse(r.stdout) as Array<{ source: string; id: string; problems: string[] }>).map((s) => `${s.source}:${s.id}`);
+  for (const g of good) assert.ok(listed.includes(g), `${g} is missing among the hostile files`);
+  const problems = r.stderr + JSON.stringify(JSON.parse(r.stdout));
+  for (const c of cases) if (c.reported) assert.ok(problems.includes(c.reported), `${c.name}: ${c.reported} is not reported`);
+  for (const line of r.stderr.trim().split('\n')) assert.match(line, /^sessions: \S/, 'one line per report');
+  // The 50 MB line and the bad bytes still list, with what could be read.
+  assert.ok(listed.includes('kimi-code:session_bigline'));
+  assert.ok(listed.includes('kimi-code:session_truncated'));
+
+  const shown = await h.run(['show', 'session_badutf8']);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /valid line/);
+  assert.equal((await h.run(['show', 'kimi-code:session_binary'])).code, 0);
+  assert.equal((await h.run(['show', 'not-json-row'])).code, 0);
+  assert.equal((await h.run(['show', '../../../tmp/pwn'])).code, 0);
+
+  const found = await h.run(['search', 'rounding', '--json']);
+  assert.equal(found.code, 0, found.stderr);
+  assert.ok((JSON.parse(found.stdout) as unknown[]).length >= 2);
+  const bad = await h.run(['search', 'valid', '--json']);
+  assert.equal(bad.code, 0, bad.stderr);
+
+  const ui = headless(home);
+  t.after(() => ui.close());
+  await ui.waitFor((_, s) => !s.loading, 'the manager', 30_000);
+  assert.ok(ui.app.state().sessions.length >= good.length);
+  ui.press('/', 'v', 'a', 'l', 'i', 'd');
+  await ui.waitFor((_, s) => s.results !== null, 'a search in the manager', 30_000);
+
+  // Nothing was written to any agent's files (the caches live elsewhere).
+  const after = hashable(home);
+  for (const [k, v] of before) if (!k.startsWith('.cache/')) assert.equal(after.get(k), v, `${k} changed`);
+});
+
+test('a Kiro database held in a write transaction by another connection: listing waits a moment, then reports it and goes on', async (t) => {
+  const home = demoHome(t);
+  const db = new Database(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'));
+  t.after(() => db.close());
+  db.exec('PRAGMA journal_mode = DELETE');
+  db.exec('BEGIN EXCLUSIVE');
+  const r = runBin(['list', '--json', '--no-cache'], testEnv(home));
+  db.exec('ROLLBACK');
+  assert.equal(r.code, 0, r.stderr);
+  const sessions = JSON.parse(r.stdout) as Array<{ source: string }>;
+  assert.ok(sessions.some((s) => s.source === 'kimi-code') && sessions.some((s) => s.source === 'kiro-files'));
+  assert.match(r.stderr, /data\.sqlite3: skipped Kiro database: database is locked/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});
