@@ -236,7 +236,9 @@ export class Trash {
       const movedPaths: StoredPath[] = [];
       try {
         let moved = false;
-        for (const p of item.paths) {
+        // Back in reverse order: a Kiro session's metadata (first out) comes back last, so a
+        // session is never listed while half of it is still in the trash.
+        for (const p of [...item.paths].reverse()) {
           const stored = join(root, p.stored);
           // An entry a crash left half-made: what never moved is still in place.
           if (!existsSync(stored)) continue;

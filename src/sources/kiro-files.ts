@@ -32,6 +32,12 @@ export class KiroFilesSource implements Source {
     const refs: SessionRef[] = [];
     for (const [id, exts] of byId) {
       if (!exts.has('json') && !exts.has('jsonl')) continue; // a lone lock
+      if (!exts.has('json')) {
+        // The agent writes the metadata when it creates a session: a log without it is what an
+        // interrupted copy or move leaves, not a session (the manager writes the log first, then this).
+        report(join(dir, `${id}.jsonl`), 'skipped: a log without its metadata file (.json)');
+        continue;
+      }
       const meta = statOrNull(join(dir, `${id}.json`));
       const log = statOrNull(join(dir, `${id}.jsonl`));
       if (!meta && !log) {
