@@ -83,3 +83,27 @@ test('a Kiro database held in a write transaction by another connection: listing
   assert.match(r.stderr, /data\.sqlite3: skipped Kiro database: database is locked/);
   assert.equal(r.stderr.trim().split('\n').length, 1);
 });
+
+test('path safety: an id that climbs (../../../tmp/…) is renamed, exported, deleted and restored without anything written outside the store or the data folder', async (t) => {
+  const home = demoHome(t);
+  addHostileFiles(home);
+  const outside = join(home, '..', `pwn-${process.pid}`);
+  const db = new Database(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'));
+  const evil = `../../../../../../..${outside}`;
+  db.prepare('INSERT INTO conversations_v2 (key, conversation_id, value, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run('/work/evil', evil, JSON.stringify({ conversation_id: evil, history: [] }), 1, 2);
+  db.close();
+  const h = new HomeRunner(home);
+  const ref = `kiro-sqlite:${evil}`;
+  await h.ok(['rename', ref, 'still inside']);
+  await h.ok(['export', ref, '--format', 'json', '-o', join(home, 'evil.json')]);
+  await h.ok(['export', '--all', 'agent:kiro-sqlite', '--format', 'md', '-o', join(home, 'bulk')]);
+  const fork = await h.json<{ id: string }>(['fork', ref]);
+  assert.match(fork.id, /^[0-9a-f-]{36}$/, 'a fork gets an id of the agent\'s own form');
+  await h.ok(['rm', ref]);
+  await h.ok(['restore', '--last']);
+  const { existsSync, readdirSync } = await import('node:fs');
+  assert.ok(!existsSync(outside), 'something was written outside the home');
+  for (const name of readdirSync(join(home, 'bulk'))) assert.match(name, /^[A-Za-z0-9._-]+$/);
+  const ann = JSON.parse((await import('node:fs')).readFileSync(join(home, '.local', 'share', 'sessions', 'annotations.json'), 'utf8')) as { sessions: Record<string, unknown> };
+  assert.ok(Object.keys(ann.sessions).includes(ref), 'the title is kept as data, keyed by the id, not as a path');
+});
