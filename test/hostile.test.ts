@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { demoHome, HomeRunner } from './action-suite.js';
-import { hashTree, listJson, runBin, testEnv } from './helpers.js';
+import { hashTree, listJson, REPO as REPO_DIR, runBin, testEnv } from './helpers.js';
 import { addHostileFiles } from './hostile-home.js';
 import { headless } from './tui-helpers.js';
 import { kimiCodeWorkDirKey } from '../src/sources/layout-paths.js';
@@ -106,4 +106,33 @@ test('path safety: an id that climbs (../../../tmp/…) is renamed, exported, de
   for (const name of readdirSync(join(home, 'bulk'))) assert.match(name, /^[A-Za-z0-9._-]+$/);
   const ann = JSON.parse((await import('node:fs')).readFileSync(join(home, '.local', 'share', 'sessions', 'annotations.json'), 'utf8')) as { sessions: Record<string, unknown> };
   assert.ok(Object.keys(ann.sessions).includes(ref), 'the title is kept as data, keyed by the id, not as a path');
+});
+
+test('a folder the user may not read (run as an unprivileged user): reported in one line, the rest listed', async (t) => {
+  const { chmodSync: chmod, readdirSync, statSync } = await import('node:fs');
+  const { spawnSync } = await import('node:child_process');
+  assert.equal(process.getuid?.(), 0, 'this test switches to the user nobody, so it runs as root (CI does)');
+  const home = demoHome(t);
+  // Everything readable by others, then one session folder not.
+  const open = (p: string): void => {
+    const st = statSync(p);
+    chmod(p, st.isDirectory() ? 0o755 : 0o644);
+    if (st.isDirectory()) for (const n of readdirSync(p)) open(join(p, n));
+  };
+  open(home);
+  for (let p = join(home, '..'); p !== '/'; p = join(p, '..')) chmod(p, statSync(p).mode | 0o005);
+  const bucket = join(home, '.kimi-code', 'sessions', 'wd_webshop_791703ba11ff');
+  const hidden = readdirSync(bucket)[0]!;
+  // Root removes the temp home with this folder in it.
+  chmod(join(bucket, hidden), 0o000);
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(REPO_DIR, 'bin', 'sessions.js'), 'list', '--json', '--no-cache'], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: home, TZ: 'UTC' },
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const listed = JSON.parse(r.stdout) as Array<{ id: string; problems: string[] }>;
+  assert.ok(listed.length >= 17, `${listed.length} listed`);
+  const report = r.stderr + JSON.stringify(listed.filter((s) => s.problems.length > 0));
+  assert.match(report, /EACCES|permission denied/i);
+  assert.ok(report.includes(hidden), 'the unreadable session is named');
 });

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { Transcript } from '../model.js';
 import { forEachLine, forEachRecord, parseLine, sniffTailType, sniffType } from '../util/jsonl.js';
-import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
+import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
 import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
 import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
@@ -43,7 +43,9 @@ export class KimiCodeSource implements Source {
       const state = statOrNull(`${dir}/state.json`);
       const wire = statOrNull(`${dir}/agents/main/wire.jsonl`);
       if (!state && !wire) {
-        report(dir, 'skipped: no state.json and no agents/main/wire.jsonl');
+        // Say why: a folder that cannot be read is not the same as an empty one.
+        const unreadable = readDir(dir).error;
+        report(dir, unreadable ? `skipped: cannot be read (${unreadable})` : 'skipped: no state.json and no agents/main/wire.jsonl');
         return;
       }
       refs.push({
