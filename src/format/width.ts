@@ -3,8 +3,8 @@
 import stringWidth from 'string-width';
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-/** Text where every UTF-16 unit is one column: printable ASCII and the ellipsis this module adds. */
-const ONE_COLUMN_EACH = /^[\x20-\x7e\u2026]*$/;
+/** Text where every UTF-16 unit is one column: printable ASCII, the ellipsis this module adds, arrows and box lines. */
+export const ONE_COLUMN_EACH = /^[\x20-\x7e\u2026\u2190-\u2193\u2500-\u257f]*$/;
 
 export function displayWidth(text: string): number {
   return ONE_COLUMN_EACH.test(text) ? text.length : stringWidth(text);
@@ -14,16 +14,18 @@ export function displayWidth(text: string): number {
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   if (ONE_COLUMN_EACH.test(text)) return text.length <= width ? text : text.slice(0, width - 1) + '…';
-  if (displayWidth(text) <= width) return text;
+  // One pass that stops at the width: a long text is not measured whole.
   let out = '';
   let used = 0;
+  let cut: string | null = null;
   for (const { segment } of segmenter.segment(text)) {
     const w = displayWidth(segment);
-    if (used + w > width - 1) break;
+    if (cut === null && used + w > width - 1) cut = out;
+    if (used + w > width) return cut + '…';
     out += segment;
     used += w;
   }
-  return out + '…';
+  return out;
 }
 
 /** Cuts from the left (for paths, where the end matters most). */

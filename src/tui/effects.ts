@@ -22,6 +22,9 @@ import { errorText } from '../util/text.js';
 import type { Msg } from './reducer.js';
 import type { Dialog, Row } from './state.js';
 
+/** Search results that carry their matched messages (the rest only rank). */
+const SNIPPET_ROWS = 40;
+
 export interface EffectsOptions {
   homes: Homes;
   /** A fresh catalog (after an action the old one's scan is stale). */
@@ -38,6 +41,7 @@ export class Effects {
   private engine: SearchEngine | null = null;
   private indexReady: Promise<void> | null = null;
   private readonly env: ActionEnv;
+  private byKey = new Map<string, Session>();
 
   constructor(private readonly o: EffectsOptions) {
     this.catalog = o.catalog();
@@ -53,7 +57,9 @@ export class Effects {
 
   /** Every session, from the summary cache where it is valid. */
   load(): Msg {
-    return { type: 'loaded', sessions: this.catalog.list() };
+    const sessions = this.catalog.list();
+    this.byKey = new Map(sessions.map((x) => [`${x.source}:${x.id}`, x]));
+    return { type: 'loaded', sessions };
   }
 
   /** Brings the search index up to date in the background; progress goes to `send`. */
@@ -79,12 +85,17 @@ export class Effects {
     if (!this.engine) return { type: 'results', query, rows: [] };
     try {
       const q = parseQuery(query, this.o.now());
-      const found = this.engine.search(q, { limit: 500, toolOutput: false, cwd: this.o.cwd, now: this.o.now() });
-      const byKey = new Map(this.catalog.list().map((s) => [`${s.source}:${s.id}`, s]));
+      const opts = { toolOutput: false, cwd: this.o.cwd, now: this.o.now() };
+      // Every match for the list, but the matched messages (the costly part) only for the first
+      // screenful: those are the rows a person opens.
+      const found = this.engine.search(q, { ...opts, limit: 500, snippets: false });
+      const top = new Map(this.engine.search(q, { ...opts, limit: SNIPPET_ROWS }).map((r) => [`${r.session.source}:${r.session.id}`, r.matches]));
+      // The sessions of the last load: listing again (thousands of stats) on every keystroke would lag.
       const rows: Row[] = [];
       for (const r of found) {
-        const s = byKey.get(`${r.session.source}:${r.session.id}`);
-        if (s) rows.push({ session: s, matches: r.matches });
+        const key = `${r.session.source}:${r.session.id}`;
+        const s = this.byKey.get(key);
+        if (s) rows.push({ session: s, matches: top.get(key) ?? [] });
       }
       return { type: 'results', query, rows };
     } catch (error) {

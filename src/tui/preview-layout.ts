@@ -2,7 +2,7 @@
 // line unless expanded, thinking hidden unless shown, and where each message
 // starts (to jump to a search match). Pure: the reducer and the view share it.
 import type { Message, Transcript } from '../model.js';
-import { displayWidth, truncate } from '../format/width.js';
+import { displayWidth, ONE_COLUMN_EACH, truncate } from '../format/width.js';
 
 export interface PreviewLayout {
   lines: string[];
@@ -16,7 +16,19 @@ export interface LayoutOptions {
   thinking: boolean;
 }
 
+/** Layouts of the transcripts on screen, by their options: every render and scroll reuses them. */
+const cache = new WeakMap<Transcript, Map<string, PreviewLayout>>();
+
 export function layoutPreview(t: Transcript, o: LayoutOptions): PreviewLayout {
+  const key = `${o.width}|${o.tools}|${o.thinking}`;
+  let byOptions = cache.get(t);
+  if (!byOptions) cache.set(t, (byOptions = new Map()));
+  let layout = byOptions.get(key);
+  if (!layout) byOptions.set(key, (layout = computeLayout(t, o)));
+  return layout;
+}
+
+function computeLayout(t: Transcript, o: LayoutOptions): PreviewLayout {
   const lines: string[] = [];
   const starts: number[] = [];
   const w = Math.max(10, o.width);
@@ -50,6 +62,12 @@ function messageLines(m: Message, o: LayoutOptions, w: number): string[] {
 export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   for (const raw of text.replace(/\t/g, '  ').split('\n')) {
+    if (ONE_COLUMN_EACH.test(raw)) {
+      // The common case, without measuring each character.
+      for (let i = 0; i < raw.length; i += width) out.push(raw.slice(i, i + width));
+      if (raw.length === 0) out.push('');
+      continue;
+    }
     let line = '';
     let lineWidth = 0;
     for (const ch of raw) {
