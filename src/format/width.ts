@@ -14,7 +14,10 @@ export function displayWidth(text: string): number {
 export function truncate(text: string, width: number): string {
   if (width <= 0) return '';
   if (ONE_COLUMN_EACH.test(text)) return text.length <= width ? text : text.slice(0, width - 1) + '…';
-  // One pass that stops at the width: a long text is not measured whole.
+  // No character is wider than two columns: short texts fit unmeasured, and a text of at most
+  // twice the width is measured in one call; only longer ones are walked, stopping at the width.
+  if (text.length * 2 <= width) return text;
+  if (text.length <= width * 2 && displayWidth(text) <= width) return text;
   let out = '';
   let used = 0;
   let cut: string | null = null;
