@@ -98,16 +98,31 @@ test('--session ID prints the id without a UI; --exec runs the agent\'s resume c
   assert.deepEqual([r.code, r.stdout, r.stderr], [0, `${s.id}\n`, '']);
   const bad = runBin(['--session', 'nope'], testEnv(home));
   assert.equal(bad.code, 2);
-  // A fake `kimi` records what it was given; its work dir must be the session's.
+  // Sessions whose work dir exists, with a name a shell would expand: it must reach the agent as is.
+  const { writeKimiCliSession, writeKiroSessionFiles } = await import('../fixtures/layouts.js');
+  const wd = join(home, 'proj $(touch pwned) x');
+  mkdirSync(wd);
+  const conv = (id: string) => ({ id, workDir: wd, startMs: Date.parse('2026-01-01T00:00:00Z'), turns: [{ prompt: 'resume me', answer: 'ok' }] });
+  writeKimiCliSession(join(home, '.kimi'), conv('33333333-3333-4333-8333-000000000001'));
+  writeKiroSessionFiles(join(home, '.kiro'), conv('44444444-4444-4444-8444-000000000001'));
+  // Fake agents record their work dir and arguments, one per line.
   const bin = join(home, 'bin');
   mkdirSync(bin);
-  writeFileSync(join(bin, 'kimi'), `#!/bin/sh\nprintf '%s\\n' "$PWD" "$@" > ${join(home, 'kimi-args.txt')}\n`);
-  chmodSync(join(bin, 'kimi'), 0o755);
-  mkdirSync(s.workDir!.replace('/home/demo', join(home, 'wd')), { recursive: true });
+  for (const agent of ['kimi', 'kiro-cli']) {
+    writeFileSync(join(bin, agent), `#!/bin/sh\nprintf '%s\\n' "$PWD" "$@" > ${join(home, `${agent}-args.txt`)}\n`);
+    chmodSync(join(bin, agent), 0o755);
+  }
   const env = testEnv(home, { PATH: `${bin}:${process.env['PATH']}` });
-  const ran = runBin(['--session', s.id, '--exec'], env);
-  assert.equal(ran.code, 0, ran.stderr);
-  const [cwd, ...args] = readFileSync(join(home, 'kimi-args.txt'), 'utf8').trim().split('\n');
-  assert.deepEqual(args, ['--session', s.id]);
-  assert.ok(cwd, 'the resume command ran');
+  for (const [id, agent, expected] of [
+    ['33333333-3333-4333-8333-000000000001', 'kimi', ['--session', '33333333-3333-4333-8333-000000000001']],
+    ['44444444-4444-4444-8444-000000000001', 'kiro-cli', ['chat', '--resume-id', '44444444-4444-4444-8444-000000000001']],
+  ] as const) {
+    const ran = runBin(['--session', id, '--exec'], env);
+    assert.equal(ran.code, 0, ran.stderr);
+    const [cwd, ...args] = readFileSync(join(home, `${agent}-args.txt`), 'utf8').trim().split('\n');
+    assert.equal(cwd, wd, `${agent} runs in the session's work dir`);
+    assert.deepEqual(args, expected);
+  }
+  const { existsSync } = await import('node:fs');
+  assert.ok(!existsSync(join(wd, 'pwned')) && !existsSync(join(home, 'pwned')), 'no shell expanded the work dir');
 });

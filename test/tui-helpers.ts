@@ -1,7 +1,9 @@
 // The manager on fake terminal streams: keys go through blessed's real
 // decoder, the screen is read back as text (DESIGN.md).
 import { PassThrough } from 'node:stream';
+import type { TestContext } from 'node:test';
 import { Catalog } from '../src/catalog/catalog.js';
+import { SummaryCache } from '../src/catalog/summary-cache.js';
 import { resolveHomes } from '../src/sources/homes.js';
 import { startApp, type App } from '../src/tui/app.js';
 import { Effects } from '../src/tui/effects.js';
@@ -11,6 +13,8 @@ export interface Headless {
   app: App;
   /** Every byte written to the fake terminal. */
   written(): string;
+  /** How many sessions each frame so far listed. */
+  frames(): number[];
   lines(): string[];
   text(): string;
   press(...keys: string[]): void;
@@ -20,15 +24,28 @@ export interface Headless {
 
 export const KEYS: Record<string, string> = { enter: '\r', escape: '\x1b', down: '\x1b[B', up: '\x1b[A', tab: '\t', backspace: '\x7f', space: ' ' };
 
-export function headless(home: string, o: { cwd?: string; picker?: boolean; color?: boolean; width?: number; height?: number; query?: string } = {}): Headless {
+export interface HeadlessOptions {
+  cwd?: string;
+  picker?: boolean;
+  color?: boolean;
+  width?: number;
+  height?: number;
+  query?: string;
+  /** Use the summary cache and index in this folder (default: none, all in memory). */
+  cacheDir?: string;
+}
+
+export function headless(home: string, o: HeadlessOptions = {}): Headless {
   delete process.env['TMUX'];
   const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode() {}, isRaw: true });
   const output = Object.assign(new PassThrough(), { isTTY: true, columns: o.width ?? 100, rows: o.height ?? 30 });
   let bytes = '';
   output.on('data', (d: Buffer) => (bytes += d.toString('utf8')));
   const homes = resolveHomes({ HOME: home }, {});
-  const effects = new Effects({ homes, catalog: () => new Catalog({ homes, report: () => {} }), indexDir: null, cwd: o.cwd ?? home, now: () => Date.now() });
-  let renders = 0;
+  const dir = o.cacheDir;
+  const catalog = (): Catalog => (dir ? new Catalog({ homes, report: () => {}, cache: () => SummaryCache.load(dir) }) : new Catalog({ homes, report: () => {} }));
+  const effects = new Effects({ homes, catalog, indexDir: dir ?? null, cwd: o.cwd ?? home, now: () => Date.now() });
+  const frames: number[] = [];
   const app = startApp({
     streams: { input, output },
     effects,
@@ -37,12 +54,13 @@ export function headless(home: string, o: { cwd?: string; picker?: boolean; colo
     picker: o.picker ?? false,
     color: o.color ?? false,
     ...(o.query ? { query: o.query } : {}),
-    onRender: () => void renders++,
+    onRender: (s) => void frames.push(s.sessions.length),
   });
   const lines = (): string[] => (app.screen as unknown as { lines: Array<Array<[unknown, string]>> }).lines.map((row) => row.map((c) => c[1]).join('').replace(/\x03/g, '').trimEnd());
   return {
     app,
     written: () => bytes,
+    frames: () => frames,
     lines,
     text: () => lines().join('\n'),
     press: (...keys) => {
@@ -66,4 +84,12 @@ export function headless(home: string, o: { cwd?: string; picker?: boolean; colo
       }
     },
   };
+}
+
+/** The manager over `home`, its sessions loaded; closed when the test ends. */
+export async function openManager(t: TestContext, home: string, o: HeadlessOptions = {}): Promise<Headless> {
+  const h = headless(home, o);
+  t.after(() => h.close());
+  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  return h;
 }

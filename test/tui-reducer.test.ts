@@ -161,6 +161,24 @@ test('search results: the preview opens at the best match; n and N move between 
   assert.equal(same, s);
 });
 
+test('the preview opens at a match below hidden thinking at the line shown on screen', async () => {
+  const target = SESSIONS[0]!;
+  let [s] = run(loaded(), key('/'), key('z', 'z'));
+  const matches = [{ messageIndex: 2, role: 'assistant', snippet: 'zeta', ranges: [[0, 4]] as Array<[number, number]> }];
+  [s] = run(s, { type: 'results', query: 'z', rows: [{ session: target, matches }] });
+  const transcript: Transcript = {
+    session: target,
+    messages: [
+      { role: 'user', text: 'q', time: null },
+      { role: 'assistant', text: 'a\nb\nc\nd\ne\nf', time: null, thinking: true },
+      { role: 'assistant', text: 'zeta here', time: null },
+    ],
+  };
+  [s] = run(s, { type: 'preview', key: keyOf(target), transcript });
+  // Thinking hidden: the user message takes 3 lines, and the match starts right after.
+  assert.equal(s.preview.scroll, 3);
+});
+
 test('the cleanup pane: its filters mark what would go, over the rows shown; Enter runs one batch', async () => {
   const old = session('old', { updatedAt: '2025-01-01T00:00:00.000Z', turns: 0, messages: 0 });
   let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false }), { type: 'loaded', sessions: [...SESSIONS, old] })[0];

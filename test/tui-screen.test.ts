@@ -1,15 +1,14 @@
 // The manager's screens, headless: a neo-blessed screen on fake TTY streams
 // over a copy of the demo home, read back as text.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { demoHome } from './action-suite.js';
-import { headless } from './tui-helpers.js';
+import { headless, openManager } from './tui-helpers.js';
 import { displayWidth } from '../src/format/width.js';
 
 test('first paint lists every session; typing a query finds the session and highlights the words', async (t) => {
-  const h = headless(demoHome(t));
-  t.after(() => h.close());
-  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const h = await openManager(t, demoHome(t));
   assert.match(h.text(), /^\/ type \/ to search every message/);
   assert.match(h.lines()[1]!, /AGENT +TITLE/);
   assert.match(h.text(), /\[all\] sort:updated {2}1\/18 of 18/);
@@ -28,9 +27,7 @@ test('first paint lists every session; typing a query finds the session and high
 
 test('delete and undo from the list: the dialog shows what will happen, y moves it to the trash, u brings it back', async (t) => {
   const home = demoHome(t);
-  const h = headless(home);
-  t.after(() => h.close());
-  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const h = await openManager(t, home);
   const first = h.app.state().rows[0]!.session;
   const count = h.app.state().sessions.length;
   // The first row is a locked Kiro session: move to the next, which can be deleted.
@@ -53,20 +50,14 @@ test('too small a terminal says so instead of drawing; NO_COLOR writes no colour
   const small = headless(home, { width: 50, height: 12 });
   t.after(() => small.close());
   await small.waitFor((text) => text.includes('Terminal too small (50x12)'), 'the too-small message');
-  const plain = headless(home, { color: false });
-  t.after(() => plain.close());
-  await plain.waitFor((_, s) => !s.loading, 'the sessions');
+  const plain = await openManager(t, home, { color: false });
   assert.ok(!/\x1b\[(3|9)\dm/.test(plain.written()), 'a foreground colour was written under NO_COLOR');
-  const colored = headless(home, { color: true });
-  t.after(() => colored.close());
-  await colored.waitFor((_, s) => !s.loading, 'the sessions');
+  const colored = await openManager(t, home, { color: true });
   assert.ok(/\x1b\[(3|9)\dm/.test(colored.written()), 'colours are used otherwise');
 });
 
 test('wide CJK and emoji titles line up: every row puts the ACTIVE column at the same display column', async (t) => {
-  const h = headless(demoHome(t), { width: 140 });
-  t.after(() => h.close());
-  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const h = await openManager(t, demoHome(t), { width: 140 });
   const header = h.lines()[1]!;
   const col = displayWidth(header.slice(0, header.indexOf('ACTIVE')));
   const rows = h.lines().slice(2, 20).filter((l) => / ago /.test(l));
@@ -80,9 +71,7 @@ test('wide CJK and emoji titles line up: every row puts the ACTIVE column at the
 
 test('the picker starts in this directory; a key widens it to all', async (t) => {
   const home = demoHome(t);
-  const h = headless(home, { picker: true, cwd: '/home/demo/projects/webshop' });
-  t.after(() => h.close());
-  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const h = await openManager(t, home, { picker: true, cwd: '/home/demo/projects/webshop' });
   const here = h.app.state().rows.length;
   assert.ok(here > 0 && h.app.state().rows.every((r) => r.session.workDir === '/home/demo/projects/webshop'));
   assert.match(h.text(), /\[here\]/);
@@ -97,36 +86,19 @@ test('the picker starts in this directory; a key widens it to all', async (t) =>
 });
 
 test('with a summary cache, the very first frame already lists the sessions (checked by the scan right after)', async (t) => {
-  const { PassThrough } = await import('node:stream');
-  const { join } = await import('node:path');
-  const { Catalog } = await import('../src/catalog/catalog.js');
-  const { resolveHomes } = await import('../src/sources/homes.js');
-  const { startApp } = await import('../src/tui/app.js');
-  const { Effects } = await import('../src/tui/effects.js');
   const home = demoHome(t);
   const { runInProcess, testEnv } = await import('./helpers.js');
   assert.equal((await runInProcess(['list', '--json'], testEnv(home))).code, 0, 'the list run fills the cache');
-  const homes = resolveHomes({ HOME: home }, {});
-  const dir = join(home, '.cache', 'sessions');
-  const frames: number[] = [];
-  const app = startApp({
-    streams: { input: Object.assign(new PassThrough(), { isTTY: true, setRawMode() {} }), output: Object.assign(new PassThrough(), { isTTY: true, columns: 100, rows: 30 }) },
-    effects: new Effects({ homes, catalog: () => new Catalog({ homes, report: () => {} }), indexDir: dir, cwd: home, now: () => Date.now() }),
-    cwd: home,
-    home,
-    picker: false,
-    color: false,
-    onRender: (s) => void frames.push(s.sessions.length),
-  });
-  t.after(() => app.dispatch({ type: 'key', key: 'C-c' }));
-  assert.equal(frames[0], 18, 'the first frame lists the cached sessions');
+  const h = await openManager(t, home, { cacheDir: join(home, '.cache', 'sessions') });
+  assert.equal(h.frames()[0], 18, 'the first frame lists the cached sessions');
+  // Without a cache, the first frame is empty and the list follows.
+  const cold = await openManager(t, demoHome(t));
+  assert.equal(cold.frames()[0], 0);
 });
 
 test('the cleanup pane: filters mark the sessions and show the total; one Enter moves them to the trash as one batch', async (t) => {
   const home = demoHome(t);
-  const h = headless(home, { width: 120 });
-  t.after(() => h.close());
-  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const h = await openManager(t, home, { width: 120 });
   h.press('C');
   await h.waitFor((text) => text.includes('Clean up (to the trash as one batch; u undoes)'), 'the pane');
   h.press('\x15'); // C-u: clear the default filter
@@ -143,9 +115,7 @@ test('the cleanup pane: filters mark the sessions and show the total; one Enter 
 });
 
 test('the mouse: the wheel moves through the list, a click selects a row', async (t) => {
-  const h = headless(demoHome(t));
-  t.after(() => h.close());
-  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const h = await openManager(t, demoHome(t));
   // SGR mouse reports: wheel down (65) and a left press (0) at column 10, screen line 6 (1-based).
   h.press('\x1b[<65;10;6M');
   await h.waitFor((_, s) => s.selected === 3, 'the wheel');
@@ -157,9 +127,7 @@ test('the mouse: the wheel moves through the list, a click selects a row', async
 
 test('rename, fork and export from their dialogs, through the same action layer as the CLI', async (t) => {
   const home = demoHome(t);
-  const h = headless(home, { width: 120 });
-  t.after(() => h.close());
-  await h.waitFor((_, s) => !s.loading, 'the sessions');
+  const h = await openManager(t, home, { width: 120 });
   // The kimi-code session "Fix checkout rounding" has 4 turns.
   h.press('/');
   for (const ch of 'title:rounding -fork') h.press(ch);

@@ -265,8 +265,11 @@ function matchScroll(s: State, match: number): number {
   const t = s.preview.transcript;
   const m = selectedRow(s)?.matches[match];
   if (!t || !m) return 0;
-  const { starts } = layoutPreview(t, { width: previewWidth(s), tools: s.preview.tools, thinking: true });
-  return Math.max(0, starts[m.messageIndex] ?? 0);
+  // The layout on screen: with thinking hidden its lines are not there, so lines below move up.
+  const { starts } = layoutPreview(t, { width: previewWidth(s), tools: s.preview.tools, thinking: s.preview.thinking });
+  // A match in hidden thinking opens at the next message shown.
+  const at = starts.slice(m.messageIndex).find((line) => line >= 0);
+  return Math.max(0, at ?? 0);
 }
 
 /** The preview pane's text width (the view splits the screen the same way). */
