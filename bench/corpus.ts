@@ -63,7 +63,7 @@ function zipf(words: readonly string[], r: () => number): () => string {
 }
 
 /** mulberry32: a small seeded generator, so every run builds the same corpus. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

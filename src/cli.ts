@@ -71,8 +71,9 @@ const HELP = `
                          kimi / kiro for both of an agent; repeat or use commas
     --limit <n>          at most n sessions
 
-  Search query (words may carry typos; all must occur somewhere in a session)
-    word other          both words, in any order, typos allowed
+  Search query (all words must occur somewhere in a session)
+    word other          both words, in any order; each also as the start of
+                        a word (compac, TaskOut, backgr) or with typos
     "exact phrase"      these words in this order
     -word  !word        leave out sessions with the word (also -"a phrase")
     'word  =word        exactly this word, no typos
@@ -87,7 +88,8 @@ const HELP = `
   Search options
     --json               [{id, source, title, workDir, updatedAt, score, matches}]
     --limit <n>          at most n sessions (default 20)
-    --tool-output        match tool outputs too
+    --no-tool-output     leave tool outputs and thinking out (searched by
+                         default, ranked below the conversation)
 
   Show options
     --json               the session and its messages as JSON
@@ -118,7 +120,7 @@ const FLAGS = {
   source: { type: 'string', isMultiple: true },
   limit: { type: 'string' },
   full: { type: 'boolean', default: false },
-  toolOutput: { type: 'boolean', default: false },
+  toolOutput: { type: 'boolean', default: true },
   home: { type: 'string' },
   kimiCodeHome: { type: 'string' },
   kimiHome: { type: 'string' },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { tmpdir } from 'node:os';
 import { generateDemoHome } from '../fixtures/generate.js';
-import { type Conversation, endTime, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
+import { type Conversation, type Turn, endTime, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
 import { Catalog } from '../src/catalog/catalog.js';
 import { allowedEdits, deletes, editDistance } from '../src/search/fuzzy.js';
 import { decodePostings, IndexStore, INDEX_VERSION, packWeight, PostingList, unpackWeight } from '../src/search/index-store.js';
@@ -86,8 +86,16 @@ describe('query language', () => {
     }
   });
 
-  test('tokens: lowercase, accents dropped, CJK as overlapping pairs', () => {
-    assert.deepEqual(terms('Fix the Café-API: toFixed(2)'), ['fix', 'the', 'cafe', 'api', 'tofixed', '2']);
+  test('tokens: lowercase, accents dropped, widths folded, identifier parts, CJK as overlapping pairs', () => {
+    assert.deepEqual(terms('Fix the Café-API: toFixed(2)'), ['fix', 'the', 'cafe', 'api', 'tofixed', 'to', 'fixed', '2']);
+    // Queries are cut without parts: a query word matches the whole identifier, or a part by prefix.
+    assert.deepEqual(terms('Fix the Café-API: toFixed(2)', false), ['fix', 'the', 'cafe', 'api', 'tofixed', '2']);
+    assert.deepEqual(terms('run_in_background inspect_session.py TaskOutput parseHTTPResponse'), [
+      'run_in_background', 'run', 'in', 'background', 'inspect_session', 'inspect', 'session', 'py', 'taskoutput', 'task', 'output', 'parsehttpresponse', 'parse', 'http', 'response',
+    ]);
+    // Full-width letters are their ASCII twins; NFC and NFD are one.
+    assert.deepEqual(terms('ＣＡＦＥ Ｆｉｘ'), ['cafe', 'fix']);
+    assert.deepEqual(terms('cafe\u0301'), terms('caf\u00e9'));
     assert.deepEqual(terms('翻訳ツール'), ['翻訳', '訳ツ', 'ツー', 'ール']);
     assert.deepEqual(terms('把 CSV 导入'), ['把', 'csv', '导入']);
   });
@@ -254,13 +262,111 @@ describe('ranking', () => {
     assert.deepEqual((await search(home, '"cafe deja vu"')).map((h) => h.id), ['session_accent']);
   });
 
-  test('tool outputs are searched only with --tool-output', async (t) => {
+  test('tool outputs are searched by default, ranked below the conversation; --no-tool-output leaves them out', async (t) => {
     const home = tempDir(t);
-    writeKiroSessionFiles(join(home, '.kiro'), { ...conv('k1', 'run the build', 'done'), turns: [{ prompt: 'run the build', tools: [{ name: 'shell', args: { command: 'make' }, output: 'error: quasar overflow' }], answer: 'it failed' }] });
-    assert.deepEqual(await search(home, 'quasar'), []);
-    assert.equal((await search(home, 'quasar', ['--tool-output']))[0]!.id, 'k1');
+    // The tool-output session is the newer one: only the tier puts the conversation first.
+    writeKiroSessionFiles(join(home, '.kiro'), { ...conv('k1', 'run the build', 'done'), startMs: T + DAY, turns: [{ prompt: 'run the build', tools: [{ name: 'shell', args: { command: 'make' }, output: 'error: quasar overflow' }], answer: 'it failed' }] });
+    writeKiroSessionFiles(join(home, '.kiro'), conv('k2', 'what is a quasar overflow anyway', 'a made-up error'));
+    const hits = await search(home, 'quasar overflow');
+    assert.deepEqual(hits.map((h) => h.id), ['k2', 'k1']);
+    const fromTool = hits[1]!.matches[0]!;
+    assert.equal(fromTool.role, 'tool');
+    assert.match(fromTool.snippet, /quasar overflow/);
+    assert.deepEqual((await search(home, 'quasar', ['--no-tool-output'])).map((h) => h.id), ['k2']);
     // Tool names and arguments are conversation, always searched.
-    assert.equal((await search(home, 'make'))[0]!.id, 'k1');
+    assert.equal((await search(home, 'make', ['--no-tool-output']))[0]!.id, 'k1');
+  });
+});
+
+describe('finding as people type', () => {
+  test('a word being typed matches from its second letter; one more letter never loses the session', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    writeKimiCodeSession(kc, conv('session_target', 'Review the payment module before compaction', 'ok'));
+    writeKimiCodeSession(kc, conv('session_other', 'tidy the readme', 'ok'));
+    for (const word of ['payment', 'compaction']) {
+      for (let len = 2; len <= word.length; len++) {
+        const hits = await search(home, word.slice(0, len));
+        assert.ok(hits.some((h) => h.id === 'session_target'), `'${word.slice(0, len)}' should find the session`);
+      }
+    }
+    assert.deepEqual((await search(home, 'pay mod')).map((h) => h.id), ['session_target']);
+    assert.deepEqual((await search(home, 'paymen module')).map((h) => h.id), ['session_target']);
+    // A single letter is not read as a prefix (it would match nearly everything).
+    assert.deepEqual(await search(home, 'p'), []);
+  });
+
+  test('the parts of identifiers are words: snake_case, camelCase, dotted names', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    writeKimiCodeSession(kc, conv('session_bg', 'call Bash with run_in_background set', 'ok'));
+    writeKimiCodeSession(kc, conv('session_py', 'open inspect_session.py please', 'ok'));
+    writeKimiCodeSession(kc, conv('session_task', 'the TaskOutput tool returned nothing', 'ok'));
+    const first = async (q: string): Promise<string | undefined> => (await search(home, q))[0]?.id;
+    for (const q of ['backgr', 'run_in_backgr', 'background', 'run_in_background']) assert.equal(await first(q), 'session_bg', q);
+    for (const q of ['inspect_sess', 'inspect_session', 'session.py', 'inspect']) assert.equal(await first(q), 'session_py', q);
+    for (const q of ['TaskOut', 'taskOutput', 'TaskOutput', 'output']) assert.equal(await first(q), 'session_task', q);
+    // The snippet marks the part inside the identifier.
+    const hit = (await search(home, 'backgr'))[0]!.matches[0]!;
+    assert.deepEqual(hit.ranges.map(([s, e]) => hit.snippet.slice(s, e)), ['background']);
+  });
+
+  test('a whole word ranks above a prefix, a prefix above a typo, whatever the recency', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    // Newest first: the typo, then the prefix, then the whole word.
+    writeKimiCodeSession(kc, conv('session_typo', 'the parsre is fine', 'ok', { startMs: T + 3 * DAY }));
+    writeKimiCodeSession(kc, conv('session_prefix', 'the parsers are fine', 'ok', { startMs: T + 2 * DAY }));
+    writeKimiCodeSession(kc, conv('session_whole', 'the parser is fine', 'ok', { startMs: T + DAY }));
+    assert.deepEqual((await search(home, 'parser')).map((h) => h.id), ['session_whole', 'session_prefix', 'session_typo']);
+  });
+
+  test('words found side by side rank above the same words scattered, however recent; a pasted sentence beats a title', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    const scattered: Turn[] = [
+      { prompt: 'the ledger needs a look', answer: 'which rounding rule applies?' },
+      { prompt: 'fix the invoice first', answer: 'done' },
+    ];
+    writeKimiCodeSession(kc, { ...conv('session_near', 'please check the ledger rounding invoice code', 'ok'), startMs: T });
+    for (let i = 0; i < 5; i++) writeKimiCodeSession(kc, { ...conv(`session_far${i}`, 'x', 'y'), startMs: T + (i + 1) * DAY, turns: scattered });
+    assert.equal((await search(home, 'ledger rounding invoice'))[0]?.id, 'session_near');
+    // Still first while the last word is being typed.
+    assert.equal((await search(home, 'ledger rounding invo'))[0]?.id, 'session_near');
+    writeKimiCodeSession(kc, { ...conv('hello', 'how can I help with you', 'sure, today'), startMs: T + 9 * DAY, title: 'hello' });
+    writeKimiCodeSession(kc, { ...conv('session_sentence', 'hi', 'Hello! How can I help you today?'), startMs: T });
+    assert.equal((await search(home, 'Hello! How can I help you toda'))[0]?.id, 'session_sentence');
+  });
+
+  test('two-edit typos from 8 letters, anywhere in the word; one edit below', async (t) => {
+    const home = tempDir(t);
+    writeKimiCodeSession(join(home, '.kimi-code'), conv('session_ind', 'Acme Industries ships widgets', 'ok'));
+    for (const q of ['Imdustrees', 'Indstres', 'industrs', 'Industreis', 'ndustries', 'Industriesxy']) {
+      assert.deepEqual((await search(home, q)).map((h) => h.id), ['session_ind'], q);
+    }
+    // Three edits are too many; so are two in a word under 8 letters.
+    assert.deepEqual(await search(home, 'Imdustrs'), []);
+    assert.deepEqual(await search(home, 'wdgtes'), []);
+  });
+
+  test('accents and widths are folded both ways', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    writeKimiCodeSession(kc, conv('session_cafe', 'meet at the café near the Ｓｔａｔｉｏｎ', 'ok'));
+    writeKimiCodeSession(kc, conv('session_nfd', 'the crème brûlée recipe'.normalize('NFD'), 'ok'));
+    assert.equal((await search(home, 'cafe'))[0]?.id, 'session_cafe');
+    assert.equal((await search(home, 'CAFÉ'))[0]?.id, 'session_cafe');
+    assert.equal((await search(home, 'station'))[0]?.id, 'session_cafe');
+    assert.equal((await search(home, 'creme brulee'))[0]?.id, 'session_nfd');
+    assert.equal((await search(home, 'crème brûlée'.normalize('NFC')))[0]?.id, 'session_nfd');
+  });
+
+  test('a pasted CJK sentence with punctuation and a cut-off Latin word finds its session', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    writeKimiCodeSession(kc, conv('session_zh', '超时处理完全正常。现在进入观察轮，检查 session 状态', 'ok'));
+    writeKimiCodeSession(kc, conv('session_other', '超时处理需要修改', 'ok'));
+    assert.deepEqual((await search(home, '超时处理完全正常。现在进入观察轮，检查 sess')).map((h) => h.id), ['session_zh']);
   });
 });
 

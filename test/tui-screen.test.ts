@@ -6,6 +6,8 @@ import { test } from 'node:test';
 import { demoHome } from './action-suite.js';
 import { headless, openManager } from './tui-helpers.js';
 import { displayWidth } from '../src/format/width.js';
+import { insertKiroConversation, openKiroDb } from '../fixtures/layouts.js';
+import { tempDir } from './helpers.js';
 
 test('first paint lists every session; typing a query finds the session and highlights the words', async (t) => {
   const h = await openManager(t, demoHome(t));
@@ -149,4 +151,21 @@ test('rename, fork and export from their dialogs, through the same action layer 
   const sessions = (await listJson(home)).sessions;
   assert.ok(sessions.some((s) => s.title === 'Cents fix'));
   assert.ok(sessions.some((s) => s.title === 'Fork: Cents fix' && s.turns === 2));
+});
+
+test('no silent cap: a query matching over 500 sessions lists and counts them all', async (t) => {
+  const home = tempDir(t);
+  const db = openKiroDb(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'));
+  const start = Date.now() - 86_400_000;
+  db.transaction(() => {
+    for (let i = 0; i < 620; i++) {
+      const word = i < 560 ? 'zeppelin' : 'balloon';
+      insertKiroConversation(db, { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, workDir: `/w/p${i}`, startMs: start + i * 1000, turns: [{ prompt: `talk about the ${word} number ${i}`, answer: 'ok' }] });
+    }
+  })();
+  db.close();
+  const h = await openManager(t, home, { height: 20 });
+  h.press('/', ...'zeppelin');
+  await h.waitFor((_, s) => s.results !== null && s.query === 'zeppelin' && s.rows.length > 0, 'results');
+  assert.match(h.text(), /1\/560 of 620/);
 });

@@ -43,10 +43,8 @@ export async function runSearch(ctx: CommandContext, queryText: string, options:
 /** `source:id` of every session the query matches (for `export --all` and `clean --query`). */
 export async function matchingKeys(ctx: CommandContext, queryText: string, cache: boolean): Promise<Set<string>> {
   const query = parseQuery(queryText, ctx.now.getTime());
-  const results = await withIndex(ctx, cache, (store) =>
-    new SearchEngine(store).search(query, { limit: Number.MAX_SAFE_INTEGER, toolOutput: false, cwd: ctx.io.cwd, now: ctx.now.getTime(), snippets: false }),
-  );
-  return new Set(results.map((r) => `${r.session.source}:${r.session.id}`));
+  const ids = await withIndex(ctx, cache, (store) => new SearchEngine(store).matchingIds(query, { toolOutput: true, cwd: ctx.io.cwd, now: ctx.now.getTime() }));
+  return new Set(ids);
 }
 
 /**

@@ -1,20 +1,23 @@
 // Answers a query from the index. Candidates come from the postings (every
-// word, or one of its near spellings, somewhere in the session); they are
-// scored by how exact and how rare the matched words are, where they occur
-// (the title counts most) and how recent the session is. Only the sessions
-// returned are opened: phrases are checked there, and fuse.js ranks their
-// messages to pick the snippets.
+// word, as itself, as the start of a longer word, or in a near spelling,
+// somewhere in the session). They are ranked in tiers, then by score:
+//   1. how each word matched: whole word, then start of a word, then typo;
+//   2. where: in the conversation (or title) above only in tool output or thinking;
+//   3. the score: how rare the matched words are, how often they occur, the
+//      title (counts most), and how recent the session is.
+// Only the sessions returned are opened: phrases are checked there, and
+// fuse.js ranks their messages to pick the snippets.
 import type { Session } from '../model.js';
 import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
 import type { IndexStore, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
 import { normalizePhrase, phraseChecker, rawPhraseTest } from './phrases.js';
-import { findMatches } from './snippets.js';
+import { escapeRegExp, findMatches } from './snippets.js';
 import { isCjkTerm, terms } from './tokenize.js';
 
 export interface SearchOptions {
   limit: number;
-  /** Match tool outputs too (off by default: they drown the conversation). */
+  /** Match tool outputs and thinking too (ranked below the conversation); false leaves them out. */
   toolOutput: boolean;
   cwd: string;
   now: number;
@@ -40,6 +43,10 @@ export interface SearchResult {
 
 /** How much an exact word, a prefix, and one or two typos count. */
 const WEIGHT = { exact: 1, prefix: 0.8, edit1: 0.6, edit2: 0.4 };
+/** The match tier of each kind (higher ranks first, whatever the scores). */
+const KIND = { exact: 3, prefix: 2, edit1: 1, edit2: 0 };
+/** Queries shorter than this are not also read as the start of a longer word. */
+const MIN_PREFIX = 2;
 /** A word in the title outweighs the same word anywhere in the conversation. */
 const TITLE_BONUS = 3;
 /** BM25's saturation and length normalisation: ten mentions are not ten times one, and long sessions do not win by length. */
@@ -48,16 +55,24 @@ const B = 0.75;
 /** Recent sessions win among equal matches: the bonus halves every 30 days. */
 const RECENCY_HALF_LIFE_DAYS = 30;
 const RECENCY_WEIGHT = 0.25;
+/** How many of the best candidates of a several-word query are checked for how close their words stand. */
+const CLOSENESS_CANDIDATES = 300;
+/** Between two adjacent words: anything but letters and digits, including JSON's escaped line breaks. */
+const GAP = String.raw`(?:[^\p{L}\p{N}\\]|\\[nrt"])+`;
 /** Bound on the sessions opened to check phrases, so a phrase of common words stays quick. */
 const MAX_VERIFY = 3000;
 
 interface Expansion extends TermHit {
   weight: number;
+  /** KIND of this spelling. */
+  kind: number;
 }
 
 /** One condition every result must meet: any of its expansions in the session. */
 interface Group {
   expansions: Expansion[];
+  /** The query's own spelling, where a longer word starting with it counts too (closeness). */
+  prefix?: string;
 }
 
 /**
@@ -77,16 +92,37 @@ export class SearchEngine {
     this.all ??= new Map(this.store.liveRows().map((r) => [r.n, r]));
     return search(this.store, this.all, q, opts);
   }
+
+  /**
+   * Every session the query matches, best first, as `source:id` keys: no
+   * cap, nothing opened (the manager's list and bulk selections). Phrases
+   * need the stored text, so a query with phrases goes through search().
+   */
+  matchingIds(q: Query, opts: Omit<SearchOptions, 'limit' | 'snippets'>): string[] {
+    if (q.phrases.length > 0 || q.notPhrases.length > 0) {
+      return this.search(q, { ...opts, limit: Number.MAX_SAFE_INTEGER, snippets: false }).map((r) => `${r.session.source}:${r.session.id}`);
+    }
+    this.all ??= new Map(this.store.liveRows().map((r) => [r.n, r]));
+    const all = this.all;
+    return rank(this.store, all, q, { ...opts, limit: Number.MAX_SAFE_INTEGER }).ranked.map((r) => `${all.get(r.n)!.source}:${all.get(r.n)!.id}`);
+  }
 }
 
-function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, opts: SearchOptions): SearchResult[] {
+interface Ranking {
+  ranked: Ranked[];
+  byN: ReadonlyMap<number, SessRow>;
+  perGroup: Array<Map<number, string>>;
+}
+
+/** The matching sessions in order (at most `limit` of them unless phrases must still be checked). */
+function rank(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, opts: SearchOptions): Ranking {
   let byN = all;
   if (hasFilters(q)) {
     const kept = new Map<number, SessRow>();
     for (const r of all.values()) if (passesFilters(r, q, opts)) kept.set(r.n, r);
     byN = kept;
   }
-  if (byN.size === 0) return [];
+  if (byN.size === 0) return { ranked: [], byN, perGroup: [] };
   // Session numbers are small dense integers: flat arrays indexed by them beat maps in the per-posting loops.
   let maxN = 0;
   for (const n of byN.keys()) if (n > maxN) maxN = n;
@@ -95,21 +131,23 @@ function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, 
   const live = (n: number): boolean => n <= maxN && liveMask[n] === 1;
 
   let scored: Map<number, number>;
+  let tiers: Map<number, number> = new Map();
   let perGroup: Array<Map<number, string>> = [];
+  let groups: Group[] = [];
   if (isFilterOnly(q)) {
     scored = new Map([...byN.keys()].map((n) => [n, 0]));
   } else {
-    const groups = buildGroups(store, q);
-    if (groups.some((g) => g.expansions.length === 0)) return [];
+    groups = buildGroups(store, q);
+    if (groups.some((g) => g.expansions.length === 0)) return { ranked: [], byN, perGroup: [] };
     let words = 0;
     for (const r of byN.values()) words += r.words;
     const avg = Math.max(1, words / byN.size);
     const lengthRatio = new Float64Array(maxN + 1);
     for (const r of byN.values()) lengthRatio[r.n] = r.words / avg;
-    ({ scored, perGroup } = matchGroups(store, groups, live, byN.size, opts.toolOutput, lengthRatio));
+    ({ scored, tiers, perGroup } = matchGroups(store, groups, live, byN.size, opts.toolOutput, lengthRatio));
   }
   for (const word of q.notWords) {
-    for (const t of terms(word)) {
+    for (const t of terms(word, false)) {
       const hit = store.findTerms([t])[0];
       if (!hit) continue;
       const p = store.postings(hit.id, live);
@@ -119,8 +157,14 @@ function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, 
 
   // Without phrases to check, only the first `limit` can be returned: keep just those.
   const keep = q.phrases.length > 0 || q.notPhrases.length > 0 ? Infinity : opts.limit;
-  const ranked = topRanked(scored, byN, opts.now, keep);
+  if (perGroup.length < 2) return { ranked: topRanked(scored, tiers, byN, opts.now, keep), byN, perGroup };
+  // Several words: the best candidates are ranked again by how close their words stand.
+  const ranked = topRanked(scored, tiers, byN, opts.now, Math.max(keep, CLOSENESS_CANDIDATES));
+  return { ranked: byCloseness(store, ranked, groups, perGroup).slice(0, keep), byN, perGroup };
+}
 
+function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, opts: SearchOptions): SearchResult[] {
+  const { ranked, byN, perGroup } = rank(store, all, q, opts);
   const results: SearchResult[] = [];
   const phrases = q.phrases.map(normalizePhrase);
   const notPhrases = q.notPhrases.map(normalizePhrase);
@@ -159,6 +203,45 @@ function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, 
   return results;
 }
 
+/**
+ * Closeness first: the longest run of query words that stand side by side,
+ * in the query's order, in one message (or the title) of the session; then
+ * the order there was. Checked on the stored text of the best candidates
+ * only (the index keeps no word positions); the rest keep their order after them.
+ */
+function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGroup: Array<Map<number, string>>): Ranked[] {
+  const head = ranked.slice(0, CLOSENESS_CANDIDATES);
+  const runs = new Map<number, number>();
+  const patterns = new Map<string, RegExp>();
+  for (const r of head) {
+    const raw = store.rawDoc(r.n);
+    let best = 1;
+    let run = 1;
+    for (let g = 0; g + 1 < perGroup.length; g++) {
+      const a = perGroup[g]!.get(r.n);
+      const b = perGroup[g + 1]!.get(r.n);
+      let adjacent = false;
+      if (a !== undefined && b !== undefined) {
+        const key = `${a}\u0000${b}`;
+        let re = patterns.get(key);
+        if (!re) patterns.set(key, (re = new RegExp(`${spelling(a, groups[g]!)}${isCjkTerm(a) || isCjkTerm(b) ? '' : GAP}${spelling(b, groups[g + 1]!)}`, 'iu')));
+        adjacent = re.test(raw);
+      }
+      run = adjacent ? run + 1 : 1;
+      if (run > best) best = run;
+    }
+    runs.set(r.n, best);
+  }
+  const closer = [...head].sort((x, y) => runs.get(y.n)! - runs.get(x.n)! || 0);
+  return [...closer, ...ranked.slice(CLOSENESS_CANDIDATES)];
+}
+
+/** A group's word in a closeness pattern: the spelling that matched, or any word starting as typed. */
+function spelling(matched: string, g: Group): string {
+  const own = escapeRegExp(matched);
+  return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${escapeRegExp(g.prefix)}[\\p{L}\\p{N}_]*)`;
+}
+
 /** Title words, worked out once per row (the engine keeps its rows between queries). */
 const titleTermCache = new WeakMap<SessRow, string[]>();
 function titleTermsOf(r: SessRow): string[] {
@@ -169,25 +252,25 @@ function titleTermsOf(r: SessRow): string[] {
 
 interface Ranked {
   n: number;
+  /** Match tier (how exactly and where every word matched): compared before the score. */
+  tier: number;
   updated: number;
   score: number;
 }
 
-/** Final scores (match score with the recency bonus), best first, at most `keep` of them. */
-function topRanked(scored: Map<number, number>, byN: ReadonlyMap<number, SessRow>, now: number, keep: number): Ranked[] {
+/** Final order (tier, then match score with the recency bonus), best first, at most `keep` of them. */
+function topRanked(scored: Map<number, number>, tiers: ReadonlyMap<number, number>, byN: ReadonlyMap<number, SessRow>, now: number, keep: number): Ranked[] {
   const dayMs = 86_400_000;
-  const better = (a: Ranked, b: Ranked): number => b.score - a.score || b.updated - a.updated;
+  const better = (a: Ranked, b: Ranked): number => b.tier - a.tier || b.score - a.score || b.updated - a.updated;
   const out: Ranked[] = [];
   for (const [n, score] of scored) {
     const updated = byN.get(n)!.updated_at;
+    const tier = tiers.get(n) ?? 0;
     const age = Math.max(0, (now - updated) / dayMs);
     const final = score * (1 + RECENCY_WEIGHT * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS));
-    if (out.length >= keep) {
-      // Most candidates lose to the current last place: decide before allocating anything.
-      const last = out[out.length - 1]!;
-      if (final < last.score || (final === last.score && updated <= last.updated)) continue;
-    }
-    const r = { n, updated, score: final };
+    const r = { n, tier, updated, score: final };
+    // Most candidates lose to the current last place: decide before allocating anything.
+    if (out.length >= keep && better(r, out[out.length - 1]!) >= 0) continue;
     if (keep === Infinity) {
       out.push(r);
       continue;
@@ -220,7 +303,7 @@ function passesFilters(r: SessRow, q: Query, opts: SearchOptions): boolean {
   if (f.titleWords.length > 0) {
     const titleTerms = titleTermsOf(r);
     for (const word of f.titleWords) {
-      const want = terms(word);
+      const want = terms(word, false);
       const ok = want.every((w) => titleTerms.some((t) => t === w || (allowedEdits(w.length) > 0 && editDistance(w, t, allowedEdits(w.length)) <= allowedEdits(w.length))));
       if (want.length === 0 || !ok) return false;
     }
@@ -232,40 +315,52 @@ function passesFilters(r: SessRow, q: Query, opts: SearchOptions): boolean {
 function buildGroups(store: IndexStore, q: Query): Group[] {
   const groups: Group[] = [];
   for (const w of q.words) {
-    const parts = terms(w.text);
+    const parts = terms(w.text, false);
     if (parts.length === 1 && (w.mode === 'prefix' || w.mode === 'suffix')) groups.push({ expansions: affix(store, parts[0]!, w) });
-    else if (parts.length === 1 && w.mode === 'fuzzy') groups.push({ expansions: fuzzy(store, parts[0]!) });
+    else if (w.mode === 'fuzzy') for (const p of parts) groups.push({ expansions: fuzzy(store, p), prefix: p });
     else for (const p of parts) groups.push({ expansions: exact(store, p) });
   }
-  for (const phrase of q.phrases) for (const p of new Set(terms(phrase))) groups.push({ expansions: exact(store, p) });
+  for (const phrase of q.phrases) for (const p of new Set(terms(phrase, false))) groups.push({ expansions: exact(store, p) });
   return groups;
 }
 
 function exact(store: IndexStore, t: string): Expansion[] {
-  return store.findTerms([t]).map((h) => ({ ...h, weight: WEIGHT.exact }));
+  return store.findTerms([t]).map((h) => ({ ...h, weight: WEIGHT.exact, kind: KIND.exact }));
 }
 
 function affix(store: IndexStore, t: string, w: QueryWord): Expansion[] {
   const hits = w.mode === 'prefix' ? store.findByPrefix(t) : store.findBySuffix(t);
-  return hits.map((h) => ({ ...h, weight: h.t === t ? WEIGHT.exact : WEIGHT.prefix }));
+  return hits.map((h) => (h.t === t ? { ...h, weight: WEIGHT.exact, kind: KIND.exact } : { ...h, weight: WEIGHT.prefix, kind: KIND.prefix }));
 }
 
-/** The word itself and every indexed word within the typos its length allows. */
+/**
+ * The word itself, every indexed word it starts (from two letters: a word
+ * being typed), and every indexed word within the typos its length allows.
+ * A spelling found several ways counts as the best of them.
+ */
 function fuzzy(store: IndexStore, t: string): Expansion[] {
-  const max = isCjkTerm(t) ? 0 : allowedEdits(t.length);
-  if (max === 0) return exact(store, t);
-  const own = deletes(t);
-  const queryDeletes = max >= 2 ? deletes2(t) : own;
+  const out = new Map<number, Expansion>();
+  const add = (h: TermHit, weight: number, kind: number): void => {
+    const had = out.get(h.id);
+    if (!had || had.kind < kind) out.set(h.id, { ...h, weight, kind });
+  };
+  for (const h of store.findTerms([t])) add(h, WEIGHT.exact, KIND.exact);
+  // A CJK pair is a piece of a longer run, not the start of a word: no prefixes, no typos.
+  if (isCjkTerm(t)) return [...out.values()];
+  if (Array.from(t).length >= MIN_PREFIX) for (const h of store.findByPrefix(t)) if (h.t !== t) add(h, WEIGHT.prefix, KIND.prefix);
+  const max = allowedEdits(t.length);
+  if (max === 0) return [...out.values()];
+  const queryDeletes = max >= 2 ? deletes2(t) : deletes(t);
   const candidates = new Map<number, TermHit>();
-  for (const h of store.findTerms([t, ...queryDeletes])) candidates.set(h.id, h);
+  for (const h of store.findTerms(queryDeletes)) candidates.set(h.id, h);
   for (const h of store.findByDeletes([t, ...queryDeletes])) candidates.set(h.id, h);
-  const out: Expansion[] = [];
   for (const h of candidates.values()) {
-    const d = h.t === t ? 0 : editDistance(t, h.t, max);
-    if (d > max) continue;
-    out.push({ ...h, weight: d === 0 ? WEIGHT.exact : d === 1 ? WEIGHT.edit1 : WEIGHT.edit2 });
+    if (h.t === t) continue;
+    const d = editDistance(t, h.t, max);
+    if (d === 1) add(h, WEIGHT.edit1, KIND.edit1);
+    else if (d === 2) add(h, WEIGHT.edit2, KIND.edit2);
   }
-  return out;
+  return [...out.values()];
 }
 
 /** How much a word's occurrences in one session count; `lengthRatio` is the session's words over the average. */
@@ -279,7 +374,7 @@ function weightOf(packed: number, toolOutput: boolean, lengthRatio = 1): number 
   return tf + (title > 0 ? TITLE_BONUS : 0);
 }
 
-/** Sessions that meet every group, with their summed scores; records which words matched where. */
+/** Sessions that meet every group, with their summed scores and tiers; records which words matched where. */
 function matchGroups(
   store: IndexStore,
   groups: Group[],
@@ -287,12 +382,14 @@ function matchGroups(
   total: number,
   toolOutput: boolean,
   lengthRatio: Float64Array,
-): { scored: Map<number, number>; perGroup: Array<Map<number, string>> } {
+): { scored: Map<number, number>; tiers: Map<number, number>; perGroup: Array<Map<number, string>> } {
   const size = lengthRatio.length;
-  // Per group: the best score of each session (0 = no match) and which spelling gave it.
+  // Per group: the best score of each session (0 = no match), which spelling gave it,
+  // and the group's tier there: the kind of match, doubled, +1 where the conversation or title has it.
   const scores = groups.map((g) => {
     const best = new Float64Array(size);
     const which = new Int32Array(size);
+    const tier = new Int8Array(size);
     const touched: number[] = [];
     g.expansions.forEach((e, k) => {
       const postings = store.postings(e.id, live);
@@ -301,23 +398,29 @@ function matchGroups(
       const idf = Math.log(1 + total / count);
       for (let i = 0; i < count; i++) {
         const n = postings.n[i]!;
-        const s = e.weight * idf * weightOf(postings.w[i]!, toolOutput, lengthRatio[n]!);
+        const w = postings.w[i]!;
+        const s = e.weight * idf * weightOf(w, toolOutput, lengthRatio[n]!);
         if (s <= 0) continue;
         if (best[n] === 0) touched.push(n);
         if (s > best[n]!) {
           best[n] = s;
           which[n] = k;
         }
+        const conversation = (w & 0xffff) > 0 || w >>> 24 > 0 ? 1 : 0;
+        const t = e.kind * 2 + conversation + 1;
+        if (t > tier[n]!) tier[n] = t;
       }
     });
-    return { best, which, touched, expansions: g.expansions };
+    return { best, which, tier, touched, expansions: g.expansions };
   });
   const ordered = [...scores].sort((a, b) => a.touched.length - b.touched.length);
   const out = new Map<number, number>();
+  const tiers = new Map<number, number>();
   const [first, ...rest] = ordered;
-  if (!first) return { scored: out, perGroup: [] };
+  if (!first) return { scored: out, tiers, perGroup: [] };
   for (const n of first.touched) {
     let sum = first.best[n]!;
+    let tier = first.tier[n]!;
     let ok = true;
     for (const g of rest) {
       const hit = g.best[n]!;
@@ -326,8 +429,12 @@ function matchGroups(
         break;
       }
       sum += hit;
+      tier += g.tier[n]!;
     }
-    if (ok) out.set(n, sum);
+    if (ok) {
+      out.set(n, sum);
+      tiers.set(n, tier);
+    }
   }
   // The matched spelling per group, for highlighting: only for the sessions that matched.
   const perGroup = scores.map((g) => {
@@ -335,5 +442,5 @@ function matchGroups(
     for (const n of out.keys()) m.set(n, g.expansions[g.which[n]!]!.t);
     return m;
   });
-  return { scored: out, perGroup };
+  return { scored: out, tiers, perGroup };
 }

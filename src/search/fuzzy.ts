@@ -1,8 +1,9 @@
 // Typo tolerance without scanning the vocabulary: SymSpell's idea. Every
-// indexed word is stored with each of its one-character deletions; a query
-// word's deletions then meet them. One lookup round finds every word within
-// one edit (insert, delete, substitute, swap of neighbours); a second round of
-// deletions on the query side reaches two edits for long words.
+// indexed word is stored with its deletions (one character for words of 4-7
+// letters, one and two from 8); a query word's deletions then meet them. Any
+// word within the allowed edits (insert, delete, substitute, swap of
+// neighbours) shares a deletion with the query, whatever the edits are:
+// two substitutions need two deletions on both sides.
 
 /** How many edits a word of this length may carry and still match. */
 export function allowedEdits(length: number): number {
@@ -13,6 +14,21 @@ export function allowedEdits(length: number): number {
 
 /** Words longer than this get no deletion entries (few people mistype a 25-letter identifier). */
 export const MAX_FUZZY_TERM = 24;
+
+/** Longest word given two-deletion entries (their count grows with the square of the length). */
+const MAX_TWO_EDIT_TERM = 16;
+
+/**
+ * The keys a word is stored under in the typo table: its deletions within
+ * the edits its length allows. Words with digits (hashes, versions, ids) get
+ * one-edit keys only: nobody types a hash from memory.
+ */
+export function typoKeys(word: string): string[] {
+  const max = allowedEdits(word.length);
+  if (max === 0 || word.length > MAX_FUZZY_TERM + 1) return [];
+  if (max >= 2 && word.length <= MAX_TWO_EDIT_TERM && !/\d/.test(word)) return deletes2(word);
+  return deletes(word);
+}
 
 /** The distinct strings made by deleting one character. */
 export function deletes(word: string): string[] {

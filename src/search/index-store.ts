@@ -15,11 +15,11 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
-import { deletes, MAX_FUZZY_TERM } from './fuzzy.js';
+import { typoKeys } from './fuzzy.js';
 import { isCjkTerm } from './tokenize.js';
 
 /** Bump when what is indexed, or how, changes: an older index is then rebuilt. */
-export const INDEX_VERSION = 4;
+export const INDEX_VERSION = 5;
 const FILE = `index-v${INDEX_VERSION}.sqlite3`;
 /** Rows per multi-row insert of deletion entries (SQLite allows 32,766 parameters). */
 const DEL_BATCH = 500;
@@ -32,6 +32,7 @@ CREATE TABLE IF NOT EXISTS sess (
   stamp TEXT NOT NULL,
   session TEXT NOT NULL,
   source TEXT NOT NULL,
+  id TEXT NOT NULL,
   work_dir TEXT,
   title TEXT NOT NULL,
   updated_at INTEGER NOT NULL,
@@ -64,6 +65,8 @@ export interface SessRow {
   n: number;
   key: string;
   source: string;
+  /** The agent's session id (with `source`, what names the session everywhere else). */
+  id: string;
   work_dir: string | null;
   title: string;
   updated_at: number;
@@ -173,8 +176,8 @@ export class IndexStore {
     id = this.complete ? undefined : (this.stmt.termId.get(t) as number | undefined);
     if (id === undefined) {
       id = Number(this.stmt.addTerm.run(t).lastInsertRowid);
-      if (t.length >= 4 && t.length <= MAX_FUZZY_TERM + 1 && !isCjkTerm(t)) {
-        for (const d of deletes(t)) this.pendingDels.push(d, id);
+      if (!isCjkTerm(t)) {
+        for (const d of typoKeys(t)) this.pendingDels.push(d, id);
         if (this.pendingDels.length >= 2 * DEL_BATCH) this.flushDeletes();
       }
     }
@@ -205,9 +208,14 @@ export class IndexStore {
       .all(...dels) as TermHit[];
   }
 
-  findByPrefix(prefix: string, limit = 500): TermHit[] {
+  /**
+   * Words starting with `prefix`. Past `limit` of them (a two-letter prefix
+   * in a large vocabulary), the oldest words are kept: ids are given in the
+   * order words were first seen, so common words come first.
+   */
+  findByPrefix(prefix: string, limit = 2000): TermHit[] {
     // The unique index on t makes this a range scan: prefix <= t < prefix + U+FFFF.
-    return this.db.prepare('SELECT id, t FROM term WHERE t >= ? AND t < ? LIMIT ?').all(prefix, prefix + '\uffff', limit) as TermHit[];
+    return this.db.prepare('SELECT id, t FROM term WHERE t >= ? AND t < ? ORDER BY id LIMIT ?').all(prefix, prefix + '\uffff', limit) as TermHit[];
   }
 
   findBySuffix(suffix: string, limit = 500): TermHit[] {
@@ -268,7 +276,7 @@ export class IndexStore {
   // ------------------------------------------------------------------ sessions
 
   liveRows(): SessRow[] {
-    return this.db.prepare('SELECT n, key, source, work_dir, title, updated_at, turns, messages, bytes, words FROM sess').all() as SessRow[];
+    return this.db.prepare('SELECT n, key, source, id, work_dir, title, updated_at, turns, messages, bytes, words FROM sess').all() as SessRow[];
   }
 
   stamps(): Map<string, { n: number; stamp: string }> {

@@ -114,7 +114,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
   }
   const fresh = new Map<number, PostingList>();
   const insertSess = db.prepare(
-    'INSERT INTO sess (key, stamp, session, source, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO sess (key, stamp, session, source, id, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertDoc = db.prepare('INSERT INTO doc (n, data) VALUES (?, ?)');
   const drop = (n: number): void => {
@@ -125,7 +125,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
   const write = (p: Prepared): void => {
     const previous = old.get(p.key);
     if (previous !== undefined) drop(previous);
-    const n = Number(insertSess.run(p.key, p.stamp, p.session, p.source, p.workDir, p.title, p.updatedAt, p.turns, p.messages, p.bytes, p.words).lastInsertRowid);
+    const n = Number(insertSess.run(p.key, p.stamp, p.session, p.source, p.id, p.workDir, p.title, p.updatedAt, p.turns, p.messages, p.bytes, p.words).lastInsertRowid);
     insertDoc.run(n, p.doc);
     for (let i = 0; i < p.terms.length; i++) {
       const id = store.termId(p.terms[i]!);
@@ -174,10 +174,13 @@ export function liveSet(store: IndexStore): Set<number> {
   return new Set(store.db.prepare('SELECT n FROM sess').pluck().all() as number[]);
 }
 
-/** The worker's file beside this one (compiled .js, or .ts when run from source under tsx). */
+/**
+ * The compiled worker beside this file. Run from source (tests under tsx),
+ * there is none a worker thread can load: the build then reads in this thread.
+ */
 function workerScript(): URL | null {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const url = new URL(`./prepare-worker${ext}`, import.meta.url);
+  if (import.meta.url.endsWith('.ts')) return null;
+  const url = new URL('./prepare-worker.js', import.meta.url);
   return existsSync(fileURLToPath(url)) ? url : null;
 }
 

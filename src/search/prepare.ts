@@ -17,6 +17,7 @@ export interface Prepared {
   /** The session summary as JSON (without `inUse`, which depends on the moment). */
   session: string;
   source: string;
+  id: string;
   workDir: string | null;
   title: string;
   updatedAt: number;
@@ -58,6 +59,7 @@ export function prepare(ref: SessionRef, source: Source): PrepareResult {
       stamp: ref.stamp,
       session: JSON.stringify(stored),
       source: session.source,
+      id: session.id,
       workDir: session.workDir,
       title: session.title,
       updatedAt: Date.parse(session.updatedAt),
@@ -95,7 +97,8 @@ export function countTerms(title: string, messages: readonly Message[]): Map<str
   const text = bump(1);
   const tool = bump(TOOL_UNIT);
   for (const m of messages) {
-    if (m.role === 'tool') forEachTerm(m.text, tool);
+    // Thinking is searched with tool output: below what the person and the assistant said.
+    if (m.role === 'tool' || m.thinking) forEachTerm(m.text, tool);
     else if (m.tool) forEachTerm(`${m.tool.name} ${m.tool.args ?? ''}`, text);
     else forEachTerm(m.text, text);
   }

@@ -77,7 +77,9 @@ export function parseQuery(input: string, now: number = Date.now()): Query {
       continue;
     }
     const colon = t.indexOf(':');
-    if (colon > 0 && /^[a-z]+$/i.test(t.slice(0, colon)) && !SCHEMES.has(t.slice(0, colon).toLowerCase())) {
+    // `Error:` pasted from a message is a word, not a filter; `colour:red` is a mistyped filter.
+    const pastedWord = colon === t.length - 1 && !FILTER_KEYS.includes(t.slice(0, colon).toLowerCase());
+    if (colon > 0 && !pastedWord && /^[a-z]+$/i.test(t.slice(0, colon)) && !SCHEMES.has(t.slice(0, colon).toLowerCase())) {
       addFilter(q, t, t.slice(0, colon).toLowerCase(), t.slice(colon + 1), now);
       continue;
     }

@@ -19,6 +19,28 @@ function isWordChar(text: string, i: number): boolean {
   return WORD_CHAR.test(text[i]!);
 }
 
+/** Does a word, or an identifier's part (`run_in_|background`, `Task|Output`), start at `i`? */
+function startsWord(text: string, i: number): boolean {
+  if (!isWordChar(text, i - 1)) return true;
+  return text[i - 1] === '_' || (isLower(text, i - 1) && isUpper(text, i));
+}
+
+/** Does a word, or an identifier's part, end at `i` (exclusive)? */
+function endsWord(text: string, i: number): boolean {
+  if (!isWordChar(text, i)) return true;
+  return text[i] === '_' || (isLower(text, i - 1) && isUpper(text, i));
+}
+
+function isLower(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+
+function isUpper(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  return c >= 65 && c <= 90;
+}
+
 /** The messages that show why a session matched: those with the most of the query's words first (fuse.js decides ties). */
 export function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
   const alternatives = [
@@ -41,7 +63,7 @@ export function findMatches(doc: Array<[string, string]>, hit: string[], phrases
       const start = m.index;
       const end = start + m[0].length;
       if (m[0].length === 0) re.lastIndex++;
-      else if (cjk.has(m[0]) || (!isWordChar(text, start - 1) && !isWordChar(text, end))) ranges.push([start, end]);
+      else if (cjk.has(m[0]) || (startsWord(text, start) && endsWord(text, end))) ranges.push([start, end]);
       if (ranges.length >= 20) break;
     }
     if (ranges.length > 0) candidates.push({ index, role, text, ranges });
@@ -52,8 +74,10 @@ export function findMatches(doc: Array<[string, string]>, hit: string[], phrases
   const windows = candidates.map((c) => ({ i: c.index, text: window(c.text, c.ranges[0]![0]).text }));
   const fuse = new Fuse(windows, { keys: ['text'], includeScore: true, ignoreLocation: true, threshold: 0.6, minMatchCharLength: 2 });
   const fuseScore = new Map(fuse.search(fuseQuery).map((r) => [r.item.i, r.score ?? 1]));
-  // Messages that match more of the query's words first; fuse.js decides among equals.
-  candidates.sort((a, b) => distinct(b.ranges, b.text) - distinct(a.ranges, a.text) || (fuseScore.get(a.index) ?? 1) - (fuseScore.get(b.index) ?? 1) || a.index - b.index);
+  // What the person and the assistant said before tool output; then messages that match
+  // more of the query's words; fuse.js decides among equals.
+  const toolLast = (role: string): number => (role === 'tool' ? 1 : 0);
+  candidates.sort((a, b) => toolLast(a.role) - toolLast(b.role) || distinct(b.ranges, b.text) - distinct(a.ranges, a.text) || (fuseScore.get(a.index) ?? 1) - (fuseScore.get(b.index) ?? 1) || a.index - b.index);
   return candidates.slice(0, MATCHES_PER_RESULT).map((c) => {
     const w = window(c.text, c.ranges[0]![0]);
     const ranges = c.ranges

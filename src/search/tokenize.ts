@@ -1,8 +1,13 @@
 // Words for the index and for queries, cut the same way on both sides.
 // Latin and other spaced scripts: runs of letters, digits and `_`, lowercased,
-// accents dropped. CJK has no spaces between words: its runs become
-// overlapping two-character pieces, so any substring of two or more
-// characters can be found (a one-character run is kept whole).
+// accents dropped, widths folded (NFKD). CJK has no spaces between words: its
+// runs become overlapping two-character pieces, so any substring of two or
+// more characters can be found (a one-character run is kept whole).
+//
+// The index side also emits the parts of identifiers (`run_in_background`:
+// run, in, background; `TaskOutput`: task, output), so `backgr` finds
+// `run_in_background` as a prefix of one of its words. Queries are cut
+// without parts: `TaskOut` is a prefix of the whole `taskoutput`.
 
 // Script_Extensions, not Script: the long-vowel mark ー and the iteration mark 々
 // are "Common" by script but belong inside Japanese words.
@@ -19,20 +24,28 @@ export function normalize(text: string): string {
   return ASCII.test(lower) ? lower : lower.normalize('NFKD').replace(MARKS, '');
 }
 
-/** Calls `emit` for every term of the text, in order. */
-export function forEachTerm(text: string, emit: (term: string) => void): void {
-  const norm = normalize(text);
-  if (ASCII.test(norm)) {
-    asciiTerms(norm, emit);
+/** Case kept (camelCase needs it), accents dropped and widths folded. */
+function fold(text: string): string {
+  return ASCII.test(text) ? text : text.normalize('NFKD').replace(MARKS, '');
+}
+
+/**
+ * Calls `emit` for every term of the text, in order. With `parts` (the
+ * index side), an identifier's parts follow the whole word.
+ */
+export function forEachTerm(text: string, emit: (term: string) => void, parts = true): void {
+  const folded = fold(text);
+  if (ASCII.test(folded)) {
+    asciiTerms(folded, emit, parts);
     return;
   }
-  for (const m of norm.matchAll(WORD)) {
+  for (const m of folded.matchAll(WORD)) {
     const word = m[0];
     if (!CJK.test(word)) {
-      if (word.length <= MAX_TERM) emit(word);
+      emitWord(word, emit, parts);
       continue;
     }
-    splitCjk(word, emit);
+    splitCjk(word.toLowerCase(), emit);
   }
 }
 
@@ -40,18 +53,54 @@ export function forEachTerm(text: string, emit: (term: string) => void): void {
  * The ASCII case as a plain loop: most text is ASCII, and a regex over it
  * allocates a match object per word (the index build's hottest spot).
  */
-function asciiTerms(text: string, emit: (term: string) => void): void {
+function asciiTerms(text: string, emit: (term: string) => void, parts: boolean): void {
   let start = -1;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0;
-    const word = (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95;
+    const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
     if (word) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      if (i - start <= MAX_TERM) emit(text.slice(start, i));
+      emitWord(text.slice(start, i), emit, parts);
       start = -1;
     }
   }
+}
+
+const LOWER_OR_DIGIT = /[\p{Ll}\p{N}]/u;
+const UPPER = /\p{Lu}/u;
+
+/** A word (case kept), lowercased; with `parts`, then its identifier parts of two or more letters. */
+function emitWord(word: string, emit: (term: string) => void, parts: boolean): void {
+  if (word.length > MAX_TERM) return;
+  const lower = word.toLowerCase();
+  emit(lower);
+  if (!parts || (lower === word && !word.includes('_'))) return;
+  const pieces = identifierParts(word);
+  if (pieces.length < 2) return;
+  for (const p of pieces) if (p.length >= 2) emit(p.toLowerCase());
+}
+
+/** `run_in_background` → run, in, background; `parseHTTPResponse` → parse, HTTP, Response. */
+export function identifierParts(word: string): string[] {
+  const out: string[] = [];
+  for (const chunk of word.split('_')) {
+    let start = 0;
+    for (let i = 1; i < chunk.length; i++) {
+      const prev = chunk[i - 1]!;
+      const cur = chunk[i]!;
+      const next = chunk[i + 1];
+      // a|B (camel hump), or AB|c (the last capital of an acronym starts the next word).
+      const hump = LOWER_OR_DIGIT.test(prev) && UPPER.test(cur);
+      const acronymEnd = UPPER.test(prev) && UPPER.test(cur) && next !== undefined && /\p{Ll}/u.test(next);
+      if (hump || acronymEnd) {
+        out.push(chunk.slice(start, i));
+        start = i;
+      }
+    }
+    if (start < chunk.length) out.push(chunk.slice(start));
+  }
+  return out.filter((p) => p !== '');
 }
 
 /** A word mixing CJK and other letters: the CJK runs as pairs, the rest as words. */
@@ -81,9 +130,10 @@ function splitCjk(word: string, emit: (term: string) => void): void {
   flushOther();
 }
 
-export function terms(text: string): string[] {
+/** The terms of a text; `parts: false` for queries, which match parts by prefix instead. */
+export function terms(text: string, parts = true): string[] {
   const out: string[] = [];
-  forEachTerm(text, (t) => out.push(t));
+  forEachTerm(text, (t) => out.push(t), parts);
   return out;
 }
 

@@ -85,15 +85,14 @@ export class Effects {
     if (!this.engine) return { type: 'results', query, rows: [] };
     try {
       const q = parseQuery(query, this.o.now());
-      const opts = { toolOutput: false, cwd: this.o.cwd, now: this.o.now() };
-      // Every match for the list, but the matched messages (the costly part) only for the first
-      // screenful: those are the rows a person opens.
-      const found = this.engine.search(q, { ...opts, limit: 500, snippets: false });
+      const opts = { toolOutput: true, cwd: this.o.cwd, now: this.o.now() };
+      // Every match for the list (no cap: the count and a cleanup over the query cover them all),
+      // but the matched messages (the costly part) only for the first screenful: those are the rows a person opens.
+      const found = this.engine.matchingIds(q, opts);
       const top = new Map(this.engine.search(q, { ...opts, limit: SNIPPET_ROWS }).map((r) => [`${r.session.source}:${r.session.id}`, r.matches]));
       // The sessions of the last load: listing again (thousands of stats) on every keystroke would lag.
       const rows: Row[] = [];
-      for (const r of found) {
-        const key = `${r.session.source}:${r.session.id}`;
+      for (const key of found) {
         const s = this.byKey.get(key);
         if (s) rows.push({ session: s, matches: top.get(key) ?? [] });
       }
