@@ -30,7 +30,7 @@ const PER_KIND = 25;
 const DECOYS = 30;
 const KINDS = ['words', 'cut', 'typo', 'typo2', 'paste', 'ident', 'cjk', 'tool'] as const;
 type Kind = (typeof KINDS)[number];
-const VERSION = 2;
+const VERSION = 3;
 const log = (s: string): void => void process.stderr.write(s + '\n');
 
 interface Known {
@@ -102,8 +102,8 @@ function plant(kind: Kind, id: string): Planted {
       const parts = [pick(common), pick(words.slice(100, 3000)), pick(common)];
       const styles = [parts.join('_'), parts[0] + parts.slice(1).map((p) => p[0]!.toUpperCase() + p.slice(1)).join(''), parts.join('.')];
       const ident = pick(styles);
-      // Typed past its first part (what makes it this identifier rather than a word), from 5 characters.
-      const len = Math.max(5, parts[0]!.length + 1 + Math.floor(r() * 3));
+      // Typed into its second part (what makes it this identifier rather than a word), from 5 characters.
+      const len = Math.max(5, parts[0]!.length + 2 + Math.floor(r() * 3));
       return { known: { kind, query: ident.slice(0, len), id }, text: `${sentence(6)} see ${ident} ${sentence(6)}`, scatter: parts };
     }
     case 'cjk': {

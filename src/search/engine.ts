@@ -317,7 +317,10 @@ function buildGroups(store: IndexStore, q: Query): Group[] {
   for (const w of q.words) {
     const parts = terms(w.text, false);
     if (parts.length === 1 && (w.mode === 'prefix' || w.mode === 'suffix')) groups.push({ expansions: affix(store, parts[0]!, w) });
-    else if (w.mode === 'fuzzy') for (const p of parts) groups.push({ expansions: fuzzy(store, p), prefix: p });
+    else if (w.mode === 'fuzzy') {
+      // In `cart.t` or `foo::b` the last part is being typed: one letter already starts it.
+      parts.forEach((p, i) => groups.push({ expansions: fuzzy(store, p, parts.length > 1 && i === parts.length - 1 ? 1 : MIN_PREFIX), prefix: p }));
+    }
     else for (const p of parts) groups.push({ expansions: exact(store, p) });
   }
   for (const phrase of q.phrases) for (const p of new Set(terms(phrase, false))) groups.push({ expansions: exact(store, p) });
@@ -338,7 +341,7 @@ function affix(store: IndexStore, t: string, w: QueryWord): Expansion[] {
  * being typed), and every indexed word within the typos its length allows.
  * A spelling found several ways counts as the best of them.
  */
-function fuzzy(store: IndexStore, t: string): Expansion[] {
+function fuzzy(store: IndexStore, t: string, minPrefix = MIN_PREFIX): Expansion[] {
   const out = new Map<number, Expansion>();
   const add = (h: TermHit, weight: number, kind: number): void => {
     const had = out.get(h.id);
@@ -347,7 +350,7 @@ function fuzzy(store: IndexStore, t: string): Expansion[] {
   for (const h of store.findTerms([t])) add(h, WEIGHT.exact, KIND.exact);
   // A CJK pair is a piece of a longer run, not the start of a word: no prefixes, no typos.
   if (isCjkTerm(t)) return [...out.values()];
-  if (Array.from(t).length >= MIN_PREFIX) for (const h of store.findByPrefix(t)) if (h.t !== t) add(h, WEIGHT.prefix, KIND.prefix);
+  if (Array.from(t).length >= minPrefix) for (const h of store.findByPrefix(t)) if (h.t !== t) add(h, WEIGHT.prefix, KIND.prefix);
   const max = allowedEdits(t.length);
   if (max === 0) return [...out.values()];
   const queryDeletes = max >= 2 ? deletes2(t) : deletes(t);
