@@ -7,6 +7,7 @@
 // reciprocal rank per kind, and replays every query keystroke by keystroke
 // (from the 3rd character) through the engine the manager uses. Goals are
 // printed, never asserted.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -220,6 +221,10 @@ for (const k of known) {
   }
   perKind.set(k.kind, row);
 }
+
+// fzf --filter over the same text, one line per message led by its session id, on 20 of the queries (every tenth).
+log('relevance: fzf --filter over the same text');
+const fzf = compareFzf(known.filter((_, i) => i % 10 === 0).slice(0, 20));
 store.close();
 
 const pct = (a: number, b: number): string => `${Math.round((100 * a) / b)}%`;
@@ -240,4 +245,37 @@ const sortedQueries = [...queryTimes].sort((a, b) => a - b);
 console.log(`| all   | ${pct(top1, known.length).padStart(5)} |      | ${pct(keysTop3, keys).padStart(48)} |`);
 console.log(`\n${SESSIONS} sessions, ${known.length} queries (${PER_KIND} per kind), ${DECOYS} decoy sessions per query.`);
 console.log(`engine per query p50 / p95: ${percentile(sortedQueries, 0.5).toFixed(1)} / ${percentile(sortedQueries, 0.95).toFixed(1)} ms; per keystroke p50 / p95: ${percentile(sortedKeys, 0.5).toFixed(1)} / ${percentile(sortedKeys, 0.95).toFixed(1)} ms (${keyTimes.length} keystrokes)`);
+if (fzf === null) console.log('fzf --filter: not installed (apt-get install fzf)');
+else {
+  console.log(
+    `fzf --filter, the same ${fzf.queries} queries over the same text: top-1 ${pct(fzf.fzfTop1, fzf.queries)} (ours ${pct(fzf.ourTop1, fzf.queries)}); ` +
+      `p50 ${fzf.fzfP50.toFixed(0)} ms (ours ${fzf.ourP50.toFixed(1)} ms, ${(fzf.fzfP50 / fzf.ourP50).toFixed(0)}x faster)`,
+  );
+}
 if (values.json) console.log(JSON.stringify({ sessions: SESSIONS, perKind: Object.fromEntries(perKind), keyP95: percentile(sortedKeys, 0.95), queryP50: percentile(sortedQueries, 0.5) }));
+
+/** Top-1 and p50 of fzf --filter against ours, on the same queries and the same text (null without fzf). */
+function compareFzf(queries: Known[]): { queries: number; fzfTop1: number; ourTop1: number; fzfP50: number; ourP50: number } | null {
+  if (spawnSync('fzf', ['--version']).status !== 0) return null;
+  const file = join(root, 'fzf-lines.txt');
+  if (!existsSync(file)) {
+    const lines: string[] = [];
+    for (const row of store.liveRows()) for (const [, text] of store.doc(row.n)) lines.push(`${row.id}\t${text.replace(/\s+/g, ' ')}`);
+    writeFileSync(file, lines.join('\n') + '\n');
+  }
+  let fzfTop1 = 0;
+  let ourTop1 = 0;
+  const fzfTimes: number[] = [];
+  const ourTimes: number[] = [];
+  for (const k of queries) {
+    const t0 = performance.now();
+    const out = spawnSync('sh', ['-c', 'fzf --filter "$1" --delimiter "\t" --nth 2.. < "$2" | head -1', 'sh', k.query, file], { encoding: 'utf8' });
+    fzfTimes.push(performance.now() - t0);
+    if (out.stdout.split('\t')[0] === k.id) fzfTop1++;
+    const t1 = performance.now();
+    if (rankOf(k.query, k.id, 20) === 1) ourTop1++;
+    ourTimes.push(performance.now() - t1);
+  }
+  const p50 = (xs: number[]): number => percentile([...xs].sort((a, b) => a - b), 0.5);
+  return { queries: queries.length, fzfTop1, ourTop1, fzfP50: p50(fzfTimes), ourP50: p50(ourTimes) };
+}

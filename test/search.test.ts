@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { tmpdir } from 'node:os';
 import { generateDemoHome } from '../fixtures/generate.js';
-import { type Conversation, type Turn, endTime, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
+import { type Conversation, type Turn, endTime, insertKiroConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
 import { Catalog } from '../src/catalog/catalog.js';
 import { allowedEdits, deletes, editDistance } from '../src/search/fuzzy.js';
 import { decodePostings, IndexStore, INDEX_VERSION, packWeight, PostingList, unpackWeight } from '../src/search/index-store.js';
@@ -400,6 +400,62 @@ describe('the index', () => {
     assert.deepEqual([one.indexed, one.removed, one.sessions], [1, 0, 3]);
   });
 
+  // One-shot searches skip the sync when the digest of every scan stamp is unchanged: that shortcut must never hide a change.
+  const layouts: Array<{ name: string; write: (home: string, c: Conversation) => void; remove: (home: string, id: string) => void }> = [
+    {
+      name: 'Kimi Code',
+      write: (home, c) => void writeKimiCodeSession(join(home, '.kimi-code'), c),
+      remove: (home, id) => rmSync(join(home, '.kimi-code', 'sessions', readdirSync(join(home, '.kimi-code', 'sessions'))[0]!, id), { recursive: true }),
+    },
+    {
+      name: 'Kimi CLI',
+      write: (home, c) => void writeKimiCliSession(join(home, '.kimi'), c),
+      remove: (home, id) => rmSync(join(home, '.kimi', 'sessions', readdirSync(join(home, '.kimi', 'sessions'))[0]!, id), { recursive: true }),
+    },
+    {
+      name: 'Kiro files',
+      write: (home, c) => void writeKiroSessionFiles(join(home, '.kiro'), c),
+      remove: (home, id) => ['json', 'jsonl'].forEach((ext) => rmSync(join(home, '.kiro', 'sessions', 'cli', `${id}.${ext}`))),
+    },
+    {
+      name: 'Kiro database',
+      write: (home, c) => {
+        const db = openKiroDb(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'));
+        db.prepare('DELETE FROM conversations_v2 WHERE conversation_id = ?').run(c.id);
+        insertKiroConversation(db, c);
+        db.close();
+      },
+      remove: (home, id) => {
+        const db = openKiroDb(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'));
+        db.prepare('DELETE FROM conversations_v2 WHERE conversation_id = ?').run(id);
+        db.close();
+      },
+    },
+  ];
+  for (const layout of layouts) {
+    test(`${layout.name}: a session added, one deleted and a message appended between two one-shot searches are all seen`, (t) => {
+      const home = tempDir(t);
+      const ids = (query: string): string[] => {
+        const r = runBin(['search', query, '--json'], testEnv(home));
+        assert.equal(r.code, 0, r.stderr);
+        return (JSON.parse(r.stdout) as Hit[]).map((h) => h.id).sort();
+      };
+      const first: Turn = { prompt: 'talk about the harbour', answer: 'the harbour is calm' };
+      layout.write(home, conv('sess-one', first.prompt, first.answer));
+      layout.write(home, conv('sess-two', 'another harbour question', 'yes'));
+      assert.deepEqual(ids('harbour'), ['sess-one', 'sess-two']);
+      assert.deepEqual(ids('harbour'), ['sess-one', 'sess-two'], 'nothing changed: the same answer');
+
+      layout.write(home, conv('sess-three', 'a third harbour visit', 'ok'));
+      assert.deepEqual(ids('harbour'), ['sess-one', 'sess-three', 'sess-two'], 'added');
+      layout.remove(home, 'sess-two');
+      assert.deepEqual(ids('harbour'), ['sess-one', 'sess-three'], 'deleted');
+      layout.write(home, conv('sess-one', first.prompt, first.answer, { turns: [first, { prompt: 'now the lighthouse', answer: 'done' }] }));
+      assert.deepEqual(ids('lighthouse'), ['sess-one'], 'a message appended');
+      assert.deepEqual(ids('lighthouse'), ['sess-one']);
+    });
+  }
+
   test('building the index shows progress on a terminal, and nothing when piped', async (t) => {
     const home = tempDir(t);
     generateDemoHome(home);
@@ -429,24 +485,41 @@ describe('the index', () => {
     assert.deepEqual(await search(home, `'${word(7)}`), []);
   });
 
-  test('a second process waits for the index instead of failing or rebuilding it', async (t) => {
+  test('a second process waits for the index instead of failing or rebuilding it; with nothing to update it does not wait', async (t) => {
     const home = tempDir(t);
     writeKimiCodeSession(join(home, '.kimi-code'), conv('session_a', 'alpha topic', 'answer'));
     assert.equal((await search(home, 'alpha')).length, 1);
     const store = IndexStore.open(join(home, '.cache', 'sessions'));
     t.after(() => store.close());
+    const start = (): { done: Promise<{ code: number | null; stdout: string; stderr: string }>; stderr: () => string } => {
+      const child = spawn(process.execPath, [BIN, 'search', 'alpha', '--json'], { env: testEnv(home) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      return { done: new Promise((r) => child.on('close', (code) => r({ code, stdout, stderr }))), stderr: () => stderr };
+    };
+    let slow: ReturnType<typeof start> | undefined;
     store.db.exec('BEGIN IMMEDIATE');
-    const child = spawn(process.execPath, [BIN, 'search', 'alpha', '--json'], { env: testEnv(home) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    await new Promise((r) => setTimeout(r, 1500));
-    store.db.exec('ROLLBACK');
-    const code = await new Promise((r) => child.on('close', r));
-    assert.equal(code, 0, stderr);
-    assert.match(stderr, /waiting for another sessions process to finish updating the index/);
-    assert.equal(JSON.parse(stdout).length, 1);
+    try {
+      // Nothing changed since the last search: the answer needs no write, so the lock held here does not matter.
+      const quick = await start().done;
+      assert.equal(quick.code, 0, quick.stderr);
+      assert.doesNotMatch(quick.stderr, /waiting/);
+      assert.equal(JSON.parse(quick.stdout).length, 1);
+
+      // A new session: the index must be updated, and the second process waits for this one.
+      writeKimiCodeSession(join(home, '.kimi-code'), conv('session_b', 'alpha again', 'answer'));
+      const child = (slow = start());
+      const until = Date.now() + 30_000;
+      while (!/waiting for another sessions process/.test(child.stderr()) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      assert.match(child.stderr(), /waiting for another sessions process to finish updating the index/);
+    } finally {
+      store.db.exec('ROLLBACK');
+    }
+    const waited = await slow.done;
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.deepEqual((JSON.parse(waited.stdout) as Hit[]).map((h) => h.id).sort(), ['session_a', 'session_b']);
   });
 
   test('a corrupt, half-built or older index is rebuilt, never fatal; deleting it loses nothing', async (t) => {

@@ -50,6 +50,12 @@ export async function matchingKeys(ctx: CommandContext, queryText: string, cache
 /**
  * Opens the index, brings it up to date with the sessions on disk, and runs
  * `use` on it. A corrupt index is deleted and rebuilt once: it is only a cache.
+ *
+ * Freshness costs a stat of every session file (about 17,000 at 10,000
+ * sessions): appends change no folder's mtime, so nothing cheaper sees a new
+ * message. What is saved is the rest: when the digest of every scan stamp
+ * equals the one the index was last synced to, syncIndex neither locks nor
+ * reads the stored stamps.
  */
 export async function withIndex<T>(ctx: CommandContext, persistent: boolean, use: (store: IndexStore) => T): Promise<T> {
   const dir = persistent ? cacheDir(ctx.io.env) : null;

@@ -9,7 +9,7 @@
 // fuse.js ranks their messages to pick the snippets.
 import type { Session } from '../model.js';
 import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
-import type { IndexStore, SessRow, TermHit } from './index-store.js';
+import type { IndexStore, RankRow, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
 import { normalizePhrase, phraseChecker, rawPhraseTest } from './phrases.js';
 import { escapeRegExp, findMatches } from './snippets.js';
@@ -78,19 +78,22 @@ interface Group {
 /**
  * Searches one index. Keeps the session rows between queries (the manager
  * runs one search per keystroke); call `refresh()` after the index changes.
+ * A plain query reads only the ranking fields of each session; whole rows
+ * are read once a query has filters, and `source:id` keys once they are listed.
  */
 export class SearchEngine {
-  private all: Map<number, SessRow> | null = null;
+  private light: Map<number, RankRow> | null = null;
+  private full: Map<number, SessRow> | null = null;
+  private keys: Map<number, string> | null = null;
 
   constructor(private readonly store: IndexStore) {}
 
   refresh(): void {
-    this.all = null;
+    this.light = this.full = this.keys = null;
   }
 
   search(q: Query, opts: SearchOptions): SearchResult[] {
-    this.all ??= new Map(this.store.liveRows().map((r) => [r.n, r]));
-    return search(this.store, this.all, q, opts);
+    return search(this.store, this.rows(q), q, opts);
   }
 
   /**
@@ -102,24 +105,37 @@ export class SearchEngine {
     if (q.phrases.length > 0 || q.notPhrases.length > 0) {
       return this.search(q, { ...opts, limit: Number.MAX_SAFE_INTEGER, snippets: false }).map((r) => `${r.session.source}:${r.session.id}`);
     }
-    this.all ??= new Map(this.store.liveRows().map((r) => [r.n, r]));
-    const all = this.all;
-    return rank(this.store, all, q, { ...opts, limit: Number.MAX_SAFE_INTEGER }).ranked.map((r) => `${all.get(r.n)!.source}:${all.get(r.n)!.id}`);
+    if (!this.keys) {
+      this.keys = new Map();
+      for (const r of this.fullRows().values()) this.keys.set(r.n, `${r.source}:${r.id}`);
+    }
+    const keys = this.keys;
+    return rank(this.store, this.rows(q), q, { ...opts, limit: Number.MAX_SAFE_INTEGER }).ranked.map((r) => keys.get(r.n)!);
+  }
+
+  private rows(q: Query): ReadonlyMap<number, RankRow> {
+    if (hasFilters(q) || this.full) return this.fullRows();
+    return (this.light ??= new Map(this.store.rankRows().map((r) => [r.n, r])));
+  }
+
+  private fullRows(): Map<number, SessRow> {
+    return (this.full ??= new Map(this.store.liveRows().map((r) => [r.n, r])));
   }
 }
 
 interface Ranking {
   ranked: Ranked[];
-  byN: ReadonlyMap<number, SessRow>;
+  byN: ReadonlyMap<number, RankRow>;
   perGroup: Array<Map<number, string>>;
 }
 
 /** The matching sessions in order (at most `limit` of them unless phrases must still be checked). */
-function rank(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, opts: SearchOptions): Ranking {
+function rank(store: IndexStore, all: ReadonlyMap<number, RankRow>, q: Query, opts: SearchOptions): Ranking {
   let byN = all;
   if (hasFilters(q)) {
-    const kept = new Map<number, SessRow>();
-    for (const r of all.values()) if (passesFilters(r, q, opts)) kept.set(r.n, r);
+    // rows() gives whole rows to a query with filters.
+    const kept = new Map<number, RankRow>();
+    for (const r of all.values()) if (passesFilters(r as SessRow, q, opts)) kept.set(r.n, r);
     byN = kept;
   }
   if (byN.size === 0) return { ranked: [], byN, perGroup: [] };
@@ -163,7 +179,7 @@ function rank(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, op
   return { ranked: byCloseness(store, ranked, groups, perGroup).slice(0, keep), byN, perGroup };
 }
 
-function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, opts: SearchOptions): SearchResult[] {
+function search(store: IndexStore, all: ReadonlyMap<number, RankRow>, q: Query, opts: SearchOptions): SearchResult[] {
   const { ranked, byN, perGroup } = rank(store, all, q, opts);
   const results: SearchResult[] = [];
   const phrases = q.phrases.map(normalizePhrase);
@@ -196,9 +212,9 @@ function search(store: IndexStore, all: ReadonlyMap<number, SessRow>, q: Query, 
       }
       if (opts.snippets !== false) matches = findMatches(doc, [...hit], q.phrases, fuseQuery, opts.toolOutput);
     }
-    const json = store.sessionJson(n);
-    if (json === null) continue;
-    results.push({ session: JSON.parse(json) as Omit<Session, 'inUse'>, key: byN.get(n)!.key, score: Math.round(score * 1000) / 1000, matches });
+    const row = store.sessionOf(n);
+    if (row === undefined) continue;
+    results.push({ session: JSON.parse(row.session) as Omit<Session, 'inUse'>, key: row.key, score: Math.round(score * 1000) / 1000, matches });
   }
   return results;
 }
@@ -259,7 +275,7 @@ interface Ranked {
 }
 
 /** Final order (tier, then match score with the recency bonus), best first, at most `keep` of them. */
-function topRanked(scored: Map<number, number>, tiers: ReadonlyMap<number, number>, byN: ReadonlyMap<number, SessRow>, now: number, keep: number): Ranked[] {
+function topRanked(scored: Map<number, number>, tiers: ReadonlyMap<number, number>, byN: ReadonlyMap<number, RankRow>, now: number, keep: number): Ranked[] {
   const dayMs = 86_400_000;
   const better = (a: Ranked, b: Ranked): number => b.tier - a.tier || b.score - a.score || b.updated - a.updated;
   const out: Ranked[] = [];
