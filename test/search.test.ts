@@ -359,6 +359,24 @@ describe('finding as people type', () => {
     assert.equal((await search(home, 'station'))[0]?.id, 'session_cafe');
     assert.equal((await search(home, 'creme brulee'))[0]?.id, 'session_nfd');
     assert.equal((await search(home, 'crème brûlée'.normalize('NFC')))[0]?.id, 'session_nfd');
+
+    // The snippet marks the words as they are written.
+    const marked = async (query: string): Promise<string[]> => {
+      const m = (await search(home, query))[0]!.matches[0]!;
+      return m.ranges.map(([a, b]) => m.snippet.slice(a, b));
+    };
+    assert.deepEqual(await marked('cafe'), ['café']);
+    assert.deepEqual(await marked('ＣＡＦＥ station'), ['café', 'Ｓｔａｔｉｏｎ']);
+    assert.deepEqual(await marked('creme brulee'), ['crème', 'brûlée'].map((w) => w.normalize('NFD')));
+  });
+
+  test('accented words side by side rank above the same words scattered', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    writeKimiCodeSession(kc, conv('session_side', 'the crème brûlée recipe', 'ok'));
+    // More mentions, and newer: it would win but for closeness.
+    writeKimiCodeSession(kc, conv('session_apart', 'crème, more crème on top', 'then brûlée it, brûlée all', { startMs: T + 5 * DAY }));
+    assert.deepEqual((await search(home, 'creme brulee')).map((h) => h.id), ['session_side', 'session_apart']);
   });
 
   test('a pasted CJK sentence with punctuation and a cut-off Latin word finds its session', async (t) => {

@@ -12,7 +12,7 @@ import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
 import type { IndexStore, RankRow, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
 import { normalizePhrase, phraseChecker, rawPhraseTest } from './phrases.js';
-import { escapeRegExp, findMatches } from './snippets.js';
+import { findMatches, foldingPattern } from './snippets.js';
 import { isCjkTerm, terms } from './tokenize.js';
 
 export interface SearchOptions {
@@ -254,8 +254,9 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
 
 /** A group's word in a closeness pattern: the spelling that matched, or any word starting as typed. */
 function spelling(matched: string, g: Group): string {
-  const own = escapeRegExp(matched);
-  return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${escapeRegExp(g.prefix)}[\\p{L}\\p{N}_]*)`;
+  // As written in the text: accented and full-width forms of the folded word too.
+  const own = foldingPattern(matched);
+  return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${foldingPattern(g.prefix)}[\\p{L}\\p{N}\\p{M}_]*)`;
 }
 
 /** Title words, worked out once per row (the engine keeps its rows between queries). */

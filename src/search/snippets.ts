@@ -45,12 +45,12 @@ function isUpper(text: string, i: number): boolean {
 export function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
   const alternatives = [
     ...phrases.map((p) => escapeRegExp(p.trim()).replace(/\s+/g, '\\s+')),
-    ...hit.sort((a, b) => b.length - a.length).map(escapeRegExp),
+    ...hit.sort((a, b) => b.length - a.length).map(foldingPattern),
   ];
   if (alternatives.length === 0) return [];
   // A plain alternation (no Unicode lookbehind, which is slow on long text); word
   // boundaries are checked on the neighbours of each hit instead.
-  const re = new RegExp(alternatives.join('|'), 'gi');
+  const re = new RegExp(alternatives.join('|'), 'giu');
   const cjk = new Set(hit.filter(isCjkTerm));
   const candidates: Array<{ index: number; role: string; text: string; ranges: Array<[number, number]> }> = [];
   doc.forEach(([role, text], index) => {
@@ -112,4 +112,44 @@ function window(text: string, at: number): { text: string; start: number; lead: 
 
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Per ASCII letter or digit, the characters the index folds into it: accented
+ * Latin letters (`é` into `e`) and full-width forms (`Ｅ`), found by
+ * decomposing each (NFKD) once, on first use.
+ */
+let foldClasses: Map<string, string> | null = null;
+function foldClassOf(c: string): string | undefined {
+  if (!foldClasses) {
+    const sets = new Map<string, string[]>();
+    const ranges: Array<[number, number]> = [[0xc0, 0x24f], [0x1e00, 0x1eff], [0xff10, 0xff5a]];
+    for (const [from, to] of ranges) {
+      for (let cp = from; cp <= to; cp++) {
+        const ch = String.fromCodePoint(cp);
+        const base = ch.normalize('NFKD')[0]!.toLowerCase();
+        if (!/^[a-z0-9]$/.test(base) || base === ch) continue;
+        const list = sets.get(base) ?? [base];
+        list.push(ch);
+        sets.set(base, list);
+      }
+    }
+    foldClasses = new Map([...sets].map(([base, chars]) => [base, `[${chars.join('')}]`]));
+  }
+  return foldClasses.get(c);
+}
+
+/**
+ * A pattern (for a case-insensitive `u` regex) that finds a folded word as
+ * written: `cafe` matches `café`, `cafe\u0301` (NFD) and `ＣＡＦＥ`. Words the
+ * index did not fold (no ASCII letters) are matched as they are.
+ */
+export function foldingPattern(word: string): string {
+  if (!/^[\x00-\x7f]*$/.test(word)) return escapeRegExp(word);
+  let out = '';
+  for (const c of word) {
+    const cls = foldClassOf(c.toLowerCase());
+    out += cls ? `${cls}\\p{M}*` : escapeRegExp(c);
+  }
+  return out;
 }
