@@ -12,7 +12,7 @@ import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
 import type { IndexStore, RankRow, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
 import { normalizePhrase, phraseChecker, rawPhraseTest } from './phrases.js';
-import { findMatches, foldingPattern } from './snippets.js';
+import { escapeRegExp, findMatches, foldingPattern } from './snippets.js';
 import { isCjkTerm, terms } from './tokenize.js';
 
 export interface SearchOptions {
@@ -228,9 +228,12 @@ function search(store: IndexStore, all: ReadonlyMap<number, RankRow>, q: Query, 
 function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGroup: Array<Map<number, string>>): Ranked[] {
   const head = ranked.slice(0, CLOSENESS_CANDIDATES);
   const runs = new Map<number, number>();
-  const patterns = new Map<string, RegExp>();
+  // Per pair of words: the pattern as typed, and (built only when needed) one that also takes accented and full-width forms.
+  const patterns = new Map<string, { plain: RegExp; folded?: RegExp }>();
   for (const r of head) {
     const raw = store.rawDoc(r.n);
+    // The folded pattern's classes are several times slower: only for text that is not all ASCII.
+    let ascii: boolean | undefined;
     let best = 1;
     let run = 1;
     for (let g = 0; g + 1 < perGroup.length; g++) {
@@ -239,9 +242,15 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
       let adjacent = false;
       if (a !== undefined && b !== undefined) {
         const key = `${a}\u0000${b}`;
-        let re = patterns.get(key);
-        if (!re) patterns.set(key, (re = new RegExp(`${spelling(a, groups[g]!)}${isCjkTerm(a) || isCjkTerm(b) ? '' : GAP}${spelling(b, groups[g + 1]!)}`, 'iu')));
-        adjacent = re.test(raw);
+        const gap = isCjkTerm(a) || isCjkTerm(b) ? '' : GAP;
+        const source = (fold: boolean): string => `${spelling(a, groups[g]!, fold)}${gap}${spelling(b, groups[g + 1]!, fold)}`;
+        let p = patterns.get(key);
+        if (!p) patterns.set(key, (p = { plain: new RegExp(source(false), 'iu') }));
+        adjacent = p.plain.test(raw);
+        if (!adjacent && (ascii ??= NON_ASCII.test(raw) === false) === false) {
+          p.folded ??= new RegExp(source(true), 'iu');
+          adjacent = p.folded.test(raw);
+        }
       }
       run = adjacent ? run + 1 : 1;
       if (run > best) best = run;
@@ -252,12 +261,14 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
   return [...closer, ...ranked.slice(CLOSENESS_CANDIDATES)];
 }
 
-/** A group's word in a closeness pattern: the spelling that matched, or any word starting as typed. */
-function spelling(matched: string, g: Group): string {
-  // As written in the text: accented and full-width forms of the folded word too.
-  const own = foldingPattern(matched);
-  return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${foldingPattern(g.prefix)}[\\p{L}\\p{N}\\p{M}_]*)`;
+/** A group's word in a closeness pattern: the spelling that matched, or any word starting as typed; `fold`: as the index folds it too. */
+function spelling(matched: string, g: Group, fold: boolean): string {
+  const pattern = fold ? foldingPattern : escapeRegExp;
+  const own = pattern(matched);
+  return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${pattern(g.prefix)}[\\p{L}\\p{N}\\p{M}_]*)`;
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Title words, worked out once per row (the engine keeps its rows between queries). */
 const titleTermCache = new WeakMap<SessRow, string[]>();
