@@ -12,8 +12,8 @@ import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
 import type { IndexStore, RankRow, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
 import { normalizePhrase, phraseChecker, rawPhraseTest } from './phrases.js';
-import { escapeRegExp, findMatches, foldingPattern } from './snippets.js';
-import { isCjkTerm, terms } from './tokenize.js';
+import { escapeRegExp, findMatches } from './snippets.js';
+import { isCjkTerm, normalize, terms } from './tokenize.js';
 
 export interface SearchOptions {
   limit: number;
@@ -228,12 +228,13 @@ function search(store: IndexStore, all: ReadonlyMap<number, RankRow>, q: Query, 
 function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGroup: Array<Map<number, string>>): Ranked[] {
   const head = ranked.slice(0, CLOSENESS_CANDIDATES);
   const runs = new Map<number, number>();
-  // Per pair of words: the pattern as typed, and (built only when needed) one that also takes accented and full-width forms.
-  const patterns = new Map<string, { plain: RegExp; folded?: RegExp }>();
+  const patterns = new Map<string, RegExp>();
+  const words = new Map<string, RegExp>();
+  const plainWord = (w: string): RegExp => words.get(w) ?? words.set(w, new RegExp(escapeRegExp(w), 'i')).get(w)!;
   for (const r of head) {
     const raw = store.rawDoc(r.n);
-    // The folded pattern's classes are several times slower: only for text that is not all ASCII.
-    let ascii: boolean | undefined;
+    // Text that is not all ASCII is also tried folded as the index folds it (`café` as `cafe`), once per session.
+    let folded: string | null | undefined;
     let best = 1;
     let run = 1;
     for (let g = 0; g + 1 < perGroup.length; g++) {
@@ -242,14 +243,13 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
       let adjacent = false;
       if (a !== undefined && b !== undefined) {
         const key = `${a}\u0000${b}`;
-        const gap = isCjkTerm(a) || isCjkTerm(b) ? '' : GAP;
-        const source = (fold: boolean): string => `${spelling(a, groups[g]!, fold)}${gap}${spelling(b, groups[g + 1]!, fold)}`;
-        let p = patterns.get(key);
-        if (!p) patterns.set(key, (p = { plain: new RegExp(source(false), 'iu') }));
-        adjacent = p.plain.test(raw);
-        if (!adjacent && (ascii ??= NON_ASCII.test(raw) === false) === false) {
-          p.folded ??= new RegExp(source(true), 'iu');
-          adjacent = p.folded.test(raw);
+        let re = patterns.get(key);
+        if (!re) patterns.set(key, (re = new RegExp(`${spelling(a, groups[g]!)}${isCjkTerm(a) || isCjkTerm(b) ? '' : GAP}${spelling(b, groups[g + 1]!)}`, 'iu')));
+        adjacent = re.test(raw);
+        // Folding a long text costs more than the test: only where a word is not found as typed, so it is written accented or wide.
+        if (!adjacent && (!plainWord(a).test(raw) || !plainWord(b).test(raw))) {
+          folded ??= NON_ASCII.test(raw) ? normalize(raw) : null;
+          adjacent = folded !== null && re.test(folded);
         }
       }
       run = adjacent ? run + 1 : 1;
@@ -261,11 +261,10 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
   return [...closer, ...ranked.slice(CLOSENESS_CANDIDATES)];
 }
 
-/** A group's word in a closeness pattern: the spelling that matched, or any word starting as typed; `fold`: as the index folds it too. */
-function spelling(matched: string, g: Group, fold: boolean): string {
-  const pattern = fold ? foldingPattern : escapeRegExp;
-  const own = pattern(matched);
-  return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${pattern(g.prefix)}[\\p{L}\\p{N}\\p{M}_]*)`;
+/** A group's word in a closeness pattern: the spelling that matched, or any word starting as typed. */
+function spelling(matched: string, g: Group): string {
+  const own = escapeRegExp(matched);
+  return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${escapeRegExp(g.prefix)}[\\p{L}\\p{N}_]*)`;
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
