@@ -13,7 +13,7 @@ import type { IndexStore, RankRow, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
 import { normalizePhrase, phraseChecker, rawPhraseTest } from './phrases.js';
 import { escapeRegExp, findMatches } from './snippets.js';
-import { isCjkTerm, normalize, terms } from './tokenize.js';
+import { isAscii, isCjkTerm, normalize, terms } from './tokenize.js';
 
 export interface SearchOptions {
   limit: number;
@@ -248,7 +248,7 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
         adjacent = re.test(raw);
         // Folding a long text costs more than the test: only where a word is not found as typed, so it is written accented or wide.
         if (!adjacent && (!plainWord(a).test(raw) || !plainWord(b).test(raw))) {
-          folded ??= NON_ASCII.test(raw) ? normalize(raw) : null;
+          folded ??= isAscii(raw) ? null : normalize(raw);
           adjacent = folded !== null && re.test(folded);
         }
       }
@@ -266,8 +266,6 @@ function spelling(matched: string, g: Group): string {
   const own = escapeRegExp(matched);
   return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${escapeRegExp(g.prefix)}[\\p{L}\\p{N}_]*)`;
 }
-
-const NON_ASCII = /[^\x00-\x7f]/;
 
 /** Title words, worked out once per row (the engine keeps its rows between queries). */
 const titleTermCache = new WeakMap<SessRow, string[]>();

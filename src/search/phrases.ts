@@ -1,10 +1,8 @@
 // Phrases: the words of a phrase, in order, in one message. The index has no
 // word positions, so candidates are checked on their stored text: first a
 // cheap test on the raw JSON, then exactly on normalized messages.
-import { normalize } from './tokenize.js';
+import { isAscii, normalize } from './tokenize.js';
 import { escapeRegExp } from './snippets.js';
-
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 export function normalizePhrase(text: string): string {
   return normalize(text).replace(/\s+/g, ' ');
@@ -49,7 +47,7 @@ export function phraseChecker(doc: Array<[string, string]>, toolOutput: boolean)
     const first = phrase.split(' ')[0] ?? phrase;
     return lower.some((text, i) => {
       // Without the first word, only text with accents (or other non-ASCII) could still hold the phrase.
-      if (!text.includes(first) && ASCII_ONLY.test(text)) return false;
+      if (!text.includes(first) && isAscii(text)) return false;
       let norm = normalized.get(i);
       if (norm === undefined) normalized.set(i, (norm = normalizePhrase(doc[i]![1])));
       return norm.includes(phrase);

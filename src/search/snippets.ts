@@ -2,7 +2,7 @@
 // matched words, with their ranges; fuse.js orders messages that match equally many words.
 import Fuse from 'fuse.js';
 import type { Match } from './engine.js';
-import { isCjkTerm } from './tokenize.js';
+import { isAscii, isCjkTerm } from './tokenize.js';
 
 const SNIPPET = 160;
 const MATCHES_PER_RESULT = 3;
@@ -51,7 +51,6 @@ export function findMatches(doc: Array<[string, string]>, hit: string[], phrases
   // not all ASCII gets the folding one (`cafe` marks `café`), several times slower.
   const plain = new RegExp([...phrasePatterns, ...words.map(escapeRegExp)].join('|'), 'gi');
   let folded: RegExp | undefined;
-  const NON_ASCII = /[^\x00-\x7f]/;
   const cjk = new Set(hit.filter(isCjkTerm));
   const candidates: Array<{ index: number; role: string; text: string; ranges: Array<[number, number]> }> = [];
   doc.forEach(([role, text], index) => {
@@ -59,7 +58,7 @@ export function findMatches(doc: Array<[string, string]>, hit: string[], phrases
     // Later messages are not looked at once enough matching ones are found.
     if (candidates.length >= MESSAGES_RANKED * 2) return;
     const ranges: Array<[number, number]> = [];
-    const re = NON_ASCII.test(text) ? (folded ??= new RegExp([...phrasePatterns, ...words.map(foldingPattern)].join('|'), 'giu')) : plain;
+    const re = !isAscii(text) ? (folded ??= new RegExp([...phrasePatterns, ...words.map(foldingPattern)].join('|'), 'giu')) : plain;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const start = m.index;
@@ -147,7 +146,7 @@ function foldClassOf(c: string): string | undefined {
  * index did not fold (no ASCII letters) are matched as they are.
  */
 export function foldingPattern(word: string): string {
-  if (!/^[\x00-\x7f]*$/.test(word)) return escapeRegExp(word);
+  if (!isAscii(word)) return escapeRegExp(word);
   let out = '';
   for (const c of word) {
     const cls = foldClassOf(c.toLowerCase());

@@ -19,6 +19,11 @@ const MARKS = /\p{M}+/gu;
 /** Longer tokens (hashes, base64, minified code) are not words anyone searches for. */
 export const MAX_TERM = 40;
 
+/** Is the text all ASCII (nothing to fold but case)? */
+export function isAscii(text: string): boolean {
+  return ASCII.test(text);
+}
+
 export function normalize(text: string): string {
   const lower = text.toLowerCase();
   return ASCII.test(lower) ? lower : lower.normalize('NFKD').replace(MARKS, '');
