@@ -179,6 +179,30 @@ test('the preview opens at a match below hidden thinking at the line shown on sc
   assert.equal(s.preview.scroll, 3);
 });
 
+test('a session already in the preview moves to the match when results for a query arrive', () => {
+  // Not the default-sorted first row: it is the one previewed once the list loads.
+  let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false }), { type: 'loaded', sessions: [SESSIONS[0]!] })[0];
+  const target = SESSIONS[0]!;
+  const transcript: Transcript = {
+    session: target,
+    messages: [
+      { role: 'user', text: 'q', time: null },
+      { role: 'assistant', text: 'a\nb\nc\nd', time: null },
+      { role: 'assistant', text: 'zeta here', time: null },
+    ],
+  };
+  [s] = run(s, { type: 'preview', key: keyOf(target), transcript });
+  assert.equal(s.preview.scroll, 0);
+  let fx: Effect[];
+  const at = (messageIndex: number) => [{ messageIndex, role: 'assistant', snippet: 'zeta', ranges: [[0, 4]] as Array<[number, number]> }];
+  [s, fx] = run(s, key('/'), key('z', 'z'), { type: 'results', query: 'z', rows: [{ session: target, matches: at(2) }] });
+  assert.deepEqual(fx, [], 'the transcript is not read again');
+  assert.equal(s.preview.scroll, 9);
+  // The next keystroke's results name another message of the same session.
+  [s] = run(s, key('e', 'e'), { type: 'results', query: 'ze', rows: [{ session: target, matches: at(1) }] });
+  assert.deepEqual([s.preview.scroll, s.preview.match], [3, 0]);
+});
+
 test('the cleanup pane: its filters mark what would go, over the rows shown; Enter runs one batch', async () => {
   const old = session('old', { updatedAt: '2025-01-01T00:00:00.000Z', turns: 0, messages: 0 });
   let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false }), { type: 'loaded', sessions: [...SESSIONS, old] })[0];

@@ -39,13 +39,12 @@ export function update(s: State, msg: Msg): Result {
     case 'results': {
       if (msg.query !== s.query) return [s, []];
       const next = withRows({ ...s, results: msg.rows, selected: 0 });
-      return [next, previewFx(next)];
+      return [atFirstMatch(next), previewFx(next)];
     }
     case 'preview': {
       const row = selectedRow(s);
       if (!row || keyOf(row.session) !== msg.key) return [s, []];
-      const preview = { ...s.preview, key: msg.key, transcript: msg.transcript, match: 0, scroll: 0 };
-      return [{ ...s, preview: { ...preview, scroll: matchScroll({ ...s, preview }, 0) } }, []];
+      return [atFirstMatch({ ...s, preview: { ...s.preview, key: msg.key, transcript: msg.transcript, scroll: 0 } }), []];
     }
     case 'resize':
       return [{ ...s, width: msg.width, height: msg.height }, []];
@@ -279,6 +278,18 @@ export function previewWidth(s: Pick<State, 'width'>): number {
 
 export function listWidth(s: Pick<State, 'width'>): number {
   return Math.floor(s.width * 0.55);
+}
+
+/**
+ * The preview already holding the selected session (it was shown before the
+ * query, or matched the previous keystroke's query too) moves to the new
+ * results' best match; one still loading gets there when it arrives.
+ */
+function atFirstMatch(s: State): State {
+  const row = selectedRow(s);
+  if (!row || !s.preview.transcript || s.preview.key !== keyOf(row.session)) return s;
+  const preview = { ...s.preview, match: 0 };
+  return { ...s, preview: { ...preview, scroll: matchScroll({ ...s, preview }, 0) } };
 }
 
 function previewFx(s: State): Effect[] {
