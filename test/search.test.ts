@@ -388,6 +388,38 @@ describe('finding as people type', () => {
   });
 });
 
+describe('long sessions', () => {
+  // 3,000 turns of filler (about 1.5 MB of stored text: several parts of the doc table).
+  const filler = (i: number): Turn => ({ prompt: `step ${i} of the migration plan`, tools: [{ name: 'Bash', args: { command: 'ls' }, output: 'a.txt b.txt' }], answer: `noted ${'filler text '.repeat(30)}` });
+  function longSession(home: string, needleAt: number, needle: string): void {
+    const turns = Array.from({ length: 3000 }, (_, i) => (i === needleAt ? { ...filler(i), answer: `here the ${needle} is written` } : filler(i)));
+    writeKimiCodeSession(join(home, '.kimi-code'), { ...conv('session_long', 'x', 'y'), turns, noiseBytes: 0 });
+  }
+
+  test('a match deep in a long session points at its message; phrases and closeness are checked in every part', async (t) => {
+    const home = tempDir(t);
+    longSession(home, 2500, 'zebra quantum lattice');
+    // Scattered: the same words in separate messages of a newer session.
+    writeKimiCodeSession(join(home, '.kimi-code'), { ...conv('session_apart', 'zebra here', 'quantum there, lattice later'), startMs: T + 5 * DAY });
+    await search(home, 'zebra');
+    const check = IndexStore.open(join(home, '.cache', 'sessions'));
+    const n = check.db.prepare("SELECT n FROM sess WHERE id = 'session_long'").pluck().get() as number;
+    const parts = check.docParts(n);
+    check.close();
+    assert.ok(parts.length >= 4, `the long session is stored in parts (${parts.length})`);
+
+    const hits = await search(home, 'zebra quantum lattice');
+    assert.deepEqual(hits.map((h) => h.id), ['session_long', 'session_apart']);
+    // Four messages a turn (prompt, tool call, output, answer): the answer of turn 2500.
+    const m = hits[0]!.matches[0]!;
+    assert.equal(m.messageIndex, 2500 * 4 + 3);
+    assert.deepEqual(m.ranges.map(([a, b]) => m.snippet.slice(a, b)), ['zebra', 'quantum', 'lattice']);
+    assert.deepEqual((await search(home, '"zebra quantum lattice"')).map((h) => h.id), ['session_long']);
+    assert.deepEqual((await search(home, '"lattice quantum"')).map((h) => h.id), []);
+    assert.deepEqual((await search(home, 'zebra -"zebra quantum"')).map((h) => h.id), ['session_apart']);
+  });
+});
+
 describe('the index', () => {
   function catalogFor(home: string): Catalog {
     return new Catalog({ homes: resolveHomes({}, { home }), report: () => {} });

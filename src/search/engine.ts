@@ -9,7 +9,7 @@
 // fuse.js ranks their messages to pick the snippets.
 import type { Session } from '../model.js';
 import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
-import type { IndexStore, RankRow, SessRow, TermHit } from './index-store.js';
+import type { DocPart, IndexStore, RankRow, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
 import { normalizePhrase, phraseChecker, rawPhraseTest } from './phrases.js';
 import { escapeRegExp, findMatches } from './snippets.js';
@@ -195,28 +195,34 @@ function search(store: IndexStore, all: ReadonlyMap<number, RankRow>, q: Query, 
       if (phrases.length > 0 || notPhrases.length > 0) {
         if (++opened > MAX_VERIFY) break;
       }
-      // Most candidates of a phrase query fail it: reject those on the raw JSON, unparsed.
-      if (phraseTests.length > 0) {
-        const raw = store.rawDoc(n);
-        if (!phraseTests.every((re) => re === null || re.test(raw))) continue;
-      }
-      const doc = store.doc(n);
+      const parts = store.docParts(n);
       if (phrases.length > 0 || notPhrases.length > 0) {
-        const has = phraseChecker(doc, opts.toolOutput);
-        if (!phrases.every(has) || notPhrases.some(has)) continue;
+        const has = partsHavePhrase(parts, opts.toolOutput);
+        if (!phrases.every((p, i) => has(p, phraseTests[i]!)) || notPhrases.some((p) => has(p, rawPhraseTest(p)))) continue;
       }
       const hit = new Set<string>();
       for (const g of perGroup) {
         const best = g.get(n);
         if (best !== undefined) hit.add(best);
       }
-      if (opts.snippets !== false) matches = findMatches(doc, [...hit], q.phrases, fuseQuery, opts.toolOutput);
+      if (opts.snippets !== false) matches = findMatches(parts, [...hit], q.phrases, fuseQuery, opts.toolOutput);
     }
     const row = store.sessionOf(n);
     if (row === undefined) continue;
     results.push({ session: JSON.parse(row.session) as Omit<Session, 'inUse'>, key: row.key, score: Math.round(score * 1000) / 1000, matches });
   }
   return results;
+}
+
+/**
+ * Does some message of the session hold a (normalized) phrase? Each part is
+ * first tested on its raw JSON (most candidates fail there, unparsed; a
+ * `null` test cannot tell), and only the parts that pass are parsed.
+ */
+function partsHavePhrase(parts: readonly DocPart[], toolOutput: boolean): (phrase: string, raw: RegExp | null) => boolean {
+  const checkers = new Map<DocPart, (phrase: string) => boolean>();
+  const checker = (p: DocPart) => checkers.get(p) ?? checkers.set(p, phraseChecker(p.messages(), toolOutput)).get(p)!;
+  return (phrase, raw) => parts.some((p) => (raw === null || raw.test(p.raw())) && checker(p)(phrase));
 }
 
 /**
@@ -232,9 +238,13 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
   const words = new Map<string, RegExp>();
   const plainWord = (w: string): RegExp => words.get(w) ?? words.set(w, new RegExp(escapeRegExp(w), 'i')).get(w)!;
   for (const r of head) {
-    const raw = store.rawDoc(r.n);
-    // Text that is not all ASCII is also tried folded as the index folds it (`café` as `cafe`), once per session.
-    let folded: string | null | undefined;
+    const parts = store.docParts(r.n);
+    // Text that is not all ASCII is also tried folded as the index folds it (`café` as `cafe`), once per part.
+    const folded = new Map<DocPart, string | null>();
+    const foldedOf = (p: DocPart): string | null => {
+      if (!folded.has(p)) folded.set(p, isAscii(p.raw()) ? null : normalize(p.raw()));
+      return folded.get(p)!;
+    };
     let best = 1;
     let run = 1;
     for (let g = 0; g + 1 < perGroup.length; g++) {
@@ -245,12 +255,14 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
         const key = `${a}\u0000${b}`;
         let re = patterns.get(key);
         if (!re) patterns.set(key, (re = new RegExp(`${spelling(a, groups[g]!)}${isCjkTerm(a) || isCjkTerm(b) ? '' : GAP}${spelling(b, groups[g + 1]!)}`, 'iu')));
-        adjacent = re.test(raw);
-        // Folding a long text costs more than the test: only where a word is not found as typed, so it is written accented or wide.
-        if (!adjacent && (!plainWord(a).test(raw) || !plainWord(b).test(raw))) {
-          folded ??= isAscii(raw) ? null : normalize(raw);
-          adjacent = folded !== null && re.test(folded);
-        }
+        adjacent = parts.some((p) => {
+          const raw = p.raw();
+          if (re.test(raw)) return true;
+          // Folding a long text costs more than the test: only where a word is not found as typed, so it is written accented or wide.
+          if (plainWord(a).test(raw) && plainWord(b).test(raw)) return false;
+          const f = foldedOf(p);
+          return f !== null && re.test(f);
+        });
       }
       run = adjacent ? run + 1 : 1;
       if (run > best) best = run;

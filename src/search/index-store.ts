@@ -2,7 +2,9 @@
 //
 //   sess   one row per indexed session (a new number each time it is re-read;
 //          numbers are never reused, so postings of old numbers are just dead)
-//   doc    the session's messages as JSON [[role, text], ...], for snippets
+//   doc    the session's messages as JSON [[role, text], ...], for snippets, in
+//          parts of about 256 KB (most sessions are one part), so a 100 MB
+//          session is read and parsed only where a query's words are
 //   term   the vocabulary;  del  one-character deletions of each word (typos)
 //   post   per word, its postings in a blob (gaps between session numbers and
 //          counts, as varints: about two bytes a session)
@@ -19,7 +21,7 @@ import { typoKeys } from './fuzzy.js';
 import { isCjkTerm } from './tokenize.js';
 
 /** Bump when what is indexed, or how, changes: an older index is then rebuilt. */
-export const INDEX_VERSION = 5;
+export const INDEX_VERSION = 6;
 const FILE = `index-v${INDEX_VERSION}.sqlite3`;
 /** Rows per multi-row insert of deletion entries (SQLite allows 32,766 parameters). */
 const DEL_BATCH = 500;
@@ -43,7 +45,7 @@ CREATE TABLE IF NOT EXISTS sess (
 );
 -- What ranking reads of every session, in an index of its own: the rows themselves carry the session JSON.
 CREATE INDEX IF NOT EXISTS sess_rank ON sess (updated_at, words);
-CREATE TABLE IF NOT EXISTS doc (n INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS doc (n INTEGER NOT NULL, first INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (n, first));
 CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, t TEXT UNIQUE NOT NULL);
 CREATE TABLE IF NOT EXISTS del (d TEXT NOT NULL, term INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS del_d ON del (d);
@@ -107,7 +109,8 @@ export class IndexStore {
       delta: db.prepare('SELECT n, w FROM delta WHERE term = ?').raw(),
       addDelta: db.prepare('INSERT OR REPLACE INTO delta (term, n, w) VALUES (?, ?, ?)'),
       putPost: db.prepare('INSERT OR REPLACE INTO post (term, data) VALUES (?, ?)'),
-      doc: db.prepare('SELECT data FROM doc WHERE n = ?').pluck(),
+      docFirsts: db.prepare('SELECT first FROM doc WHERE n = ? ORDER BY first').pluck(),
+      docPart: db.prepare('SELECT data FROM doc WHERE n = ? AND first = ?').pluck(),
       sessionOf: db.prepare('SELECT key, session FROM sess WHERE n = ?'),
     };
   }
@@ -308,15 +311,36 @@ export class IndexStore {
     return out;
   }
 
-  /** The stored messages as their JSON text (cheap to scan before parsing). */
-  rawDoc(n: number): string {
-    return (this.stmt.doc.get(n) as string | undefined) ?? '[]';
+  /**
+   * Session `n`'s stored messages, part by part. A part's text is read when
+   * first asked for, and parsed only if its messages are: a query looks at
+   * the raw JSON first and parses only the parts that hold its words.
+   */
+  docParts(n: number): DocPart[] {
+    return (this.stmt.docFirsts.all(n) as number[]).map((first) => {
+      let raw: string | undefined;
+      let messages: Array<[string, string]> | undefined;
+      const part: DocPart = {
+        first,
+        raw: () => (raw ??= (this.stmt.docPart.get(n, first) as string | undefined) ?? '[]'),
+        messages: () => (messages ??= JSON.parse(part.raw()) as Array<[string, string]>),
+      };
+      return part;
+    });
   }
 
+  /** Every stored message of session `n`, parsed (small sessions, the bench). */
   doc(n: number): Array<[string, string]> {
-    const data = this.stmt.doc.get(n) as string | undefined;
-    return data ? (JSON.parse(data) as Array<[string, string]>) : [];
+    return this.docParts(n).flatMap((p) => p.messages());
   }
+}
+
+/** One part of a session's stored messages: those from message number `first` on. */
+export interface DocPart {
+  first: number;
+  /** The part as its JSON text (cheap to test before parsing). */
+  raw(): string;
+  messages(): Array<[string, string]>;
 }
 
 /**

@@ -132,7 +132,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
   const insertSess = db.prepare(
     'INSERT INTO sess (key, stamp, session, source, id, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertDoc = db.prepare('INSERT INTO doc (n, data) VALUES (?, ?)');
+  const insertDoc = db.prepare('INSERT INTO doc (n, first, data) VALUES (?, ?, ?)');
   const drop = (n: number): void => {
     db.prepare('DELETE FROM sess WHERE n = ?').run(n);
     db.prepare('DELETE FROM doc WHERE n = ?').run(n);
@@ -142,7 +142,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
     const previous = old.get(p.key);
     if (previous !== undefined) drop(previous);
     const n = Number(insertSess.run(p.key, p.stamp, p.session, p.source, p.id, p.workDir, p.title, p.updatedAt, p.turns, p.messages, p.bytes, p.words).lastInsertRowid);
-    insertDoc.run(n, p.doc);
+    for (const [first, data] of p.doc) insertDoc.run(n, first, data);
     for (let i = 0; i < p.terms.length; i++) {
       const id = store.termId(p.terms[i]!);
       const w = p.weights[i]!;

@@ -10,6 +10,8 @@ import { forEachTerm } from './tokenize.js';
 /** Snippets need only so much of a message; tool output is kept shorter still. */
 const DOC_TEXT_MAX = 20_000;
 const DOC_TOOL_MAX = 300;
+/** Characters of JSON per stored part of the messages (see the doc table in index-store.ts). */
+const DOC_PART_CHARS = 256 * 1024;
 
 export interface Prepared {
   key: string;
@@ -26,8 +28,8 @@ export interface Prepared {
   bytes: number;
   /** Words in the conversation, for length normalisation. */
   words: number;
-  /** The messages as JSON [[role, text], ...]. */
-  doc: string;
+  /** The messages as JSON [[role, text], ...], in parts: [number of the part's first message, its JSON]. */
+  doc: Array<[number, string]>;
   terms: string[];
   /** Per term, its posting weight (see packWeight). */
   weights: number[];
@@ -67,11 +69,32 @@ export function prepare(ref: SessionRef, source: Source): PrepareResult {
       messages: session.messages,
       bytes: session.bytes,
       words,
-      doc: JSON.stringify(messages.map(docEntry)),
+      doc: docParts(messages),
       terms: [...counts.keys()],
       weights,
     },
   };
+}
+
+/** The stored messages, cut into parts of about DOC_PART_CHARS at message boundaries. */
+export function docParts(messages: readonly Message[]): Array<[number, string]> {
+  const parts: Array<[number, string]> = [];
+  let first = 0;
+  let chunk: string[] = [];
+  let chars = 0;
+  messages.forEach((m, i) => {
+    const entry = JSON.stringify(docEntry(m));
+    if (chunk.length > 0 && chars + entry.length > DOC_PART_CHARS) {
+      parts.push([first, `[${chunk.join(',')}]`]);
+      first = i;
+      chunk = [];
+      chars = 0;
+    }
+    chunk.push(entry);
+    chars += entry.length + 1;
+  });
+  parts.push([first, `[${chunk.join(',')}]`]);
+  return parts;
 }
 
 /** How a message is kept for snippets: its role and (for long ones, the start of) its text. */

@@ -2,6 +2,7 @@
 // matched words, with their ranges; fuse.js orders messages that match equally many words.
 import Fuse from 'fuse.js';
 import type { Match } from './engine.js';
+import type { DocPart } from './index-store.js';
 import { isAscii, isCjkTerm } from './tokenize.js';
 
 const SNIPPET = 160;
@@ -41,8 +42,12 @@ function isUpper(text: string, i: number): boolean {
   return c >= 65 && c <= 90;
 }
 
-/** The messages that show why a session matched: those with the most of the query's words first (fuse.js decides ties). */
-export function findMatches(doc: Array<[string, string]>, hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
+/**
+ * The messages that show why a session matched: those with the most of the
+ * query's words first (fuse.js decides ties). Parts whose raw JSON holds none
+ * of the matched words are not parsed.
+ */
+export function findMatches(parts: readonly DocPart[], hit: string[], phrases: string[], fuseQuery: string, toolOutput: boolean): Match[] {
   const phrasePatterns = phrases.map((p) => escapeRegExp(p.trim()).replace(/\s+/g, '\\s+'));
   const words = hit.sort((a, b) => b.length - a.length);
   if (phrasePatterns.length + words.length === 0) return [];
@@ -51,14 +56,19 @@ export function findMatches(doc: Array<[string, string]>, hit: string[], phrases
   // not all ASCII gets the folding one (`cafe` marks `café`), several times slower.
   const plain = new RegExp([...phrasePatterns, ...words.map(escapeRegExp)].join('|'), 'gi');
   let folded: RegExp | undefined;
+  const foldedPattern = (): RegExp => new RegExp([...phrasePatterns, ...words.map(foldingPattern)].join('|'), 'giu');
+  const foldedTest = (raw: string): boolean => {
+    const re = (folded ??= foldedPattern());
+    re.lastIndex = 0;
+    return re.test(raw);
+  };
   const cjk = new Set(hit.filter(isCjkTerm));
   const candidates: Array<{ index: number; role: string; text: string; ranges: Array<[number, number]> }> = [];
-  doc.forEach(([role, text], index) => {
+  const anyWord = words.length > 0 ? new RegExp(words.map(escapeRegExp).join('|'), 'i') : null;
+  const look = (role: string, text: string, index: number): void => {
     if (role === 'tool' && !toolOutput) return;
-    // Later messages are not looked at once enough matching ones are found.
-    if (candidates.length >= MESSAGES_RANKED * 2) return;
     const ranges: Array<[number, number]> = [];
-    const re = !isAscii(text) ? (folded ??= new RegExp([...phrasePatterns, ...words.map(foldingPattern)].join('|'), 'giu')) : plain;
+    const re = !isAscii(text) ? (folded ??= foldedPattern()) : plain;
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const start = m.index;
@@ -68,7 +78,15 @@ export function findMatches(doc: Array<[string, string]>, hit: string[], phrases
       if (ranges.length >= 20) break;
     }
     if (ranges.length > 0) candidates.push({ index, role, text, ranges });
-  });
+  };
+  for (const part of parts) {
+    // Later messages are not looked at once enough matching ones are found.
+    if (candidates.length >= MESSAGES_RANKED * 2) break;
+    const raw = part.raw();
+    if (anyWord !== null && !anyWord.test(raw) && (isAscii(raw) || !foldedTest(raw))) continue;
+    const messages = part.messages();
+    for (let i = 0; i < messages.length && candidates.length < MESSAGES_RANKED * 2; i++) look(messages[i]![0], messages[i]![1], part.first + i);
+  }
   candidates.splice(MESSAGES_RANKED);
   if (candidates.length === 0) return [];
   // fuse.js ranks the matching messages against the whole query, on a window around the first hit.
