@@ -35,6 +35,22 @@ test('a line longer than the read chunk, and lines across chunk borders, come ou
   assert.ok(got.every((l) => !l.last));
 });
 
+test('each line says where it starts in bytes, across chunk borders and a torn tail; reading from one of those offsets starts there', (t) => {
+  const dir = tempDir(t);
+  const p = join(dir, 'offsets.jsonl');
+  const text = [...Array.from({ length: 40_000 }, (_, i) => JSON.stringify({ i, s: 'ü'.repeat(i % 7) })), JSON.stringify({ big: 'x'.repeat(1_300_000) }), '{"torn":'].join('\r\n');
+  writeFileSync(p, text);
+  const bytes = Buffer.from(text);
+  const seen: Array<{ offset: number; line: string }> = [];
+  forEachLine(p, (buf, start, end, info) => seen.push({ offset: info.offset, line: buf.toString('utf8', start, end) }));
+  assert.equal(seen.length, 40_002);
+  for (const { offset, line } of seen) assert.equal(bytes.toString('utf8', offset, offset + Buffer.byteLength(line)), line);
+  const from = seen[30_000]!;
+  const after: string[] = [];
+  forEachLine(p, (buf, start, end) => after.push(buf.toString('utf8', start, end)), from.offset);
+  assert.deepEqual(after, seen.slice(30_000).map((l) => l.line));
+});
+
 test('sniffType reads a compact record type without parsing; other shapes give null', () => {
   const b = (s: string) => Buffer.from(s);
   const s1 = '{"type":"turn.prompt","input":[]}';
@@ -49,7 +65,7 @@ test('sniffType reads a compact record type without parsing; other shapes give n
 test('parseLine returns undefined for broken JSON; LineProblems tells torn last lines from damage', () => {
   assert.equal(parseLine(Buffer.from('{"a":'), 0, 5), undefined);
   const p = new LineProblems();
-  p.note({ index: 3, last: false });
-  p.note({ index: 9, last: true });
+  p.note({ index: 3, last: false, offset: 0 });
+  p.note({ index: 9, last: true, offset: 0 });
   assert.deepEqual(p.describe('wire.jsonl'), ['wire.jsonl: 1 line not valid JSON (skipped)', 'wire.jsonl: last line is incomplete (skipped)']);
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { tmpdir } from 'node:os';
@@ -105,7 +105,9 @@ describe('query language', () => {
     const entries: Array<[number, number]> = [[1, packWeight(1, 0, 0)], [2, packWeight(300, 0, 0)], [70_000, packWeight(5, 2, 1)], [2 ** 31 + 5, packWeight(65_535, 255, 255)]];
     for (const [n, w] of entries) list.push(n, w);
     const back: Array<[number, number]> = [];
-    decodePostings(list.bytes(), (n, w) => back.push([n, w]));
+    decodePostings(list.bytes(), (n, w) => {
+      back.push([n, w]);
+    });
     assert.deepEqual(back, entries);
     assert.deepEqual(unpackWeight(back[2]![1]), { text: 5, tool: 2, title: 1 });
     assert.ok(list.length < entries.length * 8);
@@ -417,6 +419,96 @@ describe('long sessions', () => {
     assert.deepEqual((await search(home, '"zebra quantum lattice"')).map((h) => h.id), ['session_long']);
     assert.deepEqual((await search(home, '"lattice quantum"')).map((h) => h.id), []);
     assert.deepEqual((await search(home, 'zebra -"zebra quantum"')).map((h) => h.id), ['session_apart']);
+  });
+});
+
+describe('sessions that grow', () => {
+  /** Appends one turn to a Kimi Code wire the way the agent writes it; `end` false leaves it half-written. */
+  function appendTurn(wire: string, i: number, prompt: string, answer: string, end = true): void {
+    const t = T + (1000 + i) * 60_000;
+    const rec = (o: Record<string, unknown>): void => appendFileSync(wire, JSON.stringify(o) + '\n');
+    rec({ type: 'turn.prompt', agentId: 'main', input: [{ type: 'text', text: prompt }], origin: { kind: 'user' }, promptId: `p_${i}`, turnId: i, time: t });
+    rec({ type: 'context.append_message', agentId: 'main', message: { role: 'user', content: [{ type: 'text', text: prompt }], id: `p_${i}`, toolCalls: [], origin: { kind: 'user' } }, time: t + 1 });
+    if (!end) return;
+    rec({ type: 'context.append_loop_event', agentId: 'main', event: { type: 'content.part', uuid: `u${i}`, turnId: String(i), step: 1, stepUuid: `s${i}`, part: { type: 'text', text: answer } }, time: t + 2 });
+    rec({ type: 'turn.ended', agentId: 'main', turnId: i, reason: 'completed', durationMs: 5, time: t + 3 });
+  }
+  const QUERIES = ['ledger', 'ledger rounding', 'wombat', 'wombat platypus', 'echidna', '"rounding rule"', 'ledger -echidna', 'rule'];
+  /** Every query's results from the kept index, and from one built afresh in memory: they must be the same. */
+  async function sameAsFresh(home: string): Promise<void> {
+    for (const q of QUERIES) {
+      const kept = await search(home, q);
+      const fresh = await search(home, q, ['--no-cache']);
+      assert.deepEqual(kept, fresh, q);
+    }
+  }
+  const turns = (n: number): Turn[] => Array.from({ length: n }, (_, i) => ({ prompt: `ledger entry ${i} needs the rounding rule`, tools: [{ name: 'Bash', args: { command: 'ls' }, output: 'ledger.csv' }], answer: `rounding rule applied to entry ${i}` }));
+
+  test('a session that grew is re-read from its last turn, and the index then answers exactly as one built afresh', async (t) => {
+    const home = tempDir(t);
+    const dir = writeKimiCodeSession(join(home, '.kimi-code'), { ...conv('session_grows', 'x', 'y'), turns: turns(40), noiseBytes: 0 });
+    writeKimiCodeSession(join(home, '.kimi-code'), conv('session_other', 'a wombat ledger', 'ok'));
+    const wire = join(dir, 'agents', 'main', 'wire.jsonl');
+    await sameAsFresh(home);
+    // Compacted, as a large index is: the session's words are in the blobs, and what follows corrects them there.
+    const compacting = IndexStore.open(join(home, '.cache', 'sessions'));
+    const live = new Set(compacting.db.prepare('SELECT n FROM sess').pluck().all() as number[]);
+    compacting.compact(new Map(), (m) => live.has(m));
+    assert.equal(compacting.deltaCount(), 0);
+    compacting.close();
+    // A turn half-written (the agent still at work), then finished, then more turns.
+    appendTurn(wire, 40, 'now the wombat question', '', false);
+    await sameAsFresh(home);
+    appendTurn(wire, 41, 'wombat platypus echidna', 'the platypus ledger is rounded');
+    await sameAsFresh(home);
+    for (let i = 42; i < 45; i++) appendTurn(wire, i, `echidna ${i}`, 'ledger ledger ledger');
+    await sameAsFresh(home);
+    const store = IndexStore.open(join(home, '.cache', 'sessions'));
+    const n = store.db.prepare("SELECT n FROM sess WHERE id = 'session_grows'").pluck().get() as number;
+    store.close();
+    assert.equal(n, 1, 'the session kept its number: it was corrected in place, not indexed anew');
+    const hit = (await search(home, 'wombat platypus echidna'))[0]!;
+    assert.equal(hit.id, 'session_grows');
+    assert.equal(hit.matches[0]!.messageIndex, 40 * 4 + 1, 'the message numbers go on from the marks');
+  });
+
+  test('a log rewritten before its last mark (compacted, cut) is read again whole', async (t) => {
+    const home = tempDir(t);
+    const dir = writeKimiCodeSession(join(home, '.kimi-code'), { ...conv('session_cut', 'x', 'y'), turns: turns(10), noiseBytes: 0 });
+    const wire = join(dir, 'agents', 'main', 'wire.jsonl');
+    await sameAsFresh(home);
+    // The same length and more, but the last turn's prompt is another record now.
+    const lines = readFileSync(wire, 'utf8').trimEnd().split('\n');
+    const lastPrompt = lines.findLastIndex((l) => l.includes('"turn.prompt"'));
+    lines[lastPrompt] = lines[lastPrompt]!.replace('ledger entry 9', 'wombat entry 9');
+    writeFileSync(wire, lines.join('\n') + '\n');
+    appendTurn(wire, 10, 'echidna', 'ok');
+    await sameAsFresh(home);
+    assert.deepEqual((await search(home, 'wombat entry')).map((h) => h.id), ['session_cut']);
+    // Cut short: the mark's record is gone.
+    writeFileSync(wire, lines.slice(0, 10).join('\n') + '\n');
+    await sameAsFresh(home);
+    assert.deepEqual(await search(home, 'echidna'), []);
+    // Rewritten in place: the first turn taken out and padded, so that another turn's prompt starts where the last mark was.
+    writeFileSync(wire, lines.join('\n') + '\n');
+    await sameAsFresh(home);
+    const firstTurn = lines.findIndex((l) => l.includes('"turn.prompt"'));
+    const secondTurn = lines.findIndex((l, i) => i > firstTurn && l.includes('"turn.prompt"'));
+    const kept = [...lines.slice(0, firstTurn), ...lines.slice(secondTurn, lastPrompt)];
+    const missing = Buffer.byteLength(lines.slice(0, lastPrompt).join('\n')) - Buffer.byteLength(kept.join('\n')) - 1;
+    const pad = JSON.stringify({ type: 'llm.request', pad: '' });
+    kept.push(pad.replace('""', `"${'x'.repeat(missing - pad.length)}"`));
+    const other = lines[lastPrompt]!.replace('wombat entry 9', 'echidna again');
+    writeFileSync(wire, [...kept, other, ...lines.slice(lastPrompt + 1)].join('\n') + '\n');
+    assert.equal(readFileSync(wire, 'utf8').indexOf(other), Buffer.byteLength(lines.slice(0, lastPrompt).join('\n')) + 1, 'the other prompt is where the mark points');
+    await sameAsFresh(home);
+    // An atomic rewrite (a new file renamed over the old, as every writer here does) that changed an earlier turn and kept every length.
+    writeFileSync(wire, lines.join('\n') + '\n');
+    await sameAsFresh(home);
+    writeFileSync(`${wire}.tmp`, readFileSync(wire, 'utf8').replace('ledger entry 0 ', 'wombat entry 0 '));
+    renameSync(`${wire}.tmp`, wire);
+    appendTurn(wire, 12, 'platypus', 'ok');
+    await sameAsFresh(home);
   });
 });
 

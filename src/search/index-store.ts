@@ -9,7 +9,11 @@
 //   post   per word, its postings in a blob (gaps between session numbers and
 //          counts, as varints: about two bytes a session)
 //   delta  postings written since the last compaction, one row each, so that
-//          re-reading one session never rewrites the blobs of common words
+//          re-reading one session never rewrites the blobs of common words; a
+//          delta row for a session also in a word's blob replaces that entry
+//   tail   for sessions whose layout records resume marks: the last mark and
+//          the word counts from it on, so that a session that grew is
+//          re-read from its last turn and its postings corrected in place
 //
 // Postings are per session, not per message: "all words somewhere in the
 // session" is then a merge of a few sorted lists, however many messages match.
@@ -51,6 +55,7 @@ CREATE TABLE IF NOT EXISTS del (d TEXT NOT NULL, term INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS del_d ON del (d);
 CREATE TABLE IF NOT EXISTS post (term INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS delta (term INTEGER NOT NULL, n INTEGER NOT NULL, w INTEGER NOT NULL, PRIMARY KEY (term, n)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tail (n INTEGER PRIMARY KEY, mark TEXT NOT NULL, counts TEXT NOT NULL);
 `;
 
 /**
@@ -107,6 +112,7 @@ export class IndexStore {
       addDels: db.prepare(`INSERT INTO del (d, term) VALUES ${Array.from({ length: DEL_BATCH }, () => '(?, ?)').join(', ')}`),
       postBlob: db.prepare('SELECT data FROM post WHERE term = ?').pluck(),
       delta: db.prepare('SELECT n, w FROM delta WHERE term = ?').raw(),
+      deltaOne: db.prepare('SELECT w FROM delta WHERE term = ? AND n = ?').pluck(),
       addDelta: db.prepare('INSERT OR REPLACE INTO delta (term, n, w) VALUES (?, ?, ?)'),
       putPost: db.prepare('INSERT OR REPLACE INTO post (term, data) VALUES (?, ?)'),
       docFirsts: db.prepare('SELECT first FROM doc WHERE n = ? ORDER BY first').pluck(),
@@ -234,25 +240,47 @@ export class IndexStore {
 
   // ------------------------------------------------------------------ postings
 
-  /** Live postings of a word: session numbers and their packed weights, side by side (no array per posting). */
+  /**
+   * Live postings of a word: session numbers and their packed weights, side
+   * by side (no array per posting). A delta row replaces the blob's entry for
+   * its session (a session corrected in place); a zero weight means gone.
+   */
   postings(termId: number, live: (n: number) => boolean): { n: number[]; w: number[] } {
     const out = { n: [] as number[], w: [] as number[] };
+    const extra = this.stmt.delta.all(termId) as Array<[number, number]>;
+    const replaced = extra.length > 0 ? new Set(extra.map(([n]) => n)) : null;
     const blob = this.stmt.postBlob.get(termId) as Buffer | undefined;
     if (blob) {
       decodePostings(blob, (n, w) => {
-        if (live(n)) {
+        if (live(n) && !replaced?.has(n)) {
           out.n.push(n);
           out.w.push(w);
         }
       });
     }
-    for (const [n, w] of this.stmt.delta.all(termId) as Array<[number, number]>) {
-      if (live(n)) {
+    for (const [n, w] of extra) {
+      if (w !== 0 && live(n)) {
         out.n.push(n);
         out.w.push(w);
       }
     }
     return out;
+  }
+
+  /** The packed weight of a word in session `n` (0: not in it). */
+  weight(termId: number, n: number): number {
+    const w = this.stmt.deltaOne.get(termId, n) as number | undefined;
+    if (w !== undefined) return w;
+    const blob = this.stmt.postBlob.get(termId) as Buffer | undefined;
+    let found = 0;
+    if (blob) {
+      decodePostings(blob, (m, v) => {
+        if (m === n) found = v;
+        // Sorted by session: stop at `n` or past it.
+        return m < n;
+      });
+    }
+    return found;
   }
 
   addDelta(termId: number, n: number, w: number): void {
@@ -274,7 +302,9 @@ export class IndexStore {
       // Old entries have smaller session numbers than fresh ones: appending keeps the order.
       const list = new PostingList();
       const old = this.postings(term, live);
-      for (let i = 0; i < old.n.length; i++) list.push(old.n[i]!, old.w[i]!);
+      // A delta row that replaced a blob entry comes after the blob's later ones: back in order.
+      const order = old.n.map((_, i) => i).sort((a, b) => old.n[a]! - old.n[b]!);
+      for (const i of order) list.push(old.n[i]!, old.w[i]!);
       const add = fresh.get(term);
       if (add) decodePostings(add.bytes(), (n, w) => list.push(n, w));
       if (list.length === 0) this.db.prepare('DELETE FROM post WHERE term = ?').run(term);
@@ -309,6 +339,11 @@ export class IndexStore {
     const out = new Map<string, { n: number; stamp: string }>();
     for (const [n, key, stamp] of this.db.prepare('SELECT n, key, stamp FROM sess').raw().iterate() as Iterable<[number, string, string]>) out.set(key, { n, stamp });
     return out;
+  }
+
+  /** Session `n`'s resume mark and the word counts from it on (see the tail table), if its layout records marks. */
+  tail(n: number): { mark: string; counts: string } | undefined {
+    return this.db.prepare('SELECT mark, counts FROM tail WHERE n = ?').get(n) as { mark: string; counts: string } | undefined;
   }
 
   /**
@@ -379,8 +414,8 @@ export class PostingList {
   }
 }
 
-/** Calls `visit(n, weight)` for every entry of an encoded posting list, in order. */
-export function decodePostings(bytes: Uint8Array, visit: (n: number, w: number) => void): void {
+/** Calls `visit(n, weight)` for every entry of an encoded posting list, in order; `visit` returning false stops. */
+export function decodePostings(bytes: Uint8Array, visit: (n: number, w: number) => boolean | void): void {
   let i = 0;
   let n = 0;
   const next = (): number => {
@@ -398,7 +433,7 @@ export function decodePostings(bytes: Uint8Array, visit: (n: number, w: number) 
     n += Math.floor(head / 2);
     let w = next();
     if (head % 2 === 1) w = (w | (next() << 16)) >>> 0;
-    visit(n, w);
+    if (visit(n, w) === false) return;
   }
 }
 

@@ -7,8 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Homes } from '../sources/homes.js';
 import type { SessionRef, Source } from '../sources/source.js';
-import { IndexStore, PostingList } from './index-store.js';
-import { prepare, type Prepared, type PrepareResult } from './prepare.js';
+import { IndexStore, packWeight, PostingList, unpackWeight } from './index-store.js';
+import { type Grown, prepare, prepareGrown, type Prepared, type PrepareResult } from './prepare.js';
 
 export interface Found {
   ref: SessionRef;
@@ -133,9 +133,11 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
     'INSERT INTO sess (key, stamp, session, source, id, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertDoc = db.prepare('INSERT INTO doc (n, first, data) VALUES (?, ?, ?)');
+  const insertTail = db.prepare('INSERT OR REPLACE INTO tail (n, mark, counts) VALUES (?, ?, ?)');
   const drop = (n: number): void => {
     db.prepare('DELETE FROM sess WHERE n = ?').run(n);
     db.prepare('DELETE FROM doc WHERE n = ?').run(n);
+    db.prepare('DELETE FROM tail WHERE n = ?').run(n);
   };
 
   const write = (p: Prepared): void => {
@@ -143,6 +145,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
     if (previous !== undefined) drop(previous);
     const n = Number(insertSess.run(p.key, p.stamp, p.session, p.source, p.id, p.workDir, p.title, p.updatedAt, p.turns, p.messages, p.bytes, p.words).lastInsertRowid);
     for (const [first, data] of p.doc) insertDoc.run(n, first, data);
+    if (p.tail) insertTail.run(n, p.tail.mark, p.tail.counts);
     for (let i = 0; i < p.terms.length; i++) {
       const id = store.termId(p.terms[i]!);
       const w = p.weights[i]!;
@@ -168,9 +171,43 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
     }
   };
 
+  /** A session that grew, corrected in place from what was re-read after its last mark. */
+  const update = (n: number, g: Grown): void => {
+    for (const [term, [text, tool]] of g.changes) {
+      if (text === 0 && tool === 0) continue;
+      const id = store.termId(term);
+      const before = store.weight(id, n);
+      const was = unpackWeight(before);
+      // Counts past packWeight's caps stay at the cap: BM25 has saturated long before.
+      const w = packWeight(Math.max(0, was.text + text), Math.max(0, was.tool + tool), was.title);
+      if (w !== before) store.addDelta(id, n, w);
+    }
+    db.prepare('UPDATE sess SET stamp = ?, session = ?, updated_at = ?, turns = ?, messages = ?, bytes = ?, words = max(0, words + ?) WHERE n = ?').run(
+      g.stamp, g.session, g.updatedAt, g.turns, g.messages, g.bytes, g.words, n,
+    );
+    db.prepare('DELETE FROM doc WHERE n = ? AND first >= ?').run(n, g.from);
+    for (const [first, data] of g.doc) insertDoc.run(n, first, data);
+    insertTail.run(n, g.tail.mark, g.tail.counts);
+    stats.indexed++;
+    stats.bytes += g.bytes;
+  };
+  /** A grown session whose layout records marks is re-read from its last turn, not from its start. */
+  const grown = (f: Found): boolean => {
+    const n = old.get(f.ref.key);
+    const tail = n === undefined ? undefined : store.tail(n);
+    if (n === undefined || !tail) return false;
+    const title = db.prepare('SELECT title FROM sess WHERE n = ?').pluck().get(n) as string;
+    const g = prepareGrown(f.ref, f.source, tail, title);
+    if (!g) return false;
+    update(n, g);
+    old.delete(f.ref.key);
+    done++;
+    return true;
+  };
+
   const workerFile = workerScript();
   if (bulk && hooks.homes && workerFile) await prepareInWorkers(workerFile, hooks.homes, work, take);
-  else for (const f of work) take(prepare(f.ref, f.source));
+  else for (const f of work) if (!grown(f)) take(prepare(f.ref, f.source));
   store.flushDeletes();
   gone.forEach(drop);
 

@@ -2,7 +2,7 @@
 // for snippets, and its word counts. Pure CPU work, so a bulk build runs it
 // in a worker thread (prepare-worker.ts) while the main thread writes.
 import type { Message } from '../model.js';
-import type { SessionRef, Source } from '../sources/source.js';
+import type { ResumeMark, SessionRef, Source } from '../sources/source.js';
 import { errorText } from '../util/text.js';
 import { packWeight } from './index-store.js';
 import { forEachTerm } from './tokenize.js';
@@ -33,6 +33,32 @@ export interface Prepared {
   terms: string[];
   /** Per term, its posting weight (see packWeight). */
   weights: number[];
+  /** The session's last resume mark and the word counts from it on (JSON), where its layout records marks. */
+  tail?: StoredTail;
+}
+
+export interface StoredTail {
+  mark: string;
+  /** [[word, conversation count + tool count * 2^20], ...] of the messages from the mark on. */
+  counts: string;
+}
+
+/** A session that grew, re-read from its last mark: what changes in the index, in place. */
+export interface Grown {
+  stamp: string;
+  session: string;
+  updatedAt: number;
+  turns: number;
+  messages: number;
+  bytes: number;
+  /** The first message re-read: stored parts from here on are replaced by `doc`. */
+  from: number;
+  doc: Array<[number, string]>;
+  /** Per word, how its conversation and tool-output counts change. */
+  changes: Map<string, [number, number]>;
+  /** How the session's conversation words change. */
+  words: number;
+  tail: StoredTail;
 }
 
 export type PrepareResult = { ok: true; value: Prepared } | { ok: false; key: string; path: string; error: string };
@@ -44,8 +70,9 @@ export function prepare(ref: SessionRef, source: Source): PrepareResult {
   } catch (error) {
     return { ok: false, key: ref.key, path: ref.path, error: errorText(error) };
   }
-  const { session, messages } = read;
+  const { session, messages, marks } = read;
   const counts = countTerms(session.title, messages);
+  const last = marks?.at(-1);
   let words = 0;
   const weights: number[] = [];
   for (const c of counts.values()) {
@@ -69,22 +96,79 @@ export function prepare(ref: SessionRef, source: Source): PrepareResult {
       messages: session.messages,
       bytes: session.bytes,
       words,
-      doc: docParts(messages),
+      doc: docParts(messages, 0, last?.message),
       terms: [...counts.keys()],
       weights,
+      ...(last ? { tail: storedTail(last, messages.slice(last.message)) } : {}),
     },
   };
 }
 
-/** The stored messages, cut into parts of about DOC_PART_CHARS at message boundaries. */
-export function docParts(messages: readonly Message[]): Array<[number, string]> {
+function storedTail(mark: ResumeMark, messages: readonly Message[]): StoredTail {
+  return { mark: JSON.stringify(mark), counts: JSON.stringify([...countTerms('', messages)]) };
+}
+
+/**
+ * Re-reads a session that grew from its stored last mark. Null where that
+ * cannot stand in for a whole read: the layout has no marks, the log was
+ * rewritten before the mark, or the title changed (its words weigh apart).
+ */
+export function prepareGrown(ref: SessionRef, source: Source, stored: StoredTail, title: string): Grown | null {
+  if (!source.readFrom) return null;
+  const mark = JSON.parse(stored.mark) as ResumeMark;
+  let read;
+  try {
+    read = source.readFrom(ref, mark);
+  } catch {
+    return null;
+  }
+  if (!read || read.session.title !== title) return null;
+  const last = read.marks?.at(-1) ?? mark;
+  const reread = countTerms('', read.messages);
+  const changes = new Map<string, [number, number]>();
+  let words = 0;
+  for (const [term, c] of reread) {
+    const [text, tool] = unpackCounts(c);
+    changes.set(term, [text, tool]);
+    words += text;
+  }
+  // The stored tail's messages are in what was re-read: take their counts back out.
+  for (const [term, c] of JSON.parse(stored.counts) as Array<[string, number]>) {
+    const [text, tool] = unpackCounts(c);
+    const had = changes.get(term) ?? [0, 0];
+    changes.set(term, [had[0] - text, had[1] - tool]);
+    words -= text;
+  }
+  const { inUse: _inUse, ...session } = read.session;
+  return {
+    stamp: ref.stamp,
+    session: JSON.stringify(session),
+    updatedAt: Date.parse(session.updatedAt),
+    turns: session.turns,
+    messages: session.messages,
+    bytes: session.bytes,
+    from: mark.message,
+    doc: docParts(read.messages, mark.message, last.message),
+    changes,
+    words,
+    tail: storedTail(last, read.messages.slice(last.message - mark.message)),
+  };
+}
+
+/**
+ * The stored messages, cut into parts of about DOC_PART_CHARS at message
+ * boundaries, and at the last resume mark (`cut`), so that a session that
+ * grows replaces only the parts from there on. `base` numbers the first message.
+ */
+export function docParts(messages: readonly Message[], base = 0, cut?: number): Array<[number, string]> {
   const parts: Array<[number, string]> = [];
-  let first = 0;
+  let first = base;
   let chunk: string[] = [];
   let chars = 0;
-  messages.forEach((m, i) => {
+  messages.forEach((m, k) => {
+    const i = base + k;
     const entry = JSON.stringify(docEntry(m));
-    if (chunk.length > 0 && chars + entry.length > DOC_PART_CHARS) {
+    if (chunk.length > 0 && (chars + entry.length > DOC_PART_CHARS || i === cut)) {
       parts.push([first, `[${chunk.join(',')}]`]);
       first = i;
       chunk = [];

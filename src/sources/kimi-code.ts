@@ -2,12 +2,12 @@
 //   state.json, agents/main/wire.jsonl (+ subagents), tool-results/, blobs/, logs/
 // The session picker of the agent finds sessions by listing these folders;
 // session_index.jsonl only maps ids to work dirs, so it is a fallback here.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Transcript } from '../model.js';
 import { forEachLine, forEachRecord, parseLine, sniffTailType, sniffType } from '../util/jsonl.js';
 import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
 import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
-import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
+import { baseSession, type Reporter, type ResumeMark, type SessionRef, type Source, type SourceRead } from './source.js';
 import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
 
 /** Allowed characters of a Kimi Code session id (FORMATS.md). */
@@ -63,15 +63,22 @@ export class KimiCodeSource implements Source {
     return refs;
   }
 
-  read(ref: SessionRef, depth: ReadDepth = 'transcript'): Transcript {
+  read(ref: SessionRef, depth: ReadDepth = 'transcript'): SourceRead {
+    return this.assemble(ref, readKimiCodeWire(wirePathOf(ref), depth));
+  }
+
+  /** The main wire is append-only between turns: a grown session is read from its last turn on. */
+  readFrom(ref: SessionRef, mark: ResumeMark): SourceRead | null {
+    const wire = readKimiCodeWire(wirePathOf(ref), 'transcript', mark);
+    return wire === null ? null : this.assemble(ref, wire);
+  }
+
+  private assemble(ref: SessionRef, wire: WireRead): SourceRead {
     const session = baseSession(ref);
     const problems = session.problems;
     const stateRead = readJsonObject(join(ref.path, 'state.json'));
     const state = stateRead.ok ? stateRead.value : {};
     if (!stateRead.ok) problems.push(`state.json: ${stateRead.missing ? 'missing' : stateRead.error}`);
-
-    const wirePath = join(ref.path, 'agents', 'main', 'wire.jsonl');
-    const wire = readKimiCodeWire(wirePath, depth);
     problems.push(...wire.problems);
     const b = wire.builder;
 
@@ -99,10 +106,19 @@ export class KimiCodeSource implements Source {
     session.turns = b.turns;
     session.messages = b.messageCount;
     session.bytes = treeBytes(ref.path);
-    return { session, messages: b.messages };
+    return { session, messages: b.messages, marks: wire.marks };
   }
 
   close(): void {}
+}
+
+function wirePathOf(ref: SessionRef): string {
+  return join(ref.path, 'agents', 'main', 'wire.jsonl');
+}
+
+/** A resume mark's check: the file's identity and the record's digest (of its parsed form: the same line gives the same digest). */
+function recordCheck(fileId: string, rec: Record<string, unknown>): string {
+  return `${fileId}:${createHash('sha256').update(JSON.stringify(rec)).digest('base64').slice(0, 16)}`;
 }
 
 /** sessionId -> workDir from the append-only index; later lines win, deletions remove. */
@@ -139,18 +155,29 @@ export interface WireRead {
   /** The work dir the legacy engine records in `config.update` (older state.json has none). */
   cwd: string | null;
   problems: string[];
+  /** Where each turn's prompt starts: the points a later read can resume at. */
+  marks: ResumeMark[];
 }
 
-/** Reads one agent's wire.jsonl into a transcript. */
-export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript'): WireRead {
+/**
+ * Reads one agent's wire.jsonl into a transcript; from `mark` on when given
+ * (null then if the record there is not the one the mark was taken at).
+ */
+export function readKimiCodeWire(path: string, depth: ReadDepth): WireRead;
+export function readKimiCodeWire(path: string, depth: ReadDepth, from: ResumeMark): WireRead | null;
+export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', from?: ResumeMark): WireRead | null {
   const b = new TranscriptBuilder(depth);
-  const result: WireRead = { builder: b, createdAtMs: null, cwd: null, problems: [] };
+  if (from) b.resume(from);
+  const result: WireRead = { builder: b, createdAtMs: null, cwd: null, problems: [], marks: [] };
+  let resumedAtMark = from === undefined;
   // The last turn.prompt, so the context.append_message that repeats it is not shown twice.
   let lastPrompt: { id: string | null; text: string } | null = null;
 
-  const handle = (rec: Record<string, unknown>): void => {
+  const handle = (rec: Record<string, unknown>, offset: number): void => {
     const type = rec['type'];
     const time = toMs(rec['time']);
+    // Between turns nothing is pending (tool calls answered, streamed parts merged): a place to resume.
+    if (type === 'turn.prompt' && depth === 'transcript') result.marks.push(b.mark(offset, recordCheck(fileId, rec)));
     switch (type) {
       case 'metadata':
         result.createdAtMs = toMs(rec['created_at']);
@@ -225,19 +252,35 @@ export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript'):
     }
   };
 
-  if (!statOrNull(path)) {
+  const stat = statOrNull(path);
+  if (!stat) {
+    if (from) return null;
     result.problems.push('agents/main/wire.jsonl: missing');
     return result;
   }
+  // The file itself too: our own rewrites (compact, import) are atomic renames, a new inode
+  // (a file deleted and made again may get the old one back: its birth time tells, where the file system keeps one).
+  const fileId = `${stat.dev}:${stat.ino}:${Math.trunc(stat.birthtimeMs)}`;
+  let mismatch = false;
   const problems = forEachRecord(
     path,
     'agents/main/wire.jsonl',
-    (rec) => {
+    (rec, info) => {
+      if (mismatch) return;
+      if (!resumedAtMark) {
+        // The first record read must be the one the mark was taken at.
+        resumedAtMark = info.offset === from!.offset && recordCheck(fileId, rec) === from!.check;
+        if (!resumedAtMark) {
+          mismatch = true;
+          return;
+        }
+      }
       const type = str(rec['type']);
-      if (type !== null && WANTED.has(type)) handle(rec);
+      if (type !== null && WANTED.has(type)) handle(rec, info.offset);
     },
-    { skip: skipBookkeeping },
+    { skip: skipBookkeeping, from: from?.offset ?? 0 },
   );
+  if (mismatch || !resumedAtMark) return null;
   result.problems.push(...problems);
   return result;
 }

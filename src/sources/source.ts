@@ -39,6 +39,32 @@ export interface SessionRef {
   hint: Readonly<Record<string, string | null>>;
 }
 
+/**
+ * A point a reader can resume at: the start of a turn in a session's
+ * append-only log, with what the reader had counted before it. A layout whose
+ * sessions grow by appending records one per turn, so that a session that
+ * grew (an agent at work in a 100 MB session) is re-read from its last turn,
+ * not from its first byte.
+ */
+export interface ResumeMark {
+  /** Byte offset of the turn's first record in the log. */
+  offset: number;
+  /** A digest of that record: a log rewritten (compacted, cut) rather than appended to no longer matches. */
+  check: string;
+  /** Transcript messages before the mark (the index of its first message). */
+  message: number;
+  /** `Session.messages` and `Session.turns` before the mark. */
+  messageCount: number;
+  turns: number;
+  firstPrompt: string | null;
+  firstTimeMs: number | null;
+}
+
+/** A read, with the resume marks of layouts that record them (one per turn, in order). */
+export interface SourceRead extends Transcript {
+  marks?: ResumeMark[];
+}
+
 export interface Source {
   readonly kind: SourceKind;
   /** Finds every session; reports (and leaves out) what cannot be read at all. */
@@ -49,7 +75,13 @@ export interface Source {
    * filled in by the caller. At depth 'summary' the messages come back empty
    * (counts, title and times are still exact).
    */
-  read(ref: SessionRef, depth?: ReadDepth): Transcript;
+  read(ref: SessionRef, depth?: ReadDepth): SourceRead;
+  /**
+   * Reads a session that grew from `mark` on: the session's fields are whole,
+   * `messages` are those from `mark.message` on. Null where the log changed
+   * before the mark (the caller reads it all again). Only layouts that record marks have it.
+   */
+  readFrom?(ref: SessionRef, mark: ResumeMark): SourceRead | null;
   /** Releases handles (database connections). */
   close(): void;
 }

@@ -1,6 +1,7 @@
 // Builds a transcript the same way for every layout, so that "a turn", "a
 // message" and "the first prompt" mean one thing everywhere.
 import type { Message } from '../model.js';
+import type { ResumeMark } from './source.js';
 import { argsText, contentText, isRecord, isoOrNull, str, thinkText } from '../util/text.js';
 
 /** What a reader is asked for: a listing needs counts and the first prompt, `show` the messages. */
@@ -26,6 +27,23 @@ export class TranscriptBuilder {
    * which is most of what reading 10,000 sessions would otherwise allocate.
    */
   constructor(private readonly depth: ReadDepth = 'transcript') {}
+
+  /** Messages pushed so far, kept or not, from the start of the session (see ResumeMark). */
+  private pushed = 0;
+
+  /** Carries on from a resume mark: counts, first prompt and message numbers go on from there. */
+  resume(mark: ResumeMark): void {
+    this.pushed = mark.message;
+    this.messageCount = mark.messageCount;
+    this.turns = mark.turns;
+    this.firstPrompt = mark.firstPrompt;
+    this.firstTimeMs = mark.firstTimeMs;
+  }
+
+  /** A resume mark at this point: the record at `offset` (digest `check`) is about to start a turn. */
+  mark(offset: number, check: string): ResumeMark {
+    return { offset, check, message: this.pushed, messageCount: this.messageCount, turns: this.turns, firstPrompt: this.firstPrompt, firstTimeMs: this.firstTimeMs };
+  }
 
   /** A prompt a person typed: a user message, and a turn. */
   prompt(text: string, timeMs: number | null): void {
@@ -110,6 +128,7 @@ export class TranscriptBuilder {
     this.last = { role: message.role, tool: message.tool !== undefined, thinking: message.thinking === true };
     if ((message.role === 'user' || message.role === 'assistant') && !message.thinking) this.messageCount++;
     if (this.depth === 'transcript') this.messages.push(message);
+    this.pushed++;
     this.mergeKey = null;
   }
 

@@ -15,32 +15,40 @@ export interface LineInfo {
   index: number;
   /** True for a last line without a trailing newline (a writer may still be on it). */
   last: boolean;
+  /** Where the line starts in the file, in bytes (a reader resumes there). */
+  offset: number;
 }
 
 export type LineHandler = (buf: Buffer, start: number, end: number, info: LineInfo) => void;
 
-/** Calls `onLine` for every non-empty line of the file; returns the bytes read. */
-export function forEachLine(path: string, onLine: LineHandler): number {
+/**
+ * Calls `onLine` for every non-empty line of the file, from byte `from` on
+ * (the start of a line: where an earlier read left off); returns the bytes read.
+ */
+export function forEachLine(path: string, onLine: LineHandler, from = 0): number {
   const fd = openSync(path, 'r');
   try {
-    return forEachLineFd(fd, onLine);
+    return forEachLineFd(fd, onLine, from);
   } finally {
     closeSync(fd);
   }
 }
 
-function forEachLineFd(fd: number, onLine: LineHandler): number {
+function forEachLineFd(fd: number, onLine: LineHandler, from: number): number {
   const buf = Buffer.allocUnsafe(CHUNK);
   let pending: Buffer[] = [];
+  /** File offset of the first pending byte, and of buf[0]. */
+  let pendingAt = from;
+  let pos = from;
   let total = 0;
   let index = 0;
-  const emit = (b: Buffer, start: number, end: number, last: boolean): void => {
+  const emit = (b: Buffer, start: number, end: number, last: boolean, offset: number): void => {
     if (end > start && b[end - 1] === CR) end--;
     if (end <= start) return;
-    onLine(b, start, end, { index: index++, last });
+    onLine(b, start, end, { index: index++, last, offset });
   };
   for (;;) {
-    const n = readSync(fd, buf, 0, CHUNK, null);
+    const n = readSync(fd, buf, 0, CHUNK, pos);
     if (n === 0) break;
     total += n;
     let start = 0;
@@ -51,18 +59,22 @@ function forEachLineFd(fd: number, onLine: LineHandler): number {
         pending.push(buf.subarray(start, nl));
         const joined = Buffer.concat(pending);
         pending = [];
-        emit(joined, 0, joined.length, false);
+        emit(joined, 0, joined.length, false, pendingAt);
       } else {
-        emit(buf, start, nl, false);
+        emit(buf, start, nl, false, pos + start);
       }
       start = nl + 1;
     }
     // Keep the unfinished tail; it is copied because `buf` is reused.
-    if (start < n) pending.push(Buffer.from(buf.subarray(start, n)));
+    if (start < n) {
+      if (pending.length === 0) pendingAt = pos + start;
+      pending.push(Buffer.from(buf.subarray(start, n)));
+    }
+    pos += n;
   }
   if (pending.length > 0) {
     const joined = Buffer.concat(pending);
-    emit(joined, 0, joined.length, true);
+    emit(joined, 0, joined.length, true, pendingAt);
   }
   return total;
 }
@@ -139,6 +151,8 @@ export class LineProblems {
 export interface RecordOptions {
   /** Looks at a line's raw bytes; true skips it unparsed (bookkeeping nobody shows). */
   skip?: (buf: Buffer, start: number, end: number) => boolean;
+  /** Byte offset to start at (the start of a line). */
+  from?: number;
 }
 
 /**
@@ -149,7 +163,7 @@ export interface RecordOptions {
 export function forEachRecord(
   path: string,
   label: string,
-  onRecord: (rec: Record<string, unknown>) => void,
+  onRecord: (rec: Record<string, unknown>, info: LineInfo) => void,
   options: RecordOptions = {},
 ): string[] {
   const lines = new LineProblems();
@@ -158,9 +172,9 @@ export function forEachRecord(
     forEachLine(path, (buf, start, end, info) => {
       if (options.skip?.(buf, start, end)) return;
       const rec = parseLine(buf, start, end);
-      if (isRecord(rec)) onRecord(rec);
+      if (isRecord(rec)) onRecord(rec, info);
       else lines.note(info);
-    });
+    }, options.from ?? 0);
   } catch (error) {
     problems.push(`${label}: ${errorText(error)}`);
   }
