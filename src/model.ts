@@ -66,6 +66,12 @@ export interface Session {
 export interface Transcript {
   session: Session;
   messages: Message[];
+  /**
+   * Set when only part of a long session was read (the manager's preview of
+   * a 100 MB session, around its match): `messages` are those from message
+   * number `first` on, and `more` says whether later ones were left unread.
+   */
+  window?: { first: number; more: boolean };
 }
 
 export function isSourceKind(value: string): value is SourceKind {

@@ -42,3 +42,26 @@ test('import of a ZIP as `kimi export` writes it: listed under its id and work d
   const index = readFileSync(join(h.home, '.kimi-code', 'session_index.jsonl'), 'utf8').trim().split('\n').at(-1)!;
   assert.deepEqual(JSON.parse(index), { sessionId: r.id, sessionDir: back.path, workDir: '/work/from-kimi' });
 });
+
+test('Kimi Code compact and whole fork stream the wire: a wire without metadata first and with a torn last line comes out whole', async (t) => {
+  const h = new HomeRunner(demoHome(t));
+  const src = (await h.list()).find((s) => s.source === 'kimi-code' && s.turns >= 2 && !s.forkedFrom)!;
+  const wire = join(src.path, 'agents', 'main', 'wire.jsonl');
+  const lines = readFileSync(wire, 'utf8').trimEnd().split('\n').filter((l) => !l.startsWith('{"type":"metadata"'));
+  writeFileSync(wire, lines.join('\n') + '\n{"type":"turn.prompt","inp');
+  const before = await h.show(`kimi-code:${src.id}`);
+  const forked = JSON.parse(await h.ok(['fork', `kimi-code:${src.id}`, '--json', '--force'])) as { id: string; path: string };
+  await h.ok(['compact', `kimi-code:${src.id}`, '--force']);
+  for (const path of [join(forked.path, 'agents', 'main', 'wire.jsonl'), wire]) {
+    const out = readFileSync(path, 'utf8').split('\n');
+    assert.match(out[0]!, /^\{"type":"metadata"/, `${path}: the metadata first`);
+    assert.equal(out.at(-1), '', 'ends with a newline');
+    // Every line but the torn one the agent left is whole JSON.
+    const broken = out.slice(0, -1).filter((l) => { try { JSON.parse(l); return false; } catch { return true; } });
+    assert.deepEqual(broken, ['{"type":"turn.prompt","inp']);
+  }
+  assert.match(readFileSync(join(forked.path, 'agents', 'main', 'wire.jsonl'), 'utf8'), /\n\{"type":"forked"[^\n]*\n$/);
+  assert.match(readFileSync(wire, 'utf8'), /"type":"context\.apply_compaction"/);
+  const fork = await h.show(`kimi-code:${forked.id}`);
+  assert.deepEqual(fork.messages.map((m) => m.text), before.messages.map((m) => m.text));
+});

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { forEachLine, LineProblems, parseLine, sniffTailType, sniffType } from '../src/util/jsonl.js';
+import { firstRecordType, forEachLine, LineProblems, parseLine, rewriteLog, sniffTailType, sniffType, surveyLog } from '../src/util/jsonl.js';
 import { tempDir } from './helpers.js';
 
 function lines(path: string): Array<{ text: string; last: boolean }> {
   const out: Array<{ text: string; last: boolean }> = [];
-  forEachLine(path, (buf, start, end, info) => out.push({ text: buf.toString('utf8', start, end), last: info.last }));
+  forEachLine(path, (buf, start, end, info) => void out.push({ text: buf.toString('utf8', start, end), last: info.last }));
   return out;
 }
 
@@ -42,12 +42,12 @@ test('each line says where it starts in bytes, across chunk borders and a torn t
   writeFileSync(p, text);
   const bytes = Buffer.from(text);
   const seen: Array<{ offset: number; line: string }> = [];
-  forEachLine(p, (buf, start, end, info) => seen.push({ offset: info.offset, line: buf.toString('utf8', start, end) }));
+  forEachLine(p, (buf, start, end, info) => void seen.push({ offset: info.offset, line: buf.toString('utf8', start, end) }));
   assert.equal(seen.length, 40_002);
   for (const { offset, line } of seen) assert.equal(bytes.toString('utf8', offset, offset + Buffer.byteLength(line)), line);
   const from = seen[30_000]!;
   const after: string[] = [];
-  forEachLine(p, (buf, start, end) => after.push(buf.toString('utf8', start, end)), from.offset);
+  forEachLine(p, (buf, start, end) => void after.push(buf.toString('utf8', start, end)), from.offset);
   assert.deepEqual(after, seen.slice(30_000).map((l) => l.line));
 });
 
@@ -68,4 +68,23 @@ test('parseLine returns undefined for broken JSON; LineProblems tells torn last 
   p.note({ index: 3, last: false, offset: 0 });
   p.note({ index: 9, last: true, offset: 0 });
   assert.deepEqual(p.describe('wire.jsonl'), ['wire.jsonl: 1 line not valid JSON (skipped)', 'wire.jsonl: last line is incomplete (skipped)']);
+});
+
+test('rewriteLog streams a log into a new file: a first line, the bytes as they were, a torn last line ended, the added lines', (t) => {
+  const dir = tempDir(t);
+  const p = join(dir, 'wire.jsonl');
+  // Over two read chunks, CRLF and a blank line kept as written, no newline at the end.
+  const body = `${JSON.stringify({ type: 'a', pad: 'x'.repeat(1_500_000) })}\r\n\n{"type":"b"}\n{"type":"c"`;
+  writeFileSync(p, body, { mode: 0o640 });
+  const before = statSync(p).ino;
+  rewriteLog(p, { first: '{"type":"metadata"}', added: ['{"type":"forked"}', '{"type":"end"}'], mode: 0o600 });
+  assert.equal(readFileSync(p, 'utf8'), `{"type":"metadata"}\n${body}\n{"type":"forked"}\n{"type":"end"}\n`);
+  assert.notEqual(statSync(p).ino, before, 'a new file renamed over the old one');
+  assert.equal(statSync(p).mode & 0o777, 0o600);
+  assert.deepEqual(readdirSync(dir), ['wire.jsonl'], 'no temp file left');
+  // A log that ends with its newline gets none added.
+  rewriteLog(p, { added: ['{"type":"more"}'] });
+  assert.ok(readFileSync(p, 'utf8').endsWith('{"type":"end"}\n{"type":"more"}\n'));
+  assert.equal(firstRecordType(p), 'metadata');
+  assert.deepEqual(surveyLog(p, new Set(['b', 'more'])), { firstType: 'metadata', lines: 7, counted: 2 });
 });

@@ -33,6 +33,8 @@ export interface HeadlessOptions {
   query?: string;
   /** Use the summary cache and index in this folder (default: none, all in memory). */
   cacheDir?: string;
+  /** Sessions larger than this are previewed in a window. */
+  windowBytes?: number;
 }
 
 export function headless(home: string, o: HeadlessOptions = {}): Headless {
@@ -44,7 +46,7 @@ export function headless(home: string, o: HeadlessOptions = {}): Headless {
   const homes = resolveHomes({ HOME: home }, {});
   const dir = o.cacheDir;
   const catalog = (): Catalog => (dir ? new Catalog({ homes, report: () => {}, cache: () => SummaryCache.load(dir) }) : new Catalog({ homes, report: () => {} }));
-  const effects = new Effects({ homes, catalog, indexDir: dir ?? null, cwd: o.cwd ?? home, now: () => Date.now() });
+  const effects = new Effects({ homes, catalog, indexDir: dir ?? null, cwd: o.cwd ?? home, now: () => Date.now(), ...(o.windowBytes !== undefined ? { windowBytes: o.windowBytes } : {}) });
   const frames: number[] = [];
   const app = startApp({
     streams: { input, output },

@@ -140,7 +140,7 @@ test('search results: the preview opens at the best match; n and N move between 
   ];
   let fx: Effect[];
   [s, fx] = run(s, { type: 'results', query: 'z', rows: [{ session: target, matches }] });
-  assert.deepEqual(fx, [{ type: 'preview', session: target }]);
+  assert.deepEqual(fx, [{ type: 'preview', session: target, at: 2, match: 0 }], 'read around the best match (a long session is read in a window)');
   const transcript: Transcript = {
     session: target,
     messages: [

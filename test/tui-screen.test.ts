@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import { demoHome } from './action-suite.js';
 import { headless, openManager } from './tui-helpers.js';
 import { displayWidth } from '../src/format/width.js';
-import { insertKiroConversation, openKiroDb } from '../fixtures/layouts.js';
+import { insertKiroConversation, openKiroDb, type Turn, writeKimiCodeSession } from '../fixtures/layouts.js';
+import type { State } from '../src/tui/state.js';
 import { tempDir } from './helpers.js';
 
 test('first paint lists every session; typing a query finds the session and highlights the words', async (t) => {
@@ -168,4 +169,32 @@ test('no silent cap: a query matching over 500 sessions lists and counts them al
   h.press('/', ...'zeppelin');
   await h.waitFor((_, s) => s.results !== null && s.query === 'zeppelin' && s.rows.length > 0, 'results');
   assert.match(h.text(), /1\/560 of 620/);
+});
+
+test('a long session opens around its match: only that window is read, n reads around a match outside it, o reads it all', async (t) => {
+  const home = tempDir(t);
+  const filler = (i: number): Turn => ({ prompt: `step ${i} of the plan`, tools: [{ name: 'Bash', args: { command: 'ls' }, output: 'a.txt' }], answer: `noted ${i} ${'filler text '.repeat(12)}` });
+  // Four messages a turn: the needles are the answers of turns 1500 and 2900, far apart.
+  const turns = Array.from({ length: 3000 }, (_, i) => (i === 1500 || i === 2900 ? { ...filler(i), answer: `the zeppelin number ${i}` } : filler(i)));
+  writeKimiCodeSession(join(home, '.kimi-code'), { id: 'session_long', workDir: '/w/a', startMs: Date.now() - 86_400_000, turns, noiseBytes: 0 });
+  const h = await openManager(t, home, { windowBytes: 0, height: 24 });
+  h.press('/', ...'zeppelin');
+  const windowAround = (at: number) => (_: string, s: State) => {
+    const w = s.preview.transcript?.window;
+    return s.results !== null && w !== undefined && w.first > 0 && w.first <= at && at < w.first + s.preview.transcript!.messages.length;
+  };
+  await h.waitFor(windowAround(1500 * 4 + 3), 'a window around the first match');
+  const first = h.app.state().preview.transcript!;
+  assert.ok(first.messages.length < 3000 * 4 / 2, `a window, not the session (${first.messages.length} messages)`);
+  assert.equal(first.messages[1500 * 4 + 3 - first.window!.first]!.text, 'the zeppelin number 1500');
+  await h.waitFor((text) => /zeppelin number 1500/.test(text), 'the match on screen');
+  // At the top of the window, a line says what was left out.
+  h.press('enter', 'tab', 'g');
+  await h.waitFor((text) => new RegExp(`│ … ${first.window!.first.toLocaleString('en-US')} earlier messages \\(o: read all\\)`).test(text), 'the note of what was not read');
+  h.press('n');
+  await h.waitFor(windowAround(2900 * 4 + 3), 'a window around the second match');
+  await h.waitFor((text) => /zeppelin number 2900/.test(text), 'the second match on screen');
+  h.press('o');
+  await h.waitFor((_, s) => s.preview.transcript?.window === undefined && s.preview.transcript!.messages.length === 3000 * 4, 'the whole session');
+  await h.waitFor((text) => /zeppelin number 2900/.test(text) && !/earlier messages/.test(text), 'still at the match, all of it read');
 });

@@ -4,7 +4,7 @@ import { CliError } from '../errors.js';
 import { isSourceKind, type Session, type SourceKind, type Transcript } from '../model.js';
 import { createSources, linkSameConversations } from '../sources/discover.js';
 import type { Homes } from '../sources/homes.js';
-import type { Reporter, ScanMemo, SessionRef, Source } from '../sources/source.js';
+import type { Reporter, ResumeMark, ScanMemo, SessionRef, Source } from '../sources/source.js';
 import { errorText } from '../util/text.js';
 import { SummaryCache } from './summary-cache.js';
 
@@ -100,6 +100,17 @@ export class Catalog {
     transcript.session.inUse = isInUse(found.ref, this.now());
     linkSameConversations([transcript.session], this.scan().map((r) => r.ref));
     return transcript;
+  }
+
+  /**
+   * Part of a long session, for a preview: from `mark` on (null: its start),
+   * at most `limit` messages. Null where its layout cannot read a part.
+   */
+  readWindow(found: { ref: SessionRef; source: Source }, mark: ResumeMark | null, limit: number): Transcript | null {
+    const read = found.source.readFrom?.(found.ref, mark, limit) ?? null;
+    if (!read) return null;
+    read.session.inUse = isInUse(found.ref, this.now());
+    return { session: read.session, messages: read.messages, ...(read.window ? { window: read.window } : {}) };
   }
 
   close(): void {

@@ -25,7 +25,7 @@ import { typoKeys } from './fuzzy.js';
 import { isCjkTerm } from './tokenize.js';
 
 /** Bump when what is indexed, or how, changes: an older index is then rebuilt. */
-export const INDEX_VERSION = 6;
+export const INDEX_VERSION = 7;
 const FILE = `index-v${INDEX_VERSION}.sqlite3`;
 /** Rows per multi-row insert of deletion entries (SQLite allows 32,766 parameters). */
 const DEL_BATCH = 500;
@@ -49,7 +49,8 @@ CREATE TABLE IF NOT EXISTS sess (
 );
 -- What ranking reads of every session, in an index of its own: the rows themselves carry the session JSON.
 CREATE INDEX IF NOT EXISTS sess_rank ON sess (updated_at, words);
-CREATE TABLE IF NOT EXISTS doc (n INTEGER NOT NULL, first INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (n, first));
+-- at: the resume mark (JSON) the part starts at, where the layout records marks.
+CREATE TABLE IF NOT EXISTS doc (n INTEGER NOT NULL, first INTEGER NOT NULL, data TEXT NOT NULL, at TEXT, PRIMARY KEY (n, first));
 CREATE TABLE IF NOT EXISTS term (id INTEGER PRIMARY KEY, t TEXT UNIQUE NOT NULL);
 CREATE TABLE IF NOT EXISTS del (d TEXT NOT NULL, term INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS del_d ON del (d);
@@ -339,6 +340,17 @@ export class IndexStore {
     const out = new Map<string, { n: number; stamp: string }>();
     for (const [n, key, stamp] of this.db.prepare('SELECT n, key, stamp FROM sess').raw().iterate() as Iterable<[number, string, string]>) out.set(key, { n, stamp });
     return out;
+  }
+
+  /**
+   * The resume mark nearest before message `message` of the session with
+   * index key `key` (a long session's preview is read from there), if its layout records marks.
+   */
+  markBefore(key: string, message: number): string | undefined {
+    return this.db
+      .prepare('SELECT doc.at FROM doc JOIN sess ON sess.n = doc.n WHERE sess.key = ? AND doc.first <= ? AND doc.at IS NOT NULL ORDER BY doc.first DESC LIMIT 1')
+      .pluck()
+      .get(key, message) as string | undefined;
   }
 
   /** Session `n`'s resume mark and the word counts from it on (see the tail table), if its layout records marks. */

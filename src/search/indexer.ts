@@ -132,7 +132,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
   const insertSess = db.prepare(
     'INSERT INTO sess (key, stamp, session, source, id, work_dir, title, updated_at, turns, messages, bytes, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertDoc = db.prepare('INSERT INTO doc (n, first, data) VALUES (?, ?, ?)');
+  const insertDoc = db.prepare('INSERT INTO doc (n, first, data, at) VALUES (?, ?, ?, ?)');
   const insertTail = db.prepare('INSERT OR REPLACE INTO tail (n, mark, counts) VALUES (?, ?, ?)');
   const drop = (n: number): void => {
     db.prepare('DELETE FROM sess WHERE n = ?').run(n);
@@ -144,7 +144,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
     const previous = old.get(p.key);
     if (previous !== undefined) drop(previous);
     const n = Number(insertSess.run(p.key, p.stamp, p.session, p.source, p.id, p.workDir, p.title, p.updatedAt, p.turns, p.messages, p.bytes, p.words).lastInsertRowid);
-    for (const [first, data] of p.doc) insertDoc.run(n, first, data);
+    for (const [first, data, at] of p.doc) insertDoc.run(n, first, data, at);
     if (p.tail) insertTail.run(n, p.tail.mark, p.tail.counts);
     for (let i = 0; i < p.terms.length; i++) {
       const id = store.termId(p.terms[i]!);
@@ -186,7 +186,7 @@ async function syncLocked(store: IndexStore, found: readonly Found[], report: (p
       g.stamp, g.session, g.updatedAt, g.turns, g.messages, g.bytes, g.words, n,
     );
     db.prepare('DELETE FROM doc WHERE n = ? AND first >= ?').run(n, g.from);
-    for (const [first, data] of g.doc) insertDoc.run(n, first, data);
+    for (const [first, data, at] of g.doc) insertDoc.run(n, first, data, at);
     insertTail.run(n, g.tail.mark, g.tail.counts);
     stats.indexed++;
     stats.bytes += g.bytes;

@@ -28,8 +28,8 @@ export interface Prepared {
   bytes: number;
   /** Words in the conversation, for length normalisation. */
   words: number;
-  /** The messages as JSON [[role, text], ...], in parts: [number of the part's first message, its JSON]. */
-  doc: Array<[number, string]>;
+  /** The messages as JSON [[role, text], ...], in parts (see docParts). */
+  doc: DocPartRow[];
   terms: string[];
   /** Per term, its posting weight (see packWeight). */
   weights: number[];
@@ -53,7 +53,7 @@ export interface Grown {
   bytes: number;
   /** The first message re-read: stored parts from here on are replaced by `doc`. */
   from: number;
-  doc: Array<[number, string]>;
+  doc: DocPartRow[];
   /** Per word, how its conversation and tool-output counts change. */
   changes: Map<string, [number, number]>;
   /** How the session's conversation words change. */
@@ -96,7 +96,7 @@ export function prepare(ref: SessionRef, source: Source): PrepareResult {
       messages: session.messages,
       bytes: session.bytes,
       words,
-      doc: docParts(messages, 0, last?.message),
+      doc: docParts(messages, 0, marks),
       terms: [...counts.keys()],
       weights,
       ...(last ? { tail: storedTail(last, messages.slice(last.message)) } : {}),
@@ -148,28 +148,41 @@ export function prepareGrown(ref: SessionRef, source: Source, stored: StoredTail
     messages: session.messages,
     bytes: session.bytes,
     from: mark.message,
-    doc: docParts(read.messages, mark.message, last.message),
+    doc: docParts(read.messages, mark.message, read.marks),
     changes,
     words,
     tail: storedTail(last, read.messages.slice(last.message - mark.message)),
   };
 }
 
+/** A stored part: the number of its first message, its JSON, and the resume mark it starts at (JSON), if any. */
+export type DocPartRow = [first: number, data: string, at: string | null];
+
 /**
  * The stored messages, cut into parts of about DOC_PART_CHARS at message
- * boundaries, and at the last resume mark (`cut`), so that a session that
- * grows replaces only the parts from there on. `base` numbers the first message.
+ * boundaries. Where the layout records resume marks, parts start at marks
+ * (turns), so a long session's preview can be read from the part of its
+ * match; and the last mark always starts a part, so a session that grows
+ * replaces only the parts from there on. `base` numbers the first message.
  */
-export function docParts(messages: readonly Message[], base = 0, cut?: number): Array<[number, string]> {
-  const parts: Array<[number, string]> = [];
+export function docParts(messages: readonly Message[], base = 0, marks: readonly ResumeMark[] = []): DocPartRow[] {
+  const at = new Map(marks.map((m) => [m.message, m]));
+  const last = marks.at(-1)?.message;
+  const parts: DocPartRow[] = [];
   let first = base;
   let chunk: string[] = [];
   let chars = 0;
+  const close = (): void => {
+    const mark = at.get(first);
+    parts.push([first, `[${chunk.join(',')}]`, mark ? JSON.stringify(mark) : null]);
+  };
   messages.forEach((m, k) => {
     const i = base + k;
     const entry = JSON.stringify(docEntry(m));
-    if (chunk.length > 0 && (chars + entry.length > DOC_PART_CHARS || i === cut)) {
-      parts.push([first, `[${chunk.join(',')}]`]);
+    const full = chars + entry.length > DOC_PART_CHARS;
+    // One turn longer than several parts is cut inside it, without a mark.
+    if (chunk.length > 0 && (i === last || (full && (at.size === 0 || at.has(i))) || chars > 4 * DOC_PART_CHARS)) {
+      close();
       first = i;
       chunk = [];
       chars = 0;
@@ -177,7 +190,7 @@ export function docParts(messages: readonly Message[], base = 0, cut?: number): 
     chunk.push(entry);
     chars += entry.length + 1;
   });
-  parts.push([first, `[${chunk.join(',')}]`]);
+  close();
   return parts;
 }
 

@@ -67,10 +67,13 @@ export class KimiCodeSource implements Source {
     return this.assemble(ref, readKimiCodeWire(wirePathOf(ref), depth));
   }
 
-  /** The main wire is append-only between turns: a grown session is read from its last turn on. */
-  readFrom(ref: SessionRef, mark: ResumeMark): SourceRead | null {
-    const wire = readKimiCodeWire(wirePathOf(ref), 'transcript', mark);
-    return wire === null ? null : this.assemble(ref, wire);
+  /** The main wire is append-only between turns: a grown session is read from its last turn on, a long one's preview from the turn of its match. */
+  readFrom(ref: SessionRef, mark: ResumeMark | null, limit?: number): SourceRead | null {
+    const wire = readKimiCodeWire(wirePathOf(ref), 'transcript', mark, limit);
+    if (wire === null) return null;
+    const read = this.assemble(ref, wire);
+    if (limit !== undefined) read.window = { first: mark?.message ?? 0, more: wire.more };
+    return read;
   }
 
   private assemble(ref: SessionRef, wire: WireRead): SourceRead {
@@ -157,6 +160,8 @@ export interface WireRead {
   problems: string[];
   /** Where each turn's prompt starts: the points a later read can resume at. */
   marks: ResumeMark[];
+  /** The read stopped at its message limit, with more of the wire unread. */
+  more: boolean;
 }
 
 /**
@@ -164,12 +169,12 @@ export interface WireRead {
  * (null then if the record there is not the one the mark was taken at).
  */
 export function readKimiCodeWire(path: string, depth: ReadDepth): WireRead;
-export function readKimiCodeWire(path: string, depth: ReadDepth, from: ResumeMark): WireRead | null;
-export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', from?: ResumeMark): WireRead | null {
+export function readKimiCodeWire(path: string, depth: ReadDepth, from: ResumeMark | null, limit?: number): WireRead | null;
+export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', from: ResumeMark | null = null, limit = Infinity): WireRead | null {
   const b = new TranscriptBuilder(depth);
   if (from) b.resume(from);
-  const result: WireRead = { builder: b, createdAtMs: null, cwd: null, problems: [], marks: [] };
-  let resumedAtMark = from === undefined;
+  const result: WireRead = { builder: b, createdAtMs: null, cwd: null, problems: [], marks: [], more: false };
+  let resumedAtMark = from === null;
   // The last turn.prompt, so the context.append_message that repeats it is not shown twice.
   let lastPrompt: { id: string | null; text: string } | null = null;
 
@@ -254,7 +259,7 @@ export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', 
 
   const stat = statOrNull(path);
   if (!stat) {
-    if (from) return null;
+    if (from !== null) return null;
     result.problems.push('agents/main/wire.jsonl: missing');
     return result;
   }
@@ -266,17 +271,21 @@ export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', 
     path,
     'agents/main/wire.jsonl',
     (rec, info) => {
-      if (mismatch) return;
+      if (b.messages.length >= limit) {
+        result.more = true;
+        return false;
+      }
       if (!resumedAtMark) {
         // The first record read must be the one the mark was taken at.
         resumedAtMark = info.offset === from!.offset && recordCheck(fileId, rec) === from!.check;
         if (!resumedAtMark) {
           mismatch = true;
-          return;
+          return false;
         }
       }
       const type = str(rec['type']);
       if (type !== null && WANTED.has(type)) handle(rec, info.offset);
+      return true;
     },
     { skip: skipBookkeeping, from: from?.offset ?? 0 },
   );

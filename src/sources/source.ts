@@ -77,11 +77,14 @@ export interface Source {
    */
   read(ref: SessionRef, depth?: ReadDepth): SourceRead;
   /**
-   * Reads a session that grew from `mark` on: the session's fields are whole,
-   * `messages` are those from `mark.message` on. Null where the log changed
-   * before the mark (the caller reads it all again). Only layouts that record marks have it.
+   * Reads a session from `mark` on (null: from its start), the messages from
+   * `mark.message` on; with `limit`, stops after that many messages (a window,
+   * `window.more` set if it stopped early; its counts are then partial).
+   * Without a limit the session's fields are whole (a session that grew).
+   * Null where the log changed before the mark (the caller reads it all
+   * again). Only layouts that record marks have it.
    */
-  readFrom?(ref: SessionRef, mark: ResumeMark): SourceRead | null;
+  readFrom?(ref: SessionRef, mark: ResumeMark | null, limit?: number): SourceRead | null;
   /** Releases handles (database connections). */
   close(): void;
 }

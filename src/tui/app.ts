@@ -86,7 +86,7 @@ export function startApp(o: AppOptions): App {
         searchTimer = setTimeout(() => void o.effects.search(fx.query).then(dispatch), 25);
         return;
       case 'preview':
-        setImmediate(() => dispatch(o.effects.preview(fx.session)));
+        setImmediate(() => dispatch(o.effects.preview(fx.session, fx)));
         return;
       case 'act':
         setImmediate(() => {

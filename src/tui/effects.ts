@@ -11,12 +11,13 @@ import { ActionEnv, type ActionTarget } from '../actions/target.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { SummaryCache } from '../catalog/summary-cache.js';
 import { formatSize } from '../format/session-table.js';
-import type { Session } from '../model.js';
+import type { Session, Transcript } from '../model.js';
 import { SearchEngine } from '../search/engine.js';
 import { IndexStore } from '../search/index-store.js';
 import { syncIndex } from '../search/indexer.js';
 import { parseQuery } from '../search/query.js';
 import type { Homes } from '../sources/homes.js';
+import type { ResumeMark } from '../sources/source.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { errorText } from '../util/text.js';
 import type { Msg } from './reducer.js';
@@ -24,6 +25,10 @@ import type { Dialog, Row } from './state.js';
 
 /** Search results that carry their matched messages (the rest only rank). */
 const SNIPPET_ROWS = 40;
+/** A session larger than this is previewed in a window around its match (reading 100 MB takes seconds). */
+const WINDOW_BYTES = 8 * 1024 * 1024;
+/** Messages read past the match (or from the start) in such a window. */
+const WINDOW_MESSAGES = 1000;
 
 export interface EffectsOptions {
   homes: Homes;
@@ -33,6 +38,8 @@ export interface EffectsOptions {
   indexDir: string | null;
   cwd: string;
   now: () => number;
+  /** Sessions larger than this are previewed in a window (default WINDOW_BYTES; tests lower it). */
+  windowBytes?: number;
 }
 
 export class Effects {
@@ -104,12 +111,28 @@ export class Effects {
     }
   }
 
-  preview(s: Session): Msg {
+  /** The selected session's transcript; a long one only around message `at` (its match), unless `whole`. */
+  preview(s: Session, o: { at?: number; match?: number; whole?: boolean } = {}): Msg {
+    const key = `${s.source}:${s.id}`;
+    const match = o.match ?? 0;
     try {
-      return { type: 'preview', key: `${s.source}:${s.id}`, transcript: this.catalog.read(this.catalog.resolve(`${s.source}:${s.id}`)) };
+      const found = this.catalog.resolve(key);
+      const window = !o.whole && s.bytes > (this.o.windowBytes ?? WINDOW_BYTES) ? this.window(found, o.at) : null;
+      return { type: 'preview', key, transcript: window ?? this.catalog.read(found), match };
     } catch (error) {
-      return { type: 'preview', key: `${s.source}:${s.id}`, transcript: { session: s, messages: [{ role: 'summary', text: `cannot read: ${errorText(error)}`, time: null }] } };
+      return { type: 'preview', key, transcript: { session: s, messages: [{ role: 'summary', text: `cannot read: ${errorText(error)}`, time: null }] }, match };
     }
+  }
+
+  /**
+   * A window of a long session: from the turn the index says holds message
+   * `at` (its parts start at turns), or from the start. Null where the layout
+   * reads only whole sessions.
+   */
+  private window(found: ReturnType<Catalog['resolve']>, at: number | undefined): Transcript | null {
+    const json = at !== undefined ? this.store?.markBefore(found.ref.key, at) : undefined;
+    const mark = json ? (JSON.parse(json) as ResumeMark) : null;
+    return this.catalog.readWindow(found, mark, (at ?? 0) - (mark?.message ?? 0) + WINDOW_MESSAGES);
   }
 
   /** Runs a dialog's action; the sessions are read again afterwards. */

@@ -13,7 +13,7 @@ export type Msg =
   | { type: 'key'; key: string; ch?: string | undefined }
   | { type: 'loaded'; sessions: Session[] }
   | { type: 'results'; query: string; rows: Row[] }
-  | { type: 'preview'; key: string; transcript: Transcript }
+  | { type: 'preview'; key: string; transcript: Transcript; match?: number }
   | { type: 'resize'; width: number; height: number }
   | { type: 'indexing'; text: string | null }
   | { type: 'action-done'; message: string; trashId?: string | null }
@@ -23,12 +23,15 @@ export type Msg =
 
 export type Effect =
   | { type: 'search'; query: string }
-  | { type: 'preview'; session: Session }
+  /** `at`: the message to read around (a long session is read in a window); `whole`: all of it. */
+  | { type: 'preview'; session: Session; at?: number; match?: number; whole?: boolean }
   | { type: 'act'; dialog: Dialog }
   | { type: 'undo'; trashId: string }
   | { type: 'exit'; code: number; chosen: Session | null };
 
 type Result = [State, Effect[]];
+
+const READING_WHOLE = 'reading the whole session…';
 
 export function update(s: State, msg: Msg): Result {
   switch (msg.type) {
@@ -39,12 +42,14 @@ export function update(s: State, msg: Msg): Result {
     case 'results': {
       if (msg.query !== s.query) return [s, []];
       const next = withRows({ ...s, results: msg.rows, selected: 0 });
-      return [atFirstMatch(next), previewFx(next)];
+      const shown = atMatch(next, 0);
+      return [shown, previewFx(shown)];
     }
     case 'preview': {
       const row = selectedRow(s);
       if (!row || keyOf(row.session) !== msg.key) return [s, []];
-      return [atFirstMatch({ ...s, preview: { ...s.preview, key: msg.key, transcript: msg.transcript, scroll: 0 } }), []];
+      const message = s.message === READING_WHOLE ? '' : s.message;
+      return [atMatch({ ...s, message, preview: { ...s.preview, key: msg.key, transcript: msg.transcript, scroll: 0 } }, msg.match ?? 0), []];
     }
     case 'resize':
       return [{ ...s, width: msg.width, height: msg.height }, []];
@@ -172,7 +177,14 @@ function run(s: State, id: CommandId): Result {
       const n = selectedRow(s)?.matches.length ?? 0;
       if (n === 0) return [{ ...s, message: 'no search match in this session' }, []];
       const match = (s.preview.match + (id === 'next-match' ? 1 : n - 1)) % n;
-      return [{ ...s, preview: { ...s.preview, match, scroll: matchScroll(s, match) }, message: `match ${match + 1} of ${n}` }, []];
+      const next = { ...s, preview: { ...s.preview, match, scroll: matchScroll(s, match) }, message: `match ${match + 1} of ${n}` };
+      // A match outside the window read of a long session: read around it.
+      return [next, previewFx(next)];
+    }
+    case 'whole-session': {
+      const row = selectedRow(s);
+      if (!row || !s.preview.transcript?.window) return [{ ...s, message: 'the whole session is shown' }, []];
+      return [{ ...s, message: READING_WHOLE }, [{ type: 'preview', session: row.session, whole: true, match: s.preview.match }]];
     }
     case 'help':
       return [{ ...s, mode: 'help', back: s.mode }, []];
@@ -263,11 +275,11 @@ function scrollPreview(s: State, delta: number): State {
 function matchScroll(s: State, match: number): number {
   const t = s.preview.transcript;
   const m = selectedRow(s)?.matches[match];
-  if (!t || !m) return 0;
+  if (!t || !m || !inWindow(t, m.messageIndex)) return 0;
   // The layout on screen: with thinking hidden its lines are not there, so lines below move up.
   const { starts } = layoutPreview(t, { width: previewWidth(s), tools: s.preview.tools, thinking: s.preview.thinking });
   // A match in hidden thinking opens at the next message shown.
-  const at = starts.slice(m.messageIndex).find((line) => line >= 0);
+  const at = starts.slice(m.messageIndex - (t.window?.first ?? 0)).find((line) => line >= 0);
   return Math.max(0, at ?? 0);
 }
 
@@ -282,21 +294,29 @@ export function listWidth(s: Pick<State, 'width'>): number {
 
 /**
  * The preview already holding the selected session (it was shown before the
- * query, or matched the previous keystroke's query too) moves to the new
- * results' best match; one still loading gets there when it arrives.
+ * query, or matched the previous keystroke's query too) moves to match
+ * `match`; one still loading gets there when it arrives.
  */
-function atFirstMatch(s: State): State {
+function atMatch(s: State, match: number): State {
   const row = selectedRow(s);
   if (!row || !s.preview.transcript || s.preview.key !== keyOf(row.session)) return s;
-  const preview = { ...s.preview, match: 0 };
-  return { ...s, preview: { ...preview, scroll: matchScroll({ ...s, preview }, 0) } };
+  const preview = { ...s.preview, match };
+  return { ...s, preview: { ...preview, scroll: matchScroll({ ...s, preview }, match) } };
 }
 
+/** Reads the selected session for the preview, unless it is there already (with its match, for a window of a long one). */
 function previewFx(s: State): Effect[] {
   const row = selectedRow(s);
   if (!row) return [];
-  if (s.preview.key === keyOf(row.session) && s.preview.transcript) return [];
-  return [{ type: 'preview', session: row.session }];
+  const at = row.matches[s.preview.key === keyOf(row.session) ? s.preview.match : 0]?.messageIndex;
+  if (s.preview.key === keyOf(row.session) && s.preview.transcript && (at === undefined || inWindow(s.preview.transcript, at))) return [];
+  return [{ type: 'preview', session: row.session, ...(at !== undefined ? { at } : {}), match: s.preview.key === keyOf(row.session) ? s.preview.match : 0 }];
+}
+
+/** Is message `at` among those read (all of them, unless the transcript is a window of a long session)? */
+function inWindow(t: Transcript, at: number): boolean {
+  const first = t.window?.first ?? 0;
+  return at >= first && at < first + t.messages.length;
 }
 
 /** The list: search results (by relevance) or every session (sorted), in scope. */

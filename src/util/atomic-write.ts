@@ -12,14 +12,25 @@ export interface AtomicWriteOptions {
 }
 
 export function writeFileAtomic(path: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
+  writeAtomicWith(path, (write) => write(data), options);
+}
+
+/**
+ * The same, for content made in pieces (a 100 MB log copied with a record
+ * added, never held in memory whole): `fill` calls `write` as often as it likes.
+ */
+export function writeAtomicWith(path: string, fill: (write: (data: string | Uint8Array) => void) => void, options: AtomicWriteOptions = {}): void {
   const dir = dirname(path);
   if (options.mkdirMode !== undefined) mkdirSync(dir, { recursive: true, mode: options.mkdirMode });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number | null = openSync(tmp, 'wx', options.mode ?? 0o600);
   try {
-    const buf = typeof data === 'string' ? Buffer.from(data) : data;
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    const out = fd;
+    fill((data) => {
+      const buf = typeof data === 'string' ? Buffer.from(data) : data;
+      let off = 0;
+      while (off < buf.length) off += writeSync(out, buf, off, buf.length - off);
+    });
     fsyncSync(fd);
     closeSync(fd);
     fd = null;

@@ -4,6 +4,7 @@
 // skip it without decoding it (most bytes of a Kimi Code wire are tool
 // snapshots and system prompts nobody needs for a transcript).
 import { closeSync, openSync, readSync } from 'node:fs';
+import { writeAtomicWith } from './atomic-write.js';
 import { errorText, isRecord } from './text.js';
 
 const CHUNK = 1 << 20;
@@ -19,7 +20,8 @@ export interface LineInfo {
   offset: number;
 }
 
-export type LineHandler = (buf: Buffer, start: number, end: number, info: LineInfo) => void;
+/** Returning false stops the reading (a caller that has what it needs). */
+export type LineHandler = (buf: Buffer, start: number, end: number, info: LineInfo) => boolean | void;
 
 /**
  * Calls `onLine` for every non-empty line of the file, from byte `from` on
@@ -42,19 +44,21 @@ function forEachLineFd(fd: number, onLine: LineHandler, from: number): number {
   let pos = from;
   let total = 0;
   let index = 0;
+  let stopped = false;
   const emit = (b: Buffer, start: number, end: number, last: boolean, offset: number): void => {
     if (end > start && b[end - 1] === CR) end--;
     if (end <= start) return;
-    onLine(b, start, end, { index: index++, last, offset });
+    if (onLine(b, start, end, { index: index++, last, offset }) === false) stopped = true;
   };
   for (;;) {
+    if (stopped) return total;
     const n = readSync(fd, buf, 0, CHUNK, pos);
     if (n === 0) break;
     total += n;
     let start = 0;
     for (;;) {
       const nl = buf.indexOf(NEWLINE, start);
-      if (nl === -1 || nl >= n) break;
+      if (nl === -1 || nl >= n || stopped) break;
       if (pending.length > 0) {
         pending.push(buf.subarray(start, nl));
         const joined = Buffer.concat(pending);
@@ -72,7 +76,7 @@ function forEachLineFd(fd: number, onLine: LineHandler, from: number): number {
     }
     pos += n;
   }
-  if (pending.length > 0) {
+  if (pending.length > 0 && !stopped) {
     const joined = Buffer.concat(pending);
     emit(joined, 0, joined.length, true, pendingAt);
   }
@@ -163,7 +167,8 @@ export interface RecordOptions {
 export function forEachRecord(
   path: string,
   label: string,
-  onRecord: (rec: Record<string, unknown>, info: LineInfo) => void,
+  /** Returning false stops the reading. */
+  onRecord: (rec: Record<string, unknown>, info: LineInfo) => boolean | void,
   options: RecordOptions = {},
 ): string[] {
   const lines = new LineProblems();
@@ -172,13 +177,72 @@ export function forEachRecord(
     forEachLine(path, (buf, start, end, info) => {
       if (options.skip?.(buf, start, end)) return;
       const rec = parseLine(buf, start, end);
-      if (isRecord(rec)) onRecord(rec, info);
-      else lines.note(info);
+      if (isRecord(rec)) return onRecord(rec, info);
+      lines.note(info);
+      return true;
     }, options.from ?? 0);
   } catch (error) {
     problems.push(`${label}: ${errorText(error)}`);
   }
   return [...problems, ...lines.describe(label)];
+}
+
+/**
+ * Writes a log anew through a temp file (atomically), streaming its bytes so
+ * that a 100 MB wire is never held in memory: `first` before it, the log as
+ * it is, then `added`, one line each (a torn last line is ended first).
+ */
+export function rewriteLog(path: string, o: { first?: string; added: readonly string[]; mode?: number }): void {
+  writeAtomicWith(
+    path,
+    (write) => {
+      if (o.first !== undefined) write(o.first + '\n');
+      let last = NEWLINE;
+      const fd = openSync(path, 'r');
+      try {
+        const buf = Buffer.allocUnsafe(CHUNK);
+        for (let n = readSync(fd, buf, 0, CHUNK, null); n > 0; n = readSync(fd, buf, 0, CHUNK, null)) {
+          write(buf.subarray(0, n));
+          last = buf[n - 1]!;
+        }
+      } finally {
+        closeSync(fd);
+      }
+      if (last !== NEWLINE) write('\n');
+      for (const line of o.added) write(line + '\n');
+    },
+    o.mode !== undefined ? { mode: o.mode } : {},
+  );
+}
+
+/** The type of a log's first record (null: none, or not a JSON object with a type). */
+export function firstRecordType(path: string): string | null {
+  let type: string | null = null;
+  forEachLine(path, (buf, start, end) => {
+    const rec = parseLine(buf, start, end);
+    type = isRecord(rec) && typeof rec['type'] === 'string' ? rec['type'] : null;
+    return false;
+  });
+  return type;
+}
+
+/** The type of the first record of a log, and how many records it holds of each of `types`, without keeping any. */
+export function surveyLog(path: string, types: ReadonlySet<string>): { firstType: string | null; lines: number; counted: number } {
+  let firstType: string | null | undefined;
+  let lines = 0;
+  let counted = 0;
+  forEachLine(path, (buf, start, end) => {
+    lines++;
+    // Most lines name their type first; the others are parsed.
+    let type = sniffType(buf, start, end);
+    if (type === null) {
+      const rec = parseLine(buf, start, end);
+      type = isRecord(rec) && typeof rec['type'] === 'string' ? rec['type'] : null;
+    }
+    if (firstType === undefined) firstType = type;
+    if (type !== null && types.has(type)) counted++;
+  });
+  return { firstType: firstType ?? null, lines, counted };
 }
 
 /** A JSONL line as written, with its record (null when it is not a JSON object). */

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
-import { joinLines, readRawRecords, type RawRecord } from '../../util/jsonl.js';
+import { firstRecordType, joinLines, readRawRecords, rewriteLog, surveyLog, type RawRecord } from '../../util/jsonl.js';
 import { contentText, isInjected, isRecord, toMs } from '../../util/text.js';
 import { faultPoint } from '../faults.js';
 import { appendLine, copyTree } from '../file-ops.js';
@@ -90,8 +90,20 @@ function forkedRecord(agentId: string, now: number): RawRecord {
 
 function withMetadata(records: RawRecord[], now: number): RawRecord[] {
   if (records[0]?.rec?.['type'] === 'metadata') return records;
-  return [record({ type: 'metadata', protocol_version: '1.5', created_at: now }), ...records];
+  return [metadataRecord(now), ...records];
 }
+
+function metadataRecord(now: number): RawRecord {
+  return record({ type: 'metadata', protocol_version: '1.5', created_at: now });
+}
+
+/** withMetadata for a log rewritten by streaming: the line to put first, if its first record is not the metadata. */
+function metadataLine(path: string, now: number, firstType = firstRecordType(path)): { first?: string } {
+  return firstType === 'metadata' ? {} : { first: metadataRecord(now).raw };
+}
+
+/** The records compaction counts as the messages it replaces. */
+const MESSAGE_RECORDS: ReadonlySet<string> = new Set(['context.append_message', 'context.append_loop_event']);
 
 export const kimiCodeWriter: LayoutWriter = {
   trashPlan(t, env) {
@@ -167,10 +179,14 @@ export const kimiCodeWriter: LayoutWriter = {
         }
         agents = kept;
       } else {
+        // A whole fork copies each wire as it is (streamed: a 100 MB wire is never in memory) and adds its `forked` record.
         for (const agentId of agents) {
           const path = wirePath(staging, agentId);
-          const records = existsSync(path) ? readRawRecords(path) : [];
-          writeFileAtomic(path, joinLines([...withMetadata(records, now), forkedRecord(agentId, now)]), { mkdirMode: 0o700 });
+          if (!existsSync(path)) {
+            writeFileAtomic(path, joinLines([...withMetadata([], now), forkedRecord(agentId, now)]), { mkdirMode: 0o700 });
+            continue;
+          }
+          rewriteLog(path, { ...metadataLine(path, now), added: [forkedRecord(agentId, now).raw] });
         }
       }
       const sourceAgents = isRecord(source['agents']) ? source['agents'] : {};
@@ -215,8 +231,8 @@ export const kimiCodeWriter: LayoutWriter = {
 
   compact(t, summary, env) {
     const path = wirePath(t.ref.path, MAIN);
-    const records = existsSync(path) ? readRawRecords(path) : [];
-    const messages = records.filter((r) => r.rec?.['type'] === 'context.append_message' || r.rec?.['type'] === 'context.append_loop_event').length;
+    const log = existsSync(path) ? surveyLog(path, MESSAGE_RECORDS) : { firstType: null, lines: 0, counted: 0 };
+    const messages = log.counted;
     const now = env.now();
     const contextSummary =
       'The conversation so far has been compacted to free up context (by `sessions compact`). ' +
@@ -231,13 +247,15 @@ export const kimiCodeWriter: LayoutWriter = {
         contextSummary,
         compactedCount: messages,
         keptUserMessageCount: 0,
-        wireLines: { start: 1, end: records.length },
+        wireLines: { start: 1, end: log.lines },
         time: now,
       }),
       record({ type: 'full_compaction.complete', agentId: MAIN, time: now }),
     ];
-    // The whole file is rewritten through a temp file, so a crash leaves it without any of the three records or with all.
-    writeFileAtomic(path, joinLines([...withMetadata(records, now), ...added]), { mode: fileMode(path) });
+    // The whole file is rewritten through a temp file, so a crash leaves it without any of the three records or with all;
+    // streamed, so a 100 MB wire is never held in memory.
+    if (existsSync(path)) rewriteLog(path, { ...metadataLine(path, now, log.firstType), added: added.map((r) => r.raw), mode: fileMode(path) });
+    else writeFileAtomic(path, joinLines([...withMetadata([], now), ...added]), { mkdirMode: 0o700 });
     return { id: t.ref.id, path: t.ref.path };
   },
 
