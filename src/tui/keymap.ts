@@ -56,7 +56,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'toggle-thinking', keys: ['S-t'], label: 'thinking hidden / shown', modes: ['preview'] },
   { id: 'next-match', keys: ['n'], label: 'next match', short: 'match', modes: ['preview'], hint: ['preview'] },
   { id: 'prev-match', keys: ['S-n'], label: 'previous match', modes: ['preview'] },
-  { id: 'whole-session', keys: ['o'], label: 'read all of a long session (it opens around its match)', modes: ['preview'] },
+  { id: 'whole-session', keys: ['o'], label: 'read all of a long session', modes: ['preview'] },
   { id: 'confirm', keys: ['enter', 'y'], label: 'do it', modes: ['dialog'], hint: ['dialog'] },
   { id: 'cancel', keys: ['escape'], label: 'cancel', modes: ['dialog'], hint: ['dialog'] },
   { id: 'help', keys: ['?'], label: 'all keys', short: 'keys', modes: NAV, hint: ['list', 'preview'] },

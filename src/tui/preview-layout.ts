@@ -34,7 +34,7 @@ function computeLayout(t: Transcript, o: LayoutOptions): PreviewLayout {
   const w = Math.max(10, o.width);
   // A window of a long session says what it left out, and how to get it.
   const first = t.window?.first ?? 0;
-  if (first > 0) lines.push(truncate(`… ${first.toLocaleString('en-US')} earlier messages (o: read all)`, w), '');
+  if (first > 0) lines.push(truncate(`… o reads ${first.toLocaleString('en-US')} earlier messages`, w), '');
   for (const m of t.messages) {
     if (m.thinking && !o.thinking) {
       starts.push(-1);
@@ -43,7 +43,7 @@ function computeLayout(t: Transcript, o: LayoutOptions): PreviewLayout {
     starts.push(lines.length);
     lines.push(...messageLines(m, o, w));
   }
-  if (t.window?.more) lines.push(truncate('… later messages (o: read all)', w));
+  if (t.window?.more) lines.push(truncate('… o reads the later messages', w));
   return { lines, starts };
 }
 
