@@ -91,8 +91,12 @@ describe('query language', () => {
     // Queries are cut without parts: a query word matches the whole identifier, or a part by prefix.
     assert.deepEqual(terms('Fix the Café-API: toFixed(2)', false), ['fix', 'the', 'cafe', 'api', 'tofixed', '2']);
     assert.deepEqual(terms('run_in_background inspect_session.py TaskOutput parseHTTPResponse'), [
-      'run_in_background', 'run', 'in', 'background', 'inspect_session', 'inspect', 'session', 'py', 'taskoutput', 'task', 'output', 'parsehttpresponse', 'parse', 'http', 'response',
+      'run_in_background', 'run', 'in', 'background', 'inspect_session', 'inspect', 'session', 'py', 'inspect_session.py', 'session.py', 'taskoutput', 'task', 'output', 'parsehttpresponse', 'parse', 'http', 'response',
     ]);
+    // Words joined by dots are also one term, from each word and part that starts a piece of it; a query keeps the run whole.
+    assert.deepEqual(terms('see cfg.loadAll.v2 then. Next'), ['see', 'cfg', 'loadall', 'load', 'all', 'v2', 'cfg.loadall.v2', 'loadall.v2', 'all.v2', 'then', 'next']);
+    assert.deepEqual(terms('see cfg.loadAll.v2 then. Next', false), ['see', 'cfg.loadall.v2', 'then', 'next']);
+    assert.deepEqual(terms('rüby.gem', false), ['ruby.gem']);
     // Full-width letters are their ASCII twins; NFC and NFD are one.
     assert.deepEqual(terms('ＣＡＦＥ Ｆｉｘ'), ['cafe', 'fix']);
     assert.deepEqual(terms('cafe\u0301'), terms('caf\u00e9'));
@@ -296,6 +300,10 @@ describe('finding as people type', () => {
     assert.deepEqual((await search(home, 'paymen module')).map((h) => h.id), ['session_target']);
     // A single letter is not read as a prefix (it would match nearly everything).
     assert.deepEqual(await search(home, 'p'), []);
+    // Beside other words it is the next word begun: the results stay, and the session with the words side by side leads.
+    writeKimiCodeSession(kc, conv('session_apart', 'payment is due', 'see the module list', { startMs: T + 5 * DAY }));
+    for (const q of ['payment m', 'review the payment m', 'payment mo']) assert.equal((await search(home, q))[0]?.id, 'session_target', q);
+    assert.deepEqual((await search(home, 'payment x')).map((h) => h.id).sort(), ['session_apart', 'session_target'], 'a word begun ranks but does not filter');
   });
 
   test('the parts of identifiers are words: snake_case, camelCase, dotted names', async (t) => {
@@ -306,7 +314,11 @@ describe('finding as people type', () => {
     writeKimiCodeSession(kc, conv('session_task', 'the TaskOutput tool returned nothing', 'ok'));
     const first = async (q: string): Promise<string | undefined> => (await search(home, q))[0]?.id;
     for (const q of ['backgr', 'run_in_backgr', 'background', 'run_in_background']) assert.equal(await first(q), 'session_bg', q);
-    for (const q of ['inspect_sess', 'inspect_session', 'session.py', 'inspect']) assert.equal(await first(q), 'session_py', q);
+    for (const q of ['inspect_sess', 'inspect_session', 'session.py', 'inspect', 'inspect_session.p', 'session.p']) assert.equal(await first(q), 'session_py', q);
+    // A dotted name typed into its second word finds that name, not a session with both words apart.
+    writeKimiCodeSession(kc, conv('session_cfg', 'call config.load_all first', 'ok'));
+    writeKimiCodeSession(kc, conv('session_apart', 'the config file', 'load it', { startMs: T + 5 * DAY }));
+    for (const q of ['config.lo', 'config.load_a', 'load_all']) assert.deepEqual((await search(home, q)).map((h) => h.id), ['session_cfg'], q);
     for (const q of ['TaskOut', 'taskOutput', 'TaskOutput', 'output']) assert.equal(await first(q), 'session_task', q);
     // The snippet marks the part inside the identifier.
     const hit = (await search(home, 'backgr'))[0]!.matches[0]!;

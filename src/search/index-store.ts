@@ -25,7 +25,7 @@ import { typoKeys } from './fuzzy.js';
 import { isCjkTerm } from './tokenize.js';
 
 /** Bump when what is indexed, or how, changes: an older index is then rebuilt. */
-export const INDEX_VERSION = 7;
+export const INDEX_VERSION = 8;
 const FILE = `index-v${INDEX_VERSION}.sqlite3`;
 /** Rows per multi-row insert of deletion entries (SQLite allows 32,766 parameters). */
 const DEL_BATCH = 500;

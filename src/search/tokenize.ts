@@ -8,6 +8,13 @@
 // run, in, background; `TaskOutput`: task, output), so `backgr` finds
 // `run_in_background` as a prefix of one of its words. Queries are cut
 // without parts: `TaskOut` is a prefix of the whole `taskoutput`.
+//
+// Words joined by single dots (`config.load_all`, `cart.test.ts`, `1.5.2`)
+// are also one term, on the index side from every word or part that starts
+// a piece of it (`config.load_all`, `load_all` is no dotted run; but
+// `inspect_session.py` gives `inspect_session.py` and `session.py`). A query
+// word with dots is that one term: `config.lo` is a prefix of one dotted
+// name, not `config` and any word starting with `lo` anywhere.
 
 // Script_Extensions, not Script: the long-vowel mark ー and the iteration mark 々
 // are "Common" by script but belong inside Japanese words.
@@ -44,13 +51,76 @@ export function forEachTerm(text: string, emit: (term: string) => void, parts = 
     asciiTerms(folded, emit, parts);
     return;
   }
+  const run = new DottedRun(folded, emit, parts);
   for (const m of folded.matchAll(WORD)) {
     const word = m[0];
-    if (!CJK.test(word)) {
-      emitWord(word, emit, parts);
+    if (CJK.test(word)) {
+      run.end();
+      splitCjk(word.toLowerCase(), emit);
       continue;
     }
-    splitCjk(word.toLowerCase(), emit);
+    const end = m.index + word.length;
+    const next = end + 1 < folded.length && folded[end] === '.' ? folded[end + 1]! : '';
+    run.word(m.index, end, next !== '' && /[\p{L}\p{N}_]/u.test(next) && !CJK.test(next));
+  }
+  run.end();
+}
+
+/**
+ * Words as they come, with those joined by single dots gathered: each is
+ * emitted as a word, and the run as a whole (see the header).
+ */
+class DottedRun {
+  private starts: number[] = [];
+  private ends: number[] = [];
+
+  constructor(
+    private readonly text: string,
+    private readonly emit: (term: string) => void,
+    private readonly parts: boolean,
+  ) {}
+
+  /** The word at [start, end); `dotted`: a dot and another word follow it. */
+  word(start: number, end: number, dotted: boolean): void {
+    if (!dotted && this.starts.length === 0) {
+      emitWord(this.text.slice(start, end), this.emit, this.parts);
+      return;
+    }
+    this.starts.push(start);
+    this.ends.push(end);
+    if (!dotted) this.end();
+  }
+
+  /** Closes a run being gathered (a word without a dot after it, or the text's end). */
+  end(): void {
+    const { starts, ends, text, emit, parts } = this;
+    if (starts.length === 0) return;
+    const last = ends[ends.length - 1]!;
+    const whole = text.slice(starts[0], last);
+    if (starts.length === 1) emitWord(whole, emit, parts);
+    else if (!parts) {
+      // A query: the run as one term (too long a run, as its words).
+      if (whole.length <= MAX_TERM) emit(whole.toLowerCase());
+      else for (let i = 0; i < starts.length; i++) emitWord(text.slice(starts[i], ends[i]), emit, false);
+    } else {
+      for (let i = 0; i < starts.length; i++) emitWord(text.slice(starts[i], ends[i]), emit, true);
+      // The run from each of its words but the last, and from each identifier part within them.
+      for (let i = 0; i + 1 < starts.length; i++) {
+        const word = text.slice(starts[i], ends[i]);
+        const from = new Set([starts[i]!]);
+        if (word !== word.toLowerCase() || word.includes('_')) {
+          let at = 0;
+          for (const p of identifierParts(word)) {
+            at = word.indexOf(p, at);
+            from.add(starts[i]! + at);
+            at += p.length;
+          }
+        }
+        for (const f of from) if (last - f <= MAX_TERM) emit(text.slice(f, last).toLowerCase());
+      }
+    }
+    this.starts = [];
+    this.ends = [];
   }
 }
 
@@ -60,16 +130,24 @@ export function forEachTerm(text: string, emit: (term: string) => void, parts = 
  */
 function asciiTerms(text: string, emit: (term: string) => void, parts: boolean): void {
   let start = -1;
+  let run: DottedRun | null = null;
   for (let i = 0; i <= text.length; i++) {
     const c = i < text.length ? text.charCodeAt(i) : 0;
-    const word = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-    if (word) {
+    if (isWordCode(c)) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      emitWord(text.slice(start, i), emit, parts);
+      // A dot with a word right after it joins a dotted run (rare: no run object otherwise).
+      const dotted = c === 46 && i + 1 < text.length && isWordCode(text.charCodeAt(i + 1));
+      if (dotted || run !== null) (run ??= new DottedRun(text, emit, parts)).word(start, i, dotted);
+      else emitWord(text.slice(start, i), emit, parts);
       start = -1;
     }
   }
+  run?.end();
+}
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 const LOWER_OR_DIGIT = /[\p{Ll}\p{N}]/u;
