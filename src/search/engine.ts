@@ -47,6 +47,8 @@ const WEIGHT = { exact: 1, prefix: 0.8, edit1: 0.6, edit2: 0.4 };
 const KIND = { exact: 3, prefix: 2, edit1: 1, edit2: 0 };
 /** Queries shorter than this are not also read as the start of a longer word. */
 const MIN_PREFIX = 2;
+/** Words looked up per start of a word (the earliest seen first). */
+const PREFIX_LIMIT = 2000;
 /** A word in the title outweighs the same word anywhere in the conversation. */
 const TITLE_BONUS = 3;
 /** BM25's saturation and length normalisation: ten mentions are not ten times one, and long sessions do not win by length. */
@@ -73,6 +75,12 @@ interface Group {
   expansions: Expansion[];
   /** The query's own spelling, where a longer word starting with it counts too (closeness). */
   prefix?: string;
+  /**
+   * The last word, just begun: one letter, or a start so common that its
+   * words were cut at the lookup's limit. It ranks (closeness, score) but
+   * does not filter, so results do not vanish at the first letter of a word.
+   */
+  optional?: boolean;
 }
 
 /**
@@ -154,7 +162,7 @@ function rank(store: IndexStore, all: ReadonlyMap<number, RankRow>, q: Query, op
     scored = new Map([...byN.keys()].map((n) => [n, 0]));
   } else {
     groups = buildGroups(store, q);
-    if (groups.some((g) => g.expansions.length === 0)) return { ranked: [], byN, perGroup: [] };
+    if (groups.some((g) => !g.optional && g.expansions.length === 0)) return { ranked: [], byN, perGroup: [] };
     let words = 0;
     for (const r of byN.values()) words += r.words;
     const avg = Math.max(1, words / byN.size);
@@ -249,7 +257,8 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
     let run = 1;
     for (let g = 0; g + 1 < perGroup.length; g++) {
       const a = perGroup[g]!.get(r.n);
-      const b = perGroup[g + 1]!.get(r.n);
+      // A word just begun may start a word its lookup cut off: it is tried as typed, as the start of a word.
+      const b = perGroup[g + 1]!.get(r.n) ?? (groups[g + 1]!.optional ? groups[g + 1]!.prefix : undefined);
       let adjacent = false;
       if (a !== undefined && b !== undefined) {
         const key = `${a}\u0000${b}`;
@@ -276,7 +285,9 @@ function byCloseness(store: IndexStore, ranked: Ranked[], groups: Group[], perGr
 /** A group's word in a closeness pattern: the spelling that matched, or any word starting as typed. */
 function spelling(matched: string, g: Group): string {
   const own = escapeRegExp(matched);
-  return g.prefix === undefined || g.prefix === matched || isCjkTerm(g.prefix) ? own : `(?:${own}|${escapeRegExp(g.prefix)}[\\p{L}\\p{N}_]*)`;
+  if (g.prefix === undefined || isCjkTerm(g.prefix)) return own;
+  const start = `${escapeRegExp(g.prefix)}[\\p{L}\\p{N}_]*`;
+  return g.prefix === matched ? start : `(?:${own}|${start})`;
 }
 
 /** Title words, worked out once per row (the engine keeps its rows between queries). */
@@ -351,16 +362,25 @@ function passesFilters(r: SessRow, q: Query, opts: SearchOptions): boolean {
 /** Each query word becomes one group per word it splits into (CJK pairs, `cart.ts`); phrases add their words. */
 function buildGroups(store: IndexStore, q: Query): Group[] {
   const groups: Group[] = [];
-  for (const w of q.words) {
+  let begun: Group | null = null;
+  q.words.forEach((w, k) => {
     const parts = terms(w.text, false);
     if (parts.length === 1 && (w.mode === 'prefix' || w.mode === 'suffix')) groups.push({ expansions: affix(store, parts[0]!, w) });
     else if (w.mode === 'fuzzy') {
-      // In `cart.t` or `foo::b` the last part is being typed: one letter already starts it.
-      parts.forEach((p, i) => groups.push({ expansions: fuzzy(store, p, parts.length > 1 && i === parts.length - 1 ? 1 : MIN_PREFIX), prefix: p }));
-    }
-    else for (const p of parts) groups.push({ expansions: exact(store, p) });
-  }
+      parts.forEach((p, i) => {
+        const lastOfQuery = k === q.words.length - 1 && i === parts.length - 1;
+        // In `foo::b` the last part is being typed: one letter already starts it. The query's last word of one
+        // letter is not looked up as a start (thousands of words): it ranks through closeness, as the start of a word.
+        const found = fuzzy(store, p, parts.length > 1 && i === parts.length - 1 ? 1 : MIN_PREFIX);
+        const g: Group = { expansions: found.expansions, prefix: p };
+        if (lastOfQuery && !isCjkTerm(p) && (Array.from(p).length < MIN_PREFIX || found.cut)) begun = g;
+        groups.push(g);
+      });
+    } else for (const p of parts) groups.push({ expansions: exact(store, p) });
+  });
   for (const phrase of q.phrases) for (const p of new Set(terms(phrase, false))) groups.push({ expansions: exact(store, p) });
+  // Only beside words that do filter: alone, the word begun is the whole query.
+  if (begun !== null && groups.length > 1) (begun as Group).optional = true;
   return groups;
 }
 
@@ -378,18 +398,23 @@ function affix(store: IndexStore, t: string, w: QueryWord): Expansion[] {
  * being typed), and every indexed word within the typos its length allows.
  * A spelling found several ways counts as the best of them.
  */
-function fuzzy(store: IndexStore, t: string, minPrefix = MIN_PREFIX): Expansion[] {
+function fuzzy(store: IndexStore, t: string, minPrefix = MIN_PREFIX): { expansions: Expansion[]; cut: boolean } {
   const out = new Map<number, Expansion>();
+  let cut = false;
   const add = (h: TermHit, weight: number, kind: number): void => {
     const had = out.get(h.id);
     if (!had || had.kind < kind) out.set(h.id, { ...h, weight, kind });
   };
   for (const h of store.findTerms([t])) add(h, WEIGHT.exact, KIND.exact);
   // A CJK pair is a piece of a longer run, not the start of a word: no prefixes, no typos.
-  if (isCjkTerm(t)) return [...out.values()];
-  if (Array.from(t).length >= minPrefix) for (const h of store.findByPrefix(t)) if (h.t !== t) add(h, WEIGHT.prefix, KIND.prefix);
+  if (isCjkTerm(t)) return { expansions: [...out.values()], cut };
+  if (Array.from(t).length >= minPrefix) {
+    const starting = store.findByPrefix(t, PREFIX_LIMIT);
+    cut = starting.length >= PREFIX_LIMIT;
+    for (const h of starting) if (h.t !== t) add(h, WEIGHT.prefix, KIND.prefix);
+  }
   const max = allowedEdits(t.length);
-  if (max === 0) return [...out.values()];
+  if (max === 0) return { expansions: [...out.values()], cut };
   const queryDeletes = max >= 2 ? deletes2(t) : deletes(t);
   const candidates = new Map<number, TermHit>();
   for (const h of store.findTerms(queryDeletes)) candidates.set(h.id, h);
@@ -400,7 +425,7 @@ function fuzzy(store: IndexStore, t: string, minPrefix = MIN_PREFIX): Expansion[
     if (d === 1) add(h, WEIGHT.edit1, KIND.edit1);
     else if (d === 2) add(h, WEIGHT.edit2, KIND.edit2);
   }
-  return [...out.values()];
+  return { expansions: [...out.values()], cut };
 }
 
 /** How much a word's occurrences in one session count; `lengthRatio` is the session's words over the average. */
@@ -451,9 +476,11 @@ function matchGroups(
         if (t > tier[n]!) tier[n] = t;
       }
     });
-    return { best, which, tier, touched, expansions: g.expansions };
+    return { best, which, tier, touched, expansions: g.expansions, optional: g.optional === true };
   });
-  const ordered = [...scores].sort((a, b) => a.touched.length - b.touched.length);
+  // Sessions must meet every group but a word just begun, which only adds its score (not its tier: it does not filter).
+  const ordered = scores.filter((g) => !g.optional).sort((a, b) => a.touched.length - b.touched.length);
+  const extra = scores.filter((g) => g.optional);
   const out = new Map<number, number>();
   const tiers = new Map<number, number>();
   const [first, ...rest] = ordered;
@@ -472,14 +499,15 @@ function matchGroups(
       tier += g.tier[n]!;
     }
     if (ok) {
+      for (const g of extra) sum += g.best[n]!;
       out.set(n, sum);
       tiers.set(n, tier);
     }
   }
-  // The matched spelling per group, for highlighting: only for the sessions that matched.
+  // The matched spelling per group, for highlighting: only for the sessions that matched (and had it).
   const perGroup = scores.map((g) => {
     const m = new Map<number, string>();
-    for (const n of out.keys()) m.set(n, g.expansions[g.which[n]!]!.t);
+    for (const n of out.keys()) if (g.best[n]! > 0) m.set(n, g.expansions[g.which[n]!]!.t);
     return m;
   });
   return { scored: out, tiers, perGroup };
