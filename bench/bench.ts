@@ -3,11 +3,13 @@
 // and warm (cache valid), with peak RSS. Goals are printed, never asserted:
 // speed belongs here, not in timed tests.
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ensureCorpus, vocabulary } from './corpus.js';
+import { ensureHugeSession, HUGE_ID, HUGE_NEEDLE } from './huge.js';
 import { timeFzf, timeQueries } from './search-bench.js';
 
 const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -30,7 +32,10 @@ const log = (s: string): void => void process.stderr.write(s + '\n');
 
 log(`corpus: ${corpus}`);
 const t0 = performance.now();
-const info = ensureCorpus(corpus, sessions, log);
+const generated = ensureCorpus(corpus, sessions, log);
+// One 100 MB Kimi Code session beside them, for the huge-session rows (figures before 2026-12-02 had none).
+const huge = ensureHugeSession(corpus);
+const info = { sessions: generated.sessions + 1, messages: generated.messages + huge.messages, bytes: generated.bytes + huge.bytes };
 log(`corpus ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 interface Run {
@@ -46,17 +51,23 @@ function listOnce(): Run {
 }
 
 function runOnce(args: string[]): Run {
+  const { ms, rssMB, stdout } = runRaw(args);
+  const out = JSON.parse(stdout) as unknown[] | { sessions: unknown[] };
+  return { ms, rssMB, count: Array.isArray(out) ? out.length : out.sessions.length };
+}
+
+/** The built command on a home (the corpus by default), its time and peak RSS. */
+function runRaw(args: string[], home = corpus, cacheDir = cache): { ms: number; rssMB: number; stdout: string } {
   const start = performance.now();
   const r = spawnSync(process.execPath, ['--import', join(REPO, 'bench', 'rss-on-exit.mjs'), join(REPO, 'bin', 'sessions.js'), ...args], {
-    env: { PATH: process.env['PATH'] ?? '', HOME: corpus, XDG_CACHE_HOME: cache, TZ: 'UTC' },
+    env: { PATH: process.env['PATH'] ?? '', HOME: home, XDG_CACHE_HOME: cacheDir, TZ: 'UTC' },
     encoding: 'utf8',
     maxBuffer: 1 << 30,
   });
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`sessions ${args[0]} failed: ${r.stderr}`);
   const rss = /BENCH_MAX_RSS_KB (\d+)/.exec(r.stderr);
-  const out = JSON.parse(r.stdout) as unknown[] | { sessions: unknown[] };
-  return { ms, rssMB: rss ? Number(rss[1]) / 1024 : NaN, count: Array.isArray(out) ? out.length : out.sessions.length };
+  return { ms, rssMB: rss ? Number(rss[1]) / 1024 : NaN, stdout: r.stdout };
 }
 
 // This machine's timings vary by a third from run to run: medians of several runs.
@@ -107,6 +118,16 @@ const tuiRun = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'bench
 if (tuiRun.status !== 0) throw new Error(`tui bench failed: ${tuiRun.stderr}`);
 const tui = JSON.parse(tuiRun.stdout.trim().split('\n').at(-1)!) as { firstFrameMs: number; listedMs: number; keyP50Ms: number; keyP95Ms: number; queryMedianMs: number };
 
+// The huge session: the manager's preview at the match, a search after a new message, and the memory of each command on it.
+log('huge session: preview at the match');
+const hugeRun = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'huge-bench.ts'), corpus, cache], { encoding: 'utf8', cwd: REPO });
+if (hugeRun.status !== 0) throw new Error(`huge-session bench failed: ${hugeRun.stderr}`);
+const hugePreview = JSON.parse(hugeRun.stdout.trim().split('\n').at(-1)!) as { previewAtMatchMs: number; windowMessages: number; wholeMs: number };
+log('huge session: search after a new message, against node -e 0');
+const hugeAppend = timeHugeAppend();
+log('huge session: peak RSS of each command');
+const hugeRss = hugeCommandsRss();
+
 Object.assign(figures, {
   tuiFirstFrameMs: tui.firstFrameMs,
   tuiListedMs: tui.listedMs,
@@ -131,6 +152,14 @@ Object.assign(figures, {
   oneShotChangedMs: Math.round(oneShot.changedMs),
   peakRssMB: Math.round(Math.max(figures.peakRssMB, coldIndex.rssMB, ...warmStarts.map((w) => w.rssMB))),
   searchRssMB: Math.round(Math.max(coldIndex.rssMB, ...warmStarts.map((w) => w.rssMB))),
+  hugeMB: Math.round(huge.bytes / 1e6),
+  hugeMessages: huge.messages,
+  hugeNodeMs: Math.round(hugeAppend.nodeMs),
+  hugeAppendSearchMs: Math.round(hugeAppend.searchMs),
+  hugePreviewMs: hugePreview.previewAtMatchMs,
+  hugeWindowMessages: hugePreview.windowMessages,
+  hugeWholeMs: hugePreview.wholeMs,
+  ...Object.fromEntries(Object.entries(hugeRss).map(([k, v]) => [`hugeRss_${k}`, Math.round(v)])),
 });
 
 const f = figures as typeof figures & Record<string, number | null>;
@@ -151,6 +180,9 @@ const rows: Array<[string, string, string]> = [
   ['manager, typed query to results on screen (median of 5)', `${f['tuiQueryMs']} ms`, ''],
   [`clean, plan (--older-than --keep-last; median of ${runs})`, `${f['cleanPlanMs']} ms (${f['cleanPlanned']} sessions planned)`, '< 1000 ms'],
   [`clean, plan with --query (median of ${runs})`, `${f['cleanQueryPlanMs']} ms (${f['cleanQueryPlanned']} sessions planned)`, '< 1000 ms'],
+  [`huge session (${f['hugeMB']} MB, ${f['hugeMessages']} messages): search after a new message (median of ${runs})`, `${f['hugeAppendSearchMs']} ms = ${(Number(f['hugeAppendSearchMs']) / Number(f['hugeNodeMs'])).toFixed(1)}x node -e 0`, '<= 6x'],
+  [`huge session: manager preview at the match (median of 5; ${f['hugeWindowMessages']} messages read)`, `${f['hugePreviewMs']} ms (all of it: ${f['hugeWholeMs']} ms)`, '<= 300 ms'],
+  ['huge session: peak RSS of list / show / search / export / compact / fork', Object.keys(hugeRss).map((k) => `${f[`hugeRss_${k}`]}`).join(' / ') + ' MB', '<= 500 MB'],
   ['fzf --filter, p50 (same text)', f['fzfP50Ms'] === null ? 'fzf not installed (apt-get install fzf)' : `${f['fzfP50Ms']} ms = ${(Number(f['fzfP50Ms']) / Number(f['searchP50Ms'])).toFixed(0)}x our p50`, ''],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length));
@@ -193,9 +225,69 @@ function timeOneShot(query: string): { nodeMs: number; unchangedMs: number; chan
   return { nodeMs: median(node), unchangedMs: median(unchanged), changedMs: median(changed) };
 }
 
+/**
+ * A search for the huge session's needle after a new turn is appended to
+ * it (a different one each run), beside a `node -e 0`, alternating; the
+ * file is put back after (the next run then reads it whole once).
+ */
+function timeHugeAppend(): { nodeMs: number; searchMs: number } {
+  const node: number[] = [];
+  const search: number[] = [];
+  const before = readFileSync(huge.wire);
+  const { mtime } = statSync(huge.wire);
+  try {
+    runOnce(['search', HUGE_NEEDLE, '--json']);
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      spawnSync(process.execPath, ['-e', '0']);
+      node.push(performance.now() - t0);
+      const time = Date.now();
+      const text = `bench turn ${i} about the quokka`;
+      appendFileSync(huge.wire, [
+        { type: 'turn.prompt', agentId: 'main', input: [{ type: 'text', text }], origin: { kind: 'user' }, promptId: `bench_${i}`, time },
+        { type: 'context.append_message', agentId: 'main', message: { role: 'user', content: [{ type: 'text', text }], id: `bench_${i}`, toolCalls: [], origin: { kind: 'user' } }, time },
+        { type: 'turn.ended', agentId: 'main', reason: 'completed', time },
+      ].map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const run = runOnce(['search', HUGE_NEEDLE, '--json']);
+      if (run.count < 1) throw new Error('the huge session is not found after a new message');
+      search.push(run.ms);
+    }
+  } finally {
+    writeFileSync(huge.wire, before);
+    utimesSync(huge.wire, mtime, mtime);
+  }
+  return { nodeMs: median(node), searchMs: median(search) };
+}
+
+/** Peak RSS of each command on the huge session; the writing ones on a copy of it in a scratch home. */
+function hugeCommandsRss(): Record<string, number> {
+  const id = `kimi-code:${HUGE_ID}`;
+  const scratch = join(corpus, '..', 'huge-scratch');
+  rmSync(scratch, { recursive: true, force: true });
+  const sessionDir = dirname(dirname(dirname(huge.wire)));
+  const copy = join(scratch, '.kimi-code', 'sessions', 'wd_huge', HUGE_ID);
+  mkdirSync(dirname(copy), { recursive: true });
+  cpSync(sessionDir, copy, { recursive: true });
+  const out = join(scratch, 'export.md');
+  const inScratch = (args: string[]): number => runRaw(args, scratch, join(scratch, '.cache')).rssMB;
+  try {
+    return {
+      list: runRaw(['list', '--json']).rssMB,
+      show: runRaw(['show', id, '--json']).rssMB,
+      search: runRaw(['search', HUGE_NEEDLE, '--json']).rssMB,
+      export: runRaw(['export', id, '-o', out]).rssMB,
+      compact: inScratch(['compact', id, '--force']),
+      fork: inScratch(['fork', id, '--force']),
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 function firstKimiCodeWire(home: string): string {
   const root = join(home, '.kimi-code', 'sessions');
-  const bucket = readdirSync(root).sort()[0]!;
+  // Not the huge session's bucket: this row is about an ordinary one.
+  const bucket = readdirSync(root).filter((b) => !b.includes('huge')).sort()[0]!;
   const id = readdirSync(join(root, bucket)).sort()[0]!;
   return join(root, bucket, id, 'agents', 'main', 'wire.jsonl');
 }

@@ -209,6 +209,8 @@ for (const k of known) {
   const row = perKind.get(k.kind) ?? { top1: 0, rr: 0, keys: 0, keysTop3: 0 };
   if (rank === 1) row.top1++;
   row.rr += rank === Infinity ? 0 : 1 / rank;
+  // RELEVANCE_MISSES=1 lists the queries whose session is not first (to see why, not to tune on).
+  if (rank !== 1 && process.env['RELEVANCE_MISSES']) log(`  miss (${k.kind}, rank ${rank}): ${k.query}`);
   // Keystrokes: every prefix from the 3rd character; scored once 60% of the query is typed.
   for (let len = 3; len <= k.query.length; len++) {
     const t1 = performance.now();
