@@ -122,6 +122,29 @@ test('dialogs: text dialogs take y as a letter; delete and compact confirm with 
   assert.deepEqual(fx, [{ type: 'undo', trashId: 'T1' }]);
 });
 
+test('a delete or compact dialog runs only on Enter or y: every other key runs nothing, n and Esc cancel', () => {
+  const others = [
+    ...'abcdefghijklmnopqrstuvwxz0123456789 !?*/-.',
+    ...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('').map((c) => `S-${c.toLowerCase()}`),
+    'tab', 'S-tab', 'space', 'backspace', 'delete', 'up', 'down', 'left', 'right', 'pageup', 'pagedown', 'home', 'end', 'C-u', 'C-d', 'C-n', 'C-p', 'f1',
+  ];
+  for (const kind of ['d', 'c']) {
+    for (const k of others) {
+      const [open] = run(loaded(), key(kind));
+      assert.equal(open.dialog?.stage, 'ask', kind);
+      const ch = k.length === 1 ? k : k.startsWith('S-') ? k.slice(2).toUpperCase() : undefined;
+      const [s, fx] = run(open, key(k, ch));
+      assert.deepEqual(fx, [], `${kind} dialog, key ${k}: nothing runs`);
+      assert.ok(s.dialog === null || s.dialog.stage === 'ask', `${kind} dialog, key ${k}: still asking or closed`);
+      // n cancels; every other key leaves the question open.
+      assert.equal(s.dialog === null, k === 'n', `${kind} dialog, key ${k}`);
+    }
+    for (const k of ['enter', 'y']) assert.equal(run(run(loaded(), key(kind))[0], key(k))[1][0]?.type, 'act', `${kind} dialog, ${k} runs it`);
+    const [esc, escFx] = run(run(loaded(), key(kind))[0], key('escape'));
+    assert.deepEqual([esc.dialog, esc.message, escFx], [null, 'cancelled', []], `${kind} dialog, Esc cancels`);
+  }
+});
+
 test('the picker: Enter chooses the selected session, q and Esc choose nothing', () => {
   const s = loaded({ picker: true });
   assert.equal(s.scope, 'here', 'a picker starts in this directory');
