@@ -258,6 +258,16 @@ describe('ranking', () => {
     assert.deepEqual((await search(home, 'zebra')).map((h) => h.id), ['session_new', 'session_old']);
   });
 
+  test('a phrase keeps its word order in the exact check too (phrases the raw prefilter cannot test: CJK, mixed scripts)', async (t) => {
+    const home = tempDir(t);
+    const kc = join(home, '.kimi-code');
+    writeKimiCodeSession(kc, conv('session_order', '先 导入 数据 再说', 'ok'));
+    writeKimiCodeSession(kc, conv('session_reversed', '先 数据 导入 再说', 'ok'));
+    assert.deepEqual((await search(home, '"导入 数据"')).map((h) => h.id), ['session_order']);
+    assert.deepEqual((await search(home, '"数据 导入"')).map((h) => h.id), ['session_reversed']);
+    assert.deepEqual((await search(home, '导入 -"导入 数据"')).map((h) => h.id), ['session_reversed']);
+  });
+
   test('a phrase matches across line breaks, tabs and repeated spaces; accents and case do not matter', async (t) => {
     const home = tempDir(t);
     const kc = join(home, '.kimi-code');
