@@ -3,7 +3,7 @@
 // input is a one-line error with exit code 2 and changes nothing.
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import AdmZip from 'adm-zip';
 import { setFaultHook } from '../src/actions/faults.js';
@@ -156,8 +156,13 @@ test('bad input: one-line errors, exit code 2, nothing written', async (t) => {
     [['import', zipPath], /unsafe path in archive: "\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/etc\/x\.j"; nothing imported/],
     [['trash', 'purge'], /this deletes 0 trash entries|Would delete for good 0/],
   ];
+  const nothingLanded = (): void => {
+    for (const p of landingPlaces(h.home)) assert.ok(!existsSync(p), `zip-slip: a file was written at ${p}`);
+  };
   for (const [args, re] of cases) {
     const r = await h.run(args);
+    // Where the planted file would land is checked first: the exit code alone does not prove nothing was written.
+    if (args[1] === zipPath) nothingLanded();
     if (args[0] === 'trash') {
       assert.equal(r.code, 0, r.stderr);
       continue;
@@ -167,8 +172,21 @@ test('bad input: one-line errors, exit code 2, nothing written', async (t) => {
     assert.equal(r.stderr.trim().split('\n').length, 1, `${args.join(' ')}: one line`);
   }
   assert.deepEqual(hashTree(h.home), before);
-  assert.ok(!existsSync('/etc/x.j'));
+  nothingLanded();
 });
+
+/**
+ * The zip-slip name climbs five folders from wherever the import writes (a
+ * staging folder inside the home): it would land in `etc/x.j` under the home
+ * or one of its parents, up to the root.
+ */
+function landingPlaces(home: string): string[] {
+  const out: string[] = [];
+  for (let d = home; ; d = dirname(d)) {
+    out.push(join(d, 'etc', 'x.j'));
+    if (d === dirname(d)) return out;
+  }
+}
 
 test('compact --summarizer: the script gets the transcript JSON and its output becomes the summary; a failing script changes nothing', async (t) => {
   const h = new HomeRunner(demoHome(t));
