@@ -1,8 +1,8 @@
 // Layout-specific reading rules, each on a small home built for the case.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import Database from 'better-sqlite3';
 import {
   type Conversation,
@@ -18,7 +18,7 @@ import {
   writeKiroSessionFiles,
 } from '../fixtures/layouts.js';
 import type { Message, Session } from '../src/model.js';
-import { listJson, runInProcess, tempDir, testEnv } from './helpers.js';
+import { hashTree, listJson, runInProcess, tempDir, testEnv } from './helpers.js';
 
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 const conv = (id: string, workDir = '/w/app', turns = 2): Conversation => ({
@@ -200,15 +200,25 @@ test('in use: a session written in the last minute, and not one written earlier'
 
 test('Kiro database: reading never writes (read-only connection, even while the agent holds the file)', async (t) => {
   const home = tempDir(t);
-  const dbPath = join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3');
-  const db = openKiroDb(dbPath);
-  insertKiroConversation(db, conv('ro-1'));
-  db.close();
-  const before = new Database(dbPath, { readonly: true }).prepare('PRAGMA data_version').get();
+  const dir = join(home, '.local', 'share', 'kiro-cli');
+  const dbPath = join(dir, 'data.sqlite3');
+  const seed = openKiroDb(dbPath);
+  insertKiroConversation(seed, conv('ro-1'));
+  insertKiroConversation(seed, conv('ro-2', '/w/other'));
+  seed.close();
+  // The agent keeps its own connection open while we read.
+  const agent = new Database(dbPath);
+  t.after(() => agent.close());
+  const files = (): Map<string, string> => hashTree(dir);
+  const stamps = (): string[] => [...files().keys()].sort().map((f) => `${f}:${statSync(join(dir, f)).mtimeMs}`);
+  const beforeFiles = files();
+  const beforeStamps = stamps();
   await listJson(home);
   await showJson(home, 'ro-1');
-  const check = new Database(dbPath, { readonly: true });
-  assert.deepEqual(check.prepare('SELECT count(*) AS n FROM conversations_v2').get(), { n: 1 });
-  assert.ok(before);
-  check.close();
+  const found = await runInProcess(['search', 'question', '--json', '--no-cache'], testEnv(home));
+  assert.equal(found.code, 0, found.stderr);
+  // Same files (no journal, WAL or shared-memory file left behind), same bytes, same times.
+  assert.deepEqual(files(), beforeFiles);
+  assert.deepEqual(stamps(), beforeStamps);
+  assert.deepEqual(agent.prepare('SELECT conversation_id AS id FROM conversations_v2 ORDER BY id').all(), [{ id: 'ro-1' }, { id: 'ro-2' }]);
 });
