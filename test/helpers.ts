@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TestContext } from 'node:test';
+import type { TestContext } from './harness.js';
 import { runCli } from '../src/cli.js';
 import type { Session } from '../src/model.js';
 
@@ -20,6 +20,29 @@ export function tempDir(t: TestContext, prefix = 'sessions-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/**
+ * The seed of a test's randomness: SESSIONS_SEED when set (to repeat a run),
+ * else a fresh one. Printed either way, so a failure can be replayed.
+ */
+export function testSeed(t: TestContext): number {
+  const given = process.env['SESSIONS_SEED'];
+  const seed = given !== undefined && given !== '' ? Number(given) : Math.floor(Math.random() * 2 ** 31);
+  if (!Number.isInteger(seed)) throw new Error(`SESSIONS_SEED must be an integer, not ${given}`);
+  t.diagnostic(`seed ${seed} (repeat with SESSIONS_SEED=${seed})`);
+  return seed;
+}
+
+/** A small seeded generator (mulberry32): numbers in [0, 1), the same for the same seed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let x = Math.imul(a ^ (a >>> 15), 1 | a);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 /** The environment a test runs the command in: its own HOME and cache, UTC, no agent variables. */
