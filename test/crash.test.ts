@@ -1,14 +1,15 @@
 // Crash safety: the built command is killed with SIGKILL at random moments
 // during each action, many times. Afterwards every session is either as it
 // was before or as a complete run leaves it, never half (a batch may stop
-// between two sessions); the next commands work.
+// between two sessions); the next commands work. The moments are seeded
+// (the seed is printed) and spread evenly over the run.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test, type TestContext } from './harness.js';
 import { demoHome, HomeRunner } from './action-suite.js';
-import { BIN, tempDir, testEnv } from './helpers.js';
+import { BIN, seededRandom, tempDir, testEnv, testSeed } from './helpers.js';
 
 const RUNS = Number(process.env['SESSIONS_CRASH_RUNS'] ?? 8);
 
@@ -80,10 +81,13 @@ for (const c of CASES) {
     const after = await seen(ref.h);
     assert.notEqual(after, before, 'the action changes what is seen');
     let killed = 0;
+    const random = seededRandom(testSeed(t));
     for (let i = 0; i < RUNS; i++) {
       const { h, args } = await prepared(t, c);
-      // Spread over the whole run, start-up included: most kills land before any write, some inside.
-      const outcome = await killedAfter(h.home, args, Math.floor(Math.random() * full * 1.1));
+      // One moment in each of RUNS equal slices of the whole run, start-up
+      // included: most kills land before any write, some inside, and the
+      // first slice is always early enough to kill however fast the machine is.
+      const outcome = await killedAfter(h.home, args, Math.floor(((i + random()) / RUNS) * full * 1.1));
       if (outcome === 'killed') killed++;
       // Each session on its own is as before or as after (a batch may stop between two sessions).
       const now = (await seen(h)).split('\n');
