@@ -33,7 +33,8 @@ export function addHostileFiles(home: string, o: { big?: boolean } = {}): Hostil
   session('session_truncated', { 'state.json': '{"id":"session_truncated","version":2}', 'agents/main/wire.jsonl': meta + prompt('hello truncated') + '{"type":"context.append_mess' });
   cases.push({ name: 'a truncated last line', reported: null });
   session('session_badutf8', { 'state.json': '{"version":2}', 'agents/main/wire.jsonl': Buffer.concat([Buffer.from(meta + prompt('valid line')), Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d, 0x0a])]) });
-  cases.push({ name: 'invalid UTF-8', reported: 'session_badutf8' });
+  // Not reported: the bad bytes decode to U+FFFD inside a key, so the line is still a JSON object (of no known type) and the valid line before it is shown.
+  cases.push({ name: 'invalid UTF-8', reported: null });
   if (o.big) {
     session('session_bigline', { 'state.json': '{"version":2}', 'agents/main/wire.jsonl': meta + prompt('x'.repeat(50 * 1024 * 1024)) });
     cases.push({ name: 'a 50 MB single line', reported: null });
