@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from '../harness.js';
 import { kimiCliBucket, kimiCodeWorkDirKey, openKiroDb, registerKimiWorkDir } from '../../fixtures/layouts.js';
 import { runInProcess, SAMPLES, tempDir, testEnv } from '../helpers.js';
 import { insertKiroConversationValue } from './kiro-value.js';
@@ -36,12 +36,15 @@ test('phrases and typo-laden words from the samples rank their own session first
   copyFileSync(join(SAMPLES, 'kiro-files', 'session_v1_pre_metering.json'), join(home, '.kiro', 'sessions', 'cli', 'compat-metering.json'));
   copyFileSync(join(SAMPLES, 'kiro-files', 'session_v1_pre_metering.jsonl'), join(home, '.kiro', 'sessions', 'cli', 'compat-metering.jsonl'));
 
-  const first = async (query: string, args: string[] = []): Promise<string> => {
+  const found = async (query: string, args: string[] = []): Promise<string[]> => {
     const r = await runInProcess(['search', query, '--json', ...args], testEnv(home));
     assert.equal(r.code, 0, r.stderr);
-    const hits = JSON.parse(r.stdout) as Array<{ id: string }>;
-    assert.ok(hits.length > 0, `nothing found for ${query}`);
-    return hits[0]!.id;
+    return (JSON.parse(r.stdout) as Array<{ id: string }>).map((h) => h.id);
+  };
+  const first = async (query: string, args: string[] = []): Promise<string> => {
+    const ids = await found(query, args);
+    assert.ok(ids.length > 0, `nothing found for ${query}`);
+    return ids[0]!;
   };
   assert.equal(await first('"Translate it into idiomatic Python 3"'), '11111111-1111-4111-8111-000000000004');
   assert.equal(await first('translaton idiomatic pyhton'), '11111111-1111-4111-8111-000000000004');
@@ -52,8 +55,14 @@ test('phrases and typo-laden words from the samples rank their own session first
   assert.equal(await first('"agent client protocol" external'), '12a570b3-241e-4822-b75e-d17f53d512c3');
   assert.equal(await first('"hi there"'), 'compat-metering');
   assert.equal(await first('agent:kimi-code hello'), 'sample-main');
-  // A word only in a tool output needs the flag.
-  assert.equal(await first('"Wrote 12 bytes"', ['--tool-output']).catch(() => 'none'), 'none');
-  assert.equal(await first('"2 + 3 = 5"', ['--tool-output']).catch(() => 'none'), 'none');
-  assert.equal(await first('"return a + b"', ['--tool-output']), '11111111-1111-4111-8111-000000000004');
+  // A phrase only in a tool output is found, and left out with
+  // --no-tool-output: one whose words are only there (`const`), and one
+  // whose words are all in the conversation too (the translation the agent wrote), so
+  // only the phrase check can leave it out.
+  for (const phrase of ['"const result = add"', '"return a + b; 3"']) {
+    assert.equal(await first(phrase), '11111111-1111-4111-8111-000000000004', phrase);
+    assert.deepEqual(await found(phrase, ['--no-tool-output']), [], phrase);
+  }
+  // Words in a tool call's arguments are conversation: found either way.
+  assert.equal(await first('"return a + b"', ['--no-tool-output']), '11111111-1111-4111-8111-000000000004');
 });
