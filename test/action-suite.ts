@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestContext } from 'node:test';
+import type { TestContext } from './harness.js';
 import Database from 'better-sqlite3';
 import type { Message, Session } from '../src/model.js';
 import { hashTree, listJson, REPO, runInProcess, tempDir, testEnv, type RunResult } from './helpers.js';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import AdmZip from 'adm-zip';
 import { setFaultHook } from '../src/actions/faults.js';
 import { agentFiles, demoHome, HomeRunner, kiroRows, ref } from './action-suite.js';

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import AdmZip from 'adm-zip';
 import { checkDeleteAndRestore, checkEverySession, demoHome, HomeRunner } from './action-suite.js';
 

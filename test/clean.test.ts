@@ -2,7 +2,7 @@
 // that restore brings back whole, and sessions in use never included.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { test, type TestContext } from './harness.js';
 import { insertKiroConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles, type Conversation } from '../fixtures/layouts.js';
 import { runCli } from '../src/cli.js';
 import { agentFiles, HomeRunner, kiroRows } from './action-suite.js';

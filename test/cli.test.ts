@@ -1,7 +1,7 @@
 // The built command, run the way a person or a script runs it.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { before, describe, test } from './harness.js';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { generateDemoHome } from '../fixtures/generate.js';

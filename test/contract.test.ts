@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { appendFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { describe, test, type TestContext } from 'node:test';
+import { describe, test, type TestContext } from './harness.js';
 import { generateDemoHome } from '../fixtures/generate.js';
 import { countMessages, SOURCE_KINDS, type SourceKind } from '../src/model.js';
 import { createSources } from '../src/sources/discover.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import { generateDemoHome } from '../fixtures/generate.js';
 import { hashTree, listJson, REPO, tempDir } from './helpers.js';
 

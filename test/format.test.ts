@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import { renderSessionTable, shortestUniqueIds, tildePath } from '../src/format/session-table.js';
 import { displayWidth, truncate, truncateStart } from '../src/format/width.js';
 import type { Session } from '../src/model.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import { firstRecordType, forEachLine, LineProblems, parseLine, rewriteLog, sniffTailType, sniffType, surveyLog } from '../src/util/jsonl.js';
 import { tempDir } from './helpers.js';
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import Database from 'better-sqlite3';
 import { type Conversation, insertKiroConversation, openKiroDb, writeKimiCodeSession } from '../fixtures/layouts.js';
 import { HomeRunner } from './action-suite.js';

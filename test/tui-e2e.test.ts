@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test, type TestContext } from 'node:test';
+import { after, test, type TestContext } from './harness.js';
 import { demoHome } from './action-suite.js';
 import { BIN, listJson } from './helpers.js';
 
@@ -35,7 +35,7 @@ async function waitFor(name: string, re: RegExp, what: string): Promise<string> 
   throw new Error(`timed out waiting for ${what}; the pane:\n${screen}`);
 }
 
-test.after(() => spawnSync('tmux', ['-L', SOCKET, 'kill-server']));
+after(() => spawnSync('tmux', ['-L', SOCKET, 'kill-server']));
 
 test('e2e: type a query and see the right session first, with its transcript in the preview', async (t) => {
   const home = demoHome(t);

@@ -1,7 +1,7 @@
 // The manager on fake terminal streams: keys go through blessed's real
 // decoder, the screen is read back as text (DESIGN.md).
 import { PassThrough } from 'node:stream';
-import type { TestContext } from 'node:test';
+import type { TestContext } from './harness.js';
 import { Catalog } from '../src/catalog/catalog.js';
 import { SummaryCache } from '../src/catalog/summary-cache.js';
 import { resolveHomes } from '../src/sources/homes.js';

@@ -1,6 +1,6 @@
 // The manager's logic without a terminal: the keymap table and the reducer.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import type { Session, Transcript } from '../src/model.js';
 import { COMMANDS, commandFor, helpLines, hints } from '../src/tui/keymap.js';
 import { update, type Effect, type Msg } from '../src/tui/reducer.js';

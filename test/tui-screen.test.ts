@@ -2,7 +2,7 @@
 // over a copy of the demo home, read back as text.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test } from './harness.js';
 import { demoHome } from './action-suite.js';
 import { headless, openManager } from './tui-helpers.js';
 import { displayWidth } from '../src/format/width.js';

@@ -1,7 +1,7 @@
 // Every action on every session made of ../shared/samples (files the agents'
 // own test suites wrote), read back with the project's readers.
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { test } from '../harness.js';
 import { checkDeleteAndRestore, checkEverySession, HomeRunner } from '../action-suite.js';
 import { buildHome } from './samples-home.js';
 

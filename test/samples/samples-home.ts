@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { TestContext } from 'node:test';
+import type { TestContext } from '../harness.js';
 import { insertKiroConversationValue } from './kiro-value.js';
 import { kimiCliBucket, kimiCodeWorkDirKey, openKiroDb, registerKimiWorkDir } from '../../fixtures/layouts.js';
 import { age, SAMPLES, tempDir } from '../helpers.js';

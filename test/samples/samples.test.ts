@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { test } from 'node:test';
+import { test } from '../harness.js';
 import type { Message, Session } from '../../src/model.js';
 import { hashTree, listJson, runInProcess, SAMPLES, tempDir, testEnv } from '../helpers.js';
 import { buildHome, KIMI_CLI, LEGACY_A, LEGACY_B, OLD, used } from './samples-home.js';
