@@ -2,13 +2,15 @@
 // names is removed. A tampered trash entry is refused; deleting one Kiro row
 // touches no other row.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from './harness.js';
+import AdmZip from 'adm-zip';
 import Database from 'better-sqlite3';
+import { safeRelPath } from '../src/actions/bundle.js';
 import { type Conversation, insertKiroConversation, openKiroDb, writeKimiCodeSession } from '../fixtures/layouts.js';
 import { HomeRunner } from './action-suite.js';
-import { tempDir } from './helpers.js';
+import { hashTree, tempDir } from './helpers.js';
 
 const DAY = 86_400_000;
 const T = Date.now() - 10 * DAY;
@@ -86,4 +88,69 @@ test('deleting one Kiro row leaves every other row of the same work dir byte-ide
   const after = rows();
   assert.deepEqual([...after.keys()].sort(), [ids[0], ids[2], '00000000-0000-4000-8000-000000000009'].sort());
   for (const [id, row] of after) assert.equal(row, before.get(id), `row ${id} is unchanged`);
+});
+
+test('a path from an archive is kept only when it stays inside: relative, no `..`, no drive, no backslash, a file', () => {
+  const refused = ['', '.', './', '..', '../x', 'a/../../x', 'a/..', '/etc/x', '//x', 'x/', 'a\0b', 'a\\b', '..\\x', 'C:x', 'c:/x'];
+  for (const p of refused) assert.equal(safeRelPath(p), null, JSON.stringify(p));
+  const kept: Array<[string, string]> = [
+    ['state.json', 'state.json'],
+    ['agents/main/wire.jsonl', 'agents/main/wire.jsonl'],
+    ['a/./b', 'a/b'],
+    ['a//b', 'a/b'],
+    ['a/x/../b', 'a/b'],
+    ['ab:c', 'ab:c'],
+    ['..x', '..x'],
+  ];
+  for (const [p, want] of kept) assert.equal(safeRelPath(p), want, JSON.stringify(p));
+});
+
+test('import refuses an archive it cannot trust with its reason, and writes nothing', async (t) => {
+  const h = new HomeRunner(tempDir(t));
+  writeKimiCodeSession(h.home, { id: 'session_keep', workDir: '/w/a', startMs: T, turns: [{ prompt: 'kept', answer: 'ok' }] });
+  const manifest = { sessionId: 'session_new', workspaceDir: '/w/in' };
+  const zip = (entries: Array<[string, string | Buffer]>, edit?: (z: AdmZip) => void): Buffer => {
+    const z = new AdmZip();
+    for (const [name, data] of entries) z.addFile(name, Buffer.isBuffer(data) ? data : Buffer.from(data));
+    edit?.(z);
+    return z.toBuffer();
+  };
+  const files: Array<[string, string]> = [['manifest.json', JSON.stringify(manifest)], ['state.json', '{}'], ['agents/main/wire.jsonl', '{}\n']];
+  const link = zip(files, (z) => {
+    // A symbolic link: its target would be followed by whoever reads the session next.
+    z.getEntry('state.json')!.attr = (0o120777 << 16) >>> 0;
+  });
+  /** Declares `size` unpacked bytes for every entry in the central directory. */
+  const declaring = (buf: Buffer, size: number): Buffer => {
+    const out = Buffer.from(buf);
+    for (let at = out.indexOf('PK\x01\x02', 0, 'latin1'); at >= 0; at = out.indexOf('PK\x01\x02', at + 4, 'latin1')) out.writeUInt32LE(size, at + 24);
+    return out;
+  };
+  const cases: Array<[string, Buffer, RegExp]> = [
+    ['broken', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(64, 7)]), /is not a readable ZIP/],
+    ['link', link, /the archive holds a symbolic link \(state\.json\); nothing imported/],
+    ['bomb', declaring(zip(files), 0x80000000 + 1), /the archive unpacks to more than 4 GB; nothing imported/],
+    ['damaged', declaring(zip(files), 5), /: agents\/main\/wire\.jsonl is damaged in the archive \(.+\); nothing imported/],
+    ['manifest', zip([['manifest.json', '{not json'], ...files.slice(1)]), /manifest\.json is not valid JSON/],
+    ['no-manifest', zip(files.slice(1)), /not an export of a session \(no manifest\.json naming one\)/],
+    ['array-manifest', zip([['manifest.json', JSON.stringify([manifest])], ...files.slice(1)]), /not an export of a session/],
+    ['not-kimi', zip([files[0]!, ['notes/readme.txt', 'x']]), /not an export of a session/],
+    ['unknown-agent', zip([['manifest.json', JSON.stringify({ ...manifest, source: 'emacs' })], ['notes/readme.txt', 'x']]), /not an export of a session/],
+  ];
+  const before = hashTree(h.home);
+  for (const [name, data, re] of cases) {
+    const file = join(h.home, '..', `${name}-${statSync(h.home).ino}.zip`);
+    writeFileSync(file, data);
+    t.after(() => rmSync(file, { force: true }));
+    const r = await h.run(['import', file]);
+    assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+    assert.match(r.stderr, re, name);
+    assert.deepEqual(hashTree(h.home), before, `${name}: nothing written`);
+  }
+  // The same archive with folder entries and without the refused parts imports.
+  const good = join(h.home, '..', `good-${statSync(h.home).ino}.zip`);
+  writeFileSync(good, zip(files, (z) => z.addFile('agents/', Buffer.alloc(0))));
+  t.after(() => rmSync(good, { force: true }));
+  const r = await h.json<{ source: string; id: string }>(['import', good]);
+  assert.deepEqual([r.source, r.id], ['kimi-code', 'session_new']);
 });

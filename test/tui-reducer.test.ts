@@ -254,3 +254,50 @@ test('the cleanup pane: its filters mark what would go, over the rows shown; Ent
   const [cancelled] = run(update(s, { type: 'action-failed', message: 'x' })[0], key('x'), key('S-c'), key('escape'));
   assert.equal(cancelled.marked.size, 0);
 });
+
+test('dialog edges: a running action ignores every key, any key closes a finished one, Ctrl-C cancels, only the cleanup pane clears marks on cancel', () => {
+  // A dialog mode with no dialog (the guard against a state no key could leave) goes back to the list.
+  const [none, noneFx] = run({ ...loaded(), mode: 'dialog', dialog: null }, key('x'));
+  assert.deepEqual([none.mode, noneFx], ['list', []]);
+
+  const [runningState] = run(loaded(), key('d'), key('y'));
+  assert.equal(runningState.dialog?.stage, 'running');
+  for (const k of ['escape', 'C-c', 'n', 'y', 'enter', 'x', 'backspace']) {
+    const [s, fx] = run(runningState, key(k));
+    assert.equal(s, runningState, `running, key ${k}: nothing changes`);
+    assert.deepEqual(fx, [], `running, key ${k}: nothing runs`);
+  }
+
+  // Done: any key closes and goes back where the dialog was opened from
+  // (only the list opens one today; the mode is kept, not assumed).
+  const [done] = run(loaded(), key('d'), key('y'), { type: 'action-done', message: 'moved' });
+  assert.deepEqual([done.dialog?.stage, done.back], ['done', 'list']);
+  const fromPreview: State = { ...done, back: 'preview' };
+  const [closed, closedFx] = run(fromPreview, key('q'));
+  assert.deepEqual([closed.dialog, closed.mode, closedFx], [null, 'preview', []]);
+  const [doneFromDialog] = run({ ...fromPreview, back: 'dialog' }, key('x'));
+  assert.equal(doneFromDialog.mode, 'list', 'never back into a dialog that is gone');
+
+  // Ctrl-C cancels every kind, text dialogs too.
+  for (const open of ['d', 'c', 'r', 'S-c']) {
+    const [s, fx] = run(loaded(), key(open), key('C-c'));
+    assert.deepEqual([s.dialog, s.message, fx], [null, 'cancelled', []], `${open} dialog, Ctrl-C`);
+  }
+
+  // Cancelling a delete keeps the marks the person made; cancelling the cleanup pane drops the ones it made.
+  const [marked] = run(loaded(), key('space'), key('down'), key('space'));
+  assert.equal(marked.marked.size, 2);
+  assert.equal(run(marked, key('d'), key('escape'))[0].marked.size, 2);
+  assert.equal(run(marked, key('S-c'), key('escape'))[0].marked.size, 0);
+
+  // A text dialog takes only printable keys; a yes/no dialog takes no text at all.
+  const [rename] = run(loaded(), key('r'));
+  for (const k of ['up', 'down', 'tab', 'left', 'f1', 'C-d']) {
+    assert.equal(run(rename, key(k))[0].dialog?.input, rename.dialog?.input, `rename, key ${k}`);
+  }
+  for (const open of ['d', 'c']) {
+    const [ask] = run(loaded(), key(open));
+    assert.equal(run(ask, key('x'))[0].dialog?.input, '', `${open} dialog: a letter is not text`);
+    assert.equal(run(ask, key('x'))[0], ask, `${open} dialog: a letter changes nothing`);
+  }
+});

@@ -72,8 +72,11 @@ export function chatSaveText(value: string): string {
  * drive letters or backslashes, nothing empty. Returns null for anything else.
  */
 export function safeRelPath(path: string): string | null {
-  if (path === '' || path.includes('\0') || path.includes('\\') || /^[A-Za-z]:/.test(path) || path.startsWith('/')) return null;
+  if (path.includes('\0') || path.includes('\\') || /^[A-Za-z]:/.test(path)) return null;
   const norm = posix.normalize(path);
-  if (norm === '.' || norm.startsWith('../') || norm === '..' || norm.split('/').some((part) => part === '..' || part === '')) return null;
-  return norm.replace(/\/$/, '');
+  // One test covers the rest: '' and 'a/..' normalize to '.'; '/x' starts with
+  // an empty part, 'x/' ends with one (a folder, not a file); a `..` left after
+  // normalizing climbs out.
+  if (norm === '.' || norm.split('/').some((part) => part === '..' || part === '')) return null;
+  return norm;
 }

@@ -61,15 +61,25 @@ function fromZip(data: Buffer, file: string): Bundle {
   const files: BundleFile[] = [];
   let manifest: Record<string, unknown> = {};
   let total = 0;
-  for (const e of zip.getEntries()) {
-    if (e.isDirectory) continue;
+  // Every name, link and size is checked before anything is unpacked: one bad
+  // entry and nothing of the archive is read, let alone written.
+  const entries = zip.getEntries().filter((e) => !e.isDirectory);
+  for (const e of entries) {
     const path = safeRelPath(e.entryName);
-    // Zip-slip: one bad name and nothing of the archive is written.
+    // Zip-slip.
     if (path === null) throw new CliError(`${file}: unsafe path in archive: ${JSON.stringify(e.entryName)}; nothing imported`, 2);
     if (((e.attr >>> 16) & 0o170000) === 0o120000) throw new CliError(`${file}: the archive holds a symbolic link (${path}); nothing imported`, 2);
     total += e.header.size;
     if (total > MAX_ARCHIVE_BYTES) throw new CliError(`${file}: the archive unpacks to more than 4 GB; nothing imported`, 2);
-    const content = e.getData();
+  }
+  for (const e of entries) {
+    const path = safeRelPath(e.entryName)!;
+    let content: Buffer;
+    try {
+      content = e.getData();
+    } catch (error) {
+      throw new CliError(`${file}: ${path} is damaged in the archive (${String((error as Error).message ?? error).replace(/^ADM-ZIP: /, '')}); nothing imported`, 2);
+    }
     if (path === 'manifest.json') {
       try {
         const v: unknown = JSON.parse(content.toString('utf8'));
