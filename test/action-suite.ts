@@ -196,6 +196,12 @@ async function checkCompact(h: HomeRunner, s: Session, before: Shown, label: str
     const files = agentFiles(h.home);
     for (const [k, v] of filesBefore) assert.equal(files.get(k), v, `${label}: ${k} differs after restoring the compact backup`);
   }
+  if (s.source === 'kimi-code') {
+    // The session never left: no index line may say it was deleted (a later line wins in the agent's index).
+    const index = join(h.home, '.kimi-code', 'session_index.jsonl');
+    const last = existsSync(index) ? readFileSync(index, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { sessionId?: string; deleted?: boolean }).filter((l) => l.sessionId === s.id).at(-1) : undefined;
+    assert.notEqual(last?.deleted, true, `${label}: restoring the compact backup marked the session deleted in the index`);
+  }
   // The compacted version the restore replaced waits in the trash; clear it out.
   await h.ok(['trash', 'purge', '--yes']);
 }

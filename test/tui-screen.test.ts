@@ -33,7 +33,15 @@ test('delete and undo from the list: the dialog shows what will happen, y moves 
   const h = await openManager(t, home);
   const first = h.app.state().rows[0]!.session;
   const count = h.app.state().sessions.length;
-  // The first row is a locked Kiro session: move to the next, which can be deleted.
+  // The first row is a locked Kiro session: the manager refuses to delete it.
+  assert.ok(first.inUse, 'the first row is in use');
+  h.press('d');
+  await h.waitFor((text) => text.includes('Delete (to the trash; u undoes)'), 'the delete dialog');
+  h.press('y');
+  await h.waitFor((text) => text.includes('is in use (Kiro holds its .lock file)'), 'the refusal');
+  assert.equal(h.app.state().sessions.length, count);
+  h.press('escape');
+  // The next one can be deleted.
   h.press('j');
   const target = h.app.state().rows[1]!.session;
   assert.notEqual(target.id, first.id);

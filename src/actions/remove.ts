@@ -1,18 +1,11 @@
 // Delete (to the trash) and restore. Nothing is deleted for good here: every
 // session goes into one trash entry per batch, which `restore` puts back.
 import { CliError } from '../errors.js';
-import type { SourceKind } from '../model.js';
 import { writerFor } from './layouts/index.js';
 import { assertNotInUse, sessionOf, type ActionEnv, type ActionTarget } from './target.js';
-import { Trash, type TrashAction, type TrashEntry, type TrashItem } from './trash.js';
+import { Trash, trashedSession, type TrashAction, type TrashEntry, type TrashedSession } from './trash.js';
 
-export interface RemovedSession {
-  source: SourceKind;
-  id: string;
-  title: string;
-  workDir: string | null;
-  bytes: number;
-}
+export type RemovedSession = TrashedSession;
 
 export interface RemoveResult {
   action: 'rm';
@@ -30,10 +23,7 @@ export function removeSessions(
 ): RemoveResult {
   // Every check passes before anything moves: a batch goes whole or not at all.
   for (const t of targets) assertNotInUse(t, opts.force ?? false, 'deleting');
-  const sessions = targets.map((t) => {
-    const s = sessionOf(t);
-    return { source: s.source, id: s.id, title: s.title, workDir: s.workDir, bytes: s.bytes };
-  });
+  const sessions = targets.map((t) => trashedSession(sessionOf(t)));
   const bytes = sessions.reduce((n, s) => n + s.bytes, 0);
   if (opts.dryRun || targets.length === 0) return { action: 'rm', trashId: null, sessions, bytes, dryRun: opts.dryRun ?? false };
   const entry = new Trash(env.homes.data).put(
@@ -63,12 +53,8 @@ export function restoreEntry(env: ActionEnv, which: { id?: string; last?: boolea
   } else {
     entry = trash.get(which.id ?? '');
   }
-  const sessions = entry.items.map(summaryOf);
+  const sessions = entry.items.map(trashedSession);
   if (opts.dryRun) return { action: 'restore', trashId: entry.id, sessions, replacedBy: null, dryRun: true };
   const replaced = trash.restore(entry);
   return { action: 'restore', trashId: entry.id, sessions, replacedBy: replaced?.id ?? null, dryRun: false };
-}
-
-function summaryOf(item: TrashItem): RemovedSession {
-  return { source: item.source, id: item.id, title: item.title, workDir: item.workDir, bytes: item.bytes };
 }

@@ -33,6 +33,11 @@ export interface TrashedSession {
   bytes: number;
 }
 
+/** Only the fields of TrashedSession: an item or a session carries more, which must not ride along. */
+export function trashedSession(s: TrashedSession): TrashedSession {
+  return { source: s.source, id: s.id, title: s.title, workDir: s.workDir, bytes: s.bytes };
+}
+
 interface StoredPath {
   original: string;
   /** Relative to the entry folder. */
@@ -121,7 +126,7 @@ export class Trash {
   }
 
   private describe(root: string, n: number, info: TrashedSession, plan: TrashPlan): TrashItem {
-    const item: TrashItem = { ...info, paths: [] };
+    const item: TrashItem = { ...trashedSession(info), paths: [] };
     for (const original of plan.paths) {
       if (!existsSync(original)) continue;
       item.paths.push({ original, stored: `items/${n}/${basename(original)}`, hashes: hashTree(original) });
@@ -195,7 +200,7 @@ export class Trash {
     if (entry.copy) {
       const current = entry.items
         .filter((it) => it.paths.some((p) => existsSync(p.original)))
-        .map((it) => ({ info: it as TrashedSession, plan: { paths: it.paths.map((p) => p.original).filter((p) => existsSync(p)) } }));
+        .map((it) => ({ info: trashedSession(it), plan: { paths: it.paths.map((p) => p.original).filter((p) => existsSync(p)) } }));
       if (current.length > 0) replaced = this.put(current, 'replaced');
     } else {
       const clashes = this.clashes(root, entry);
