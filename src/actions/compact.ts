@@ -9,7 +9,7 @@ import { getRow, withKiroDb } from './kiro-db.js';
 import { writerFor } from './layouts/index.js';
 import { buildSummary, runSummarizer } from './summary.js';
 import { assertNotInUse, sessionOf, type ActionEnv, type ActionTarget } from './target.js';
-import { Trash, type TrashPlan } from './trash.js';
+import { Trash, trashedSession, type TrashPlan } from './trash.js';
 
 /** `--shrink` cuts tool outputs longer than this many characters. */
 export const SHRINK_LIMIT = 4000;
@@ -50,7 +50,7 @@ export function compactSession(env: ActionEnv, t: ActionTarget, options: Compact
   const base = { action: 'compact' as const, source: s.source, id: s.id, summary, bytesBefore };
   if (options.dryRun) return { ...base, resultId: s.id, backup: null, bytesAfter: bytesBefore, dryRun: true };
   const trash = new Trash(env.homes.data);
-  const backup = trash.put([{ info: { source: s.source, id: s.id, title: s.title, workDir: s.workDir, bytes: s.bytes }, plan }], 'compact', true);
+  const backup = trash.put([{ info: trashedSession(s), plan }], 'compact', true);
   let created;
   try {
     faultPoint('compact.backed-up');

@@ -12,7 +12,7 @@ import { contentText, isInjected, isRecord } from '../../util/text.js';
 import { faultPoint } from '../faults.js';
 import { copyTree } from '../file-ops.js';
 import { sessionOf, type ActionTarget } from '../target.js';
-import { Trash } from '../trash.js';
+import { Trash, trashedSession } from '../trash.js';
 import { readJsonDoc, writeJsonDoc, type JsonDoc } from './json-file.js';
 import { endOfTurn, forkTitle, trimStrings, type LayoutWriter } from './layout.js';
 
@@ -57,8 +57,7 @@ export const kimiCliWriter: LayoutWriter = {
     const doc = stateDoc(t.ref.path);
     if (doc.broken) {
       // The unreadable file is replaced, so a copy of it goes to the trash first.
-      const s = sessionOf(t);
-      new Trash(env.homes.data).put([{ info: { source: s.source, id: s.id, title: s.title, workDir: s.workDir, bytes: s.bytes }, plan: { paths: [join(t.ref.path, 'state.json')] } }], 'replaced', true);
+      new Trash(env.homes.data).put([{ info: trashedSession(sessionOf(t)), plan: { paths: [join(t.ref.path, 'state.json')] } }], 'replaced', true);
     }
     doc.value['custom_title'] = title;
     if (title !== null) doc.value['title_generated'] = false;

@@ -70,12 +70,7 @@ export function trimStrings(value: unknown, limit: number): boolean {
 
 /** Index of the first element after the first `n` that `isStart` picks (the end of turn n), or the length. */
 export function endOfTurn<T>(items: readonly T[], n: number, isStart: (item: T) => boolean, id: string): number {
-  let seen = 0;
-  for (let i = 0; i < items.length; i++) {
-    if (!isStart(items[i]!)) continue;
-    if (seen === n) return i;
-    seen++;
-  }
-  if (n < 1 || seen < n) throw outOfTurns(id, n, seen);
-  return items.length;
+  const starts = items.flatMap((item, i) => (isStart(item) ? [i] : []));
+  if (n < 1 || n > starts.length) throw outOfTurns(id, n, starts.length);
+  return n < starts.length ? starts[n]! : items.length;
 }

@@ -1,0 +1,149 @@
+// The pieces every layout writer is built from, on their own: cutting long
+// tool output, finding the end of a turn, rewriting an agent's JSON file and
+// one Kiro row at a time. What each layout writes is in the action suites.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { test } from './harness.js';
+import { insertKiroConversation, insertKiroLegacyConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
+import { SHRINK_LIMIT } from '../src/actions/compact.js';
+import { ageTree, HomeRunner } from './action-suite.js';
+import { conversationIdTaken, deleteRow, getRow, insertRow, updateValue, withKiroDb } from '../src/actions/kiro-db.js';
+import { readJsonDoc, writeJsonDoc } from '../src/actions/layouts/json-file.js';
+import { endOfTurn, forkTitle, outOfTurns, trimmedNote, trimStrings } from '../src/actions/layouts/layout.js';
+import type { ActionTarget } from '../src/actions/target.js';
+import { tempDir } from './helpers.js';
+
+test('trimStrings cuts every string longer than the limit, at any depth, and says whether it cut', () => {
+  const long = 'x'.repeat(12);
+  const value = { a: long, b: ['short', long, { c: long, d: 'y'.repeat(10) }], e: null, f: 7, g: true };
+  assert.equal(trimStrings(value, 10), true);
+  const cut = trimmedNote(long, 10);
+  assert.equal(cut, `${'x'.repeat(10)}\n[… 2 more characters removed by \`sessions compact --shrink\`]`);
+  assert.deepEqual(value, { a: cut, b: ['short', cut, { c: cut, d: 'y'.repeat(10) }], e: null, f: 7, g: true }, 'a string of exactly the limit stays');
+  assert.equal(trimStrings({ a: ['ok', { b: 'fine' }], n: null }, 10), false);
+  assert.equal(trimStrings('x'.repeat(11), 10), true, 'a bare string counts');
+});
+
+test('endOfTurn finds where turn n ends; a turn number out of range names how many turns there are', () => {
+  const items = ['p', 'a', 'p', 'a', 'a', 'p', 'a'];
+  const isStart = (x: string) => x === 'p';
+  assert.equal(endOfTurn(items, 1, isStart, 's'), 2);
+  assert.equal(endOfTurn(items, 2, isStart, 's'), 5);
+  assert.equal(endOfTurn(items, 3, isStart, 's'), items.length, 'the last turn runs to the end');
+  assert.throws(() => endOfTurn(items, 4, isStart, 's'), /^Error: s has 3 turns; cannot cut after turn 4$/);
+  assert.throws(() => endOfTurn(items, 0, isStart, 's'), /cannot cut after turn 0/);
+  assert.throws(() => endOfTurn(['a', 'p'], 2, isStart, 's'), /^Error: s has 1 turn; cannot cut after turn 2$/);
+  assert.equal(outOfTurns('x', 5, 0).message, 'x has 0 turns; cannot cut after turn 5');
+});
+
+test("a fork's default title is Fork: and the title, or the id when there is no title", () => {
+  const target = (title: string, titleSource: string): ActionTarget => ({ transcript: { session: { id: 'abc', title, titleSource } } }) as unknown as ActionTarget;
+  assert.equal(forkTitle(target('Deploy', 'prompt'), {}), 'Fork: Deploy');
+  assert.equal(forkTitle(target('Deploy', 'none'), {}), 'Fork: abc');
+  assert.equal(forkTitle(target('', 'prompt'), {}), 'Fork: abc');
+  assert.equal(forkTitle(target('Deploy', 'prompt'), { title: '' }), '', 'a title given, even empty, wins');
+});
+
+test("an agent's JSON file is rewritten keeping its indentation; what cannot be read is never rewritten", (t) => {
+  const dir = tempDir(t);
+  const at = (name: string, text: string) => (writeFileSync(join(dir, name), text), join(dir, name));
+  const four = at('four.json', '{\n    "a": 1,\n    "b": {"keep": [1, 2]}\n}\n');
+  const doc = readJsonDoc(four, 'four.json');
+  assert.equal(doc.indent, 4);
+  doc.value['a'] = 2;
+  writeJsonDoc(four, doc);
+  assert.equal(readFileSync(four, 'utf8'), '{\n    "a": 2,\n    "b": {\n        "keep": [\n            1,\n            2\n        ]\n    }\n}\n');
+  const flat = at('flat.json', '{"a":1}');
+  const flatDoc = readJsonDoc(flat, 'flat.json');
+  assert.equal(flatDoc.indent, 0);
+  writeJsonDoc(flat, flatDoc);
+  assert.equal(readFileSync(flat, 'utf8'), '{"a":1}', 'one line, no newline added');
+  assert.equal(readJsonDoc(at('tabs.json', '{\n\t"a": 1\n}'), 'x').indent, 0, 'tabs: written compact rather than guessed');
+  assert.equal(readJsonDoc(at('inner.json', '{"a": {\n  "b": 1}}'), 'x').indent, 0, 'only the first key tells');
+
+  assert.throws(() => readJsonDoc(join(dir, 'none.json'), 'state.json'), /^Error: state\.json: missing$/);
+  assert.throws(() => readJsonDoc(dir, 'state.json'), /^Error: state\.json: EISDIR/);
+  assert.throws(() => readJsonDoc(at('bad.json', '{"a":'), 'state.json'), /^Error: state\.json is not valid JSON; not rewriting it$/);
+  assert.throws(() => readJsonDoc(at('list.json', '[1]'), 'state.json'), /^Error: state\.json is not a JSON object; not rewriting it$/);
+});
+
+test('Kiro rows: one row read, added, changed or deleted at a time, in either table; ids are unique across both', (t) => {
+  const path = join(tempDir(t), 'data.sqlite3');
+  const db = openKiroDb(path);
+  const conv = (id: string, workDir: string) => ({ id, workDir, startMs: 1_000, turns: [{ prompt: `hi ${id}`, answer: 'ok' }] });
+  insertKiroConversation(db, conv('v2-a', '/w'));
+  insertKiroConversation(db, conv('v2-b', '/w'));
+  insertKiroLegacyConversation(db, conv('old-a', '/w/old'));
+  db.close();
+
+  withKiroDb(path, (d) => {
+    const a = getRow(d, 'conversations_v2', '/w', 'v2-a')!;
+    assert.deepEqual([a.table, a.key, a.conversationId, a.createdAt], ['conversations_v2', '/w', 'v2-a', 1_000]);
+    assert.equal(getRow(d, 'conversations_v2', '/w', 'nope'), undefined);
+    const old = getRow(d, 'conversations', '/w/old', 'old-a')!;
+    assert.deepEqual([old.table, old.key, old.conversationId, old.createdAt, old.updatedAt], ['conversations', '/w/old', 'old-a', null, null]);
+
+    updateValue(d, a, '{"changed":1}', 5_000);
+    assert.deepEqual(d.prepare('SELECT value, updated_at FROM conversations_v2 WHERE conversation_id = ?').get('v2-a'), { value: '{"changed":1}', updated_at: 5_000 });
+    assert.match(String(d.prepare('SELECT value FROM conversations_v2 WHERE conversation_id = ?').pluck().get('v2-b')), /hi v2-b/, 'its sibling is untouched');
+    updateValue(d, old, '{"conversation_id":"old-a","x":1}', 5_000);
+    assert.equal(d.prepare('SELECT value FROM conversations WHERE key = ?').pluck().get('/w/old'), '{"conversation_id":"old-a","x":1}');
+    assert.throws(() => updateValue(d, { table: 'conversations_v2', key: '/w', conversationId: 'nope' }, '{}', 1), /^Error: the row of nope is gone$/);
+    assert.throws(() => updateValue(d, { table: 'conversations', key: '/nowhere', conversationId: 'x' }, '{}', 1), /the row of x is gone/);
+
+    assert.equal(conversationIdTaken(d, 'v2-b'), true);
+    assert.equal(conversationIdTaken(d, 'old-a'), true, 'an id inside an old row counts');
+    assert.equal(conversationIdTaken(d, 'free'), false);
+
+    insertRow(d, { table: 'conversations_v2', key: '/w2', conversationId: 'new', value: '{}', createdAt: 7, updatedAt: 8 });
+    assert.deepEqual(d.prepare('SELECT created_at, updated_at FROM conversations_v2 WHERE conversation_id = ?').get('new'), { created_at: 7, updated_at: 8 });
+    assert.throws(() => insertRow(d, { table: 'conversations_v2', key: '/w2', conversationId: 'new', value: '{"other":1}', createdAt: 7, updatedAt: 8 }), /UNIQUE/, 'never replaces');
+    insertRow(d, { table: 'conversations', key: '/w/old2', conversationId: 'old-b', value: '{"conversation_id":"old-b"}', createdAt: null, updatedAt: null });
+    assert.equal(conversationIdTaken(d, 'old-b'), true);
+
+    assert.equal(deleteRow(d, { table: 'conversations_v2', key: '/w', conversationId: 'v2-a' }), true);
+    assert.equal(deleteRow(d, { table: 'conversations_v2', key: '/w', conversationId: 'v2-a' }), false, 'gone already');
+    assert.equal(deleteRow(d, { table: 'conversations', key: '/w/old2', conversationId: 'old-b' }), true);
+    assert.equal(d.prepare('SELECT count(*) FROM conversations_v2').pluck().get(), 2);
+  });
+  // A home without the old table: ids are looked up in the new one only.
+  const fresh = join(tempDir(t), 'fresh.sqlite3');
+  const f = new Database(fresh);
+  f.exec('CREATE TABLE conversations_v2 (key TEXT, conversation_id TEXT, value TEXT, created_at INTEGER, updated_at INTEGER, PRIMARY KEY (key, conversation_id))');
+  f.close();
+  assert.equal(withKiroDb(fresh, (d) => conversationIdTaken(d, 'x')), false);
+  assert.throws(() => withKiroDb(join(tempDir(t), 'absent.sqlite3'), () => 1), /unable to open|does not exist/, 'a missing database is not made');
+});
+
+test('compact --shrink cuts only the tool outputs over the limit, in every layout, and says so where it cut', async (t) => {
+  const home = tempDir(t);
+  const long = `${'L'.repeat(SHRINK_LIMIT)}TAIL-CUT-OFF`;
+  const turns = [
+    { prompt: 'look around', answer: 'looked' },
+    // Both in the last turn: Kiro's /compact keeps only the turn after the summary, and shrink works on what compact kept.
+    { prompt: 'run both', tools: [{ name: 'Shell', args: { command: 'big' }, output: long }, { name: 'Shell', args: { command: 'small' }, output: 'small output kept' }], answer: 'done' },
+  ];
+  const old = Date.now() - 3 * 86_400_000;
+  const c = (id: string) => ({ id, workDir: '/w/shrink', startMs: old, turns });
+  writeKimiCodeSession(join(home, '.kimi-code'), c('session_shrink'));
+  writeKimiCliSession(join(home, '.kimi'), c('11111111-1111-4111-8111-111111111111'));
+  writeKiroSessionFiles(join(home, '.kiro'), c('22222222-2222-4222-8222-222222222222'));
+  const db = openKiroDb(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'));
+  insertKiroConversation(db, c('33333333-3333-4333-8333-333333333333'));
+  db.close();
+  ageTree(home);
+  const h = new HomeRunner(home);
+  const sessions = await h.list();
+  assert.deepEqual(sessions.map((s) => s.source).sort(), ['kimi-cli', 'kimi-code', 'kiro-files', 'kiro-sqlite']);
+  for (const s of sessions) {
+    const r = await h.json<{ resultId: string }>(['compact', `${s.source}:${s.id}`, '--shrink', '--json']);
+    const after = await h.show(`${s.source}:${r.resultId}`);
+    const tools = after.messages.filter((m) => m.role === 'tool').map((m) => m.text);
+    const all = JSON.stringify(after.messages);
+    assert.ok(!all.includes('TAIL-CUT-OFF'), `${s.source}: the long output was cut`);
+    assert.ok(tools.some((x) => x.includes(`${'L'.repeat(100)}`) && x.includes('[… 12 more characters removed by `sessions compact --shrink`]')), `${s.source}: the cut says so: ${tools.join(' | ').slice(0, 300)}`);
+    assert.ok(tools.some((x) => x.includes('small output kept')), `${s.source}: the short output is kept`);
+  }
+});
