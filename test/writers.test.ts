@@ -2,8 +2,8 @@
 // tool output, finding the end of a turn, rewriting an agent's JSON file and
 // one Kiro row at a time. What each layout writes is in the action suites.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from './harness.js';
 import { insertKiroConversation, insertKiroLegacyConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
@@ -146,4 +146,114 @@ test('compact --shrink cuts only the tool outputs over the limit, in every layou
     assert.ok(tools.some((x) => x.includes(`${'L'.repeat(100)}`) && x.includes('[… 12 more characters removed by `sessions compact --shrink`]')), `${s.source}: the cut says so: ${tools.join(' | ').slice(0, 300)}`);
     assert.ok(tools.some((x) => x.includes('small output kept')), `${s.source}: the short output is kept`);
   }
+});
+
+test('Kimi Code fork --at-turn counts turns as the agent does, cuts subagents at the same moment, and writes the state the agent writes', async (t) => {
+  const home = tempDir(t);
+  const T = Date.now() - 5 * 86_400_000;
+  const kc = join(home, '.kimi-code');
+  const c = { id: 'session_cut', workDir: '/w/cut', startMs: T, turns: ['P1 first prompt', 'P2 second prompt', 'P3 third prompt'].map((prompt) => ({ prompt, answer: `answer to ${prompt}` })) };
+  const dir = writeKimiCodeSession(kc, c, { subagentTurns: [{ prompt: 'SUB early', answer: 'a' }, { prompt: 'SUB late', answer: 'b' }] });
+  // Between the first and the second prompt: messages the agent does or does not count as a turn.
+  const user = (text: string, origin: Record<string, unknown> | undefined, at: number) =>
+    JSON.stringify({ type: 'context.append_message', agentId: 'main', message: { role: 'user', content: [{ type: 'text', text }], toolCalls: [], ...(origin ? { origin } : {}) }, time: T + 30_000 + at });
+  const wire = join(dir, 'agents', 'main', 'wire.jsonl');
+  const lines = readFileSync(wire, 'utf8').trimEnd().split('\n');
+  const p2 = lines.findIndex((l) => l.includes('"turn.prompt"') && l.includes('P2 second prompt'));
+  lines.splice(
+    p2,
+    0,
+    user('SKILL by the model', { kind: 'skill_activation', trigger: 'model' }, 1),
+    user('SHELL output', { kind: 'shell_command', phase: 'output' }, 2),
+    user('<system-reminder>REMINDER without origin</system-reminder>', undefined, 3),
+    user('INJECTED by origin', { kind: 'injection' }, 4),
+    JSON.stringify({ type: 'file_history.snapshot', agentId: 'main', files: [], time: T + 30_005 }),
+    user('SLASH by the person', { kind: 'plugin_command', trigger: 'user-slash' }, 6),
+    user('SKILL by the person', { kind: 'skill_activation', trigger: 'user-slash' }, 7),
+    user('SHELL input', { kind: 'shell_command', phase: 'input' }, 8),
+  );
+  writeFileSync(wire, lines.join('\n') + '\n');
+  // A subagent whose records all come after the cut, and custom state the fork must or must not keep.
+  mkdirSync(join(dir, 'agents', 'agent-late'));
+  writeFileSync(join(dir, 'agents', 'agent-late', 'wire.jsonl'), JSON.stringify({ type: 'metadata', protocol_version: '1.5', created_at: T + 600_000, time: T + 600_000 }) + '\n');
+  const statePath = join(dir, 'state.json');
+  const state = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, Record<string, unknown>>;
+  state['agents']!['agent-0'] = { ...(state['agents']!['agent-0'] as object), type: 'explore', parentAgentId: undefined };
+  state['agents']!['agent-late'] = { type: 'sub', parentAgentId: 'main', homedir: '/x' };
+  Object.assign(state, { custom: { goal: 'the old goal', kept: 1 }, lastTurnReason: 'blocked' });
+  writeFileSync(statePath, JSON.stringify(state));
+  ageTree(home);
+  const h = new HomeRunner(home);
+
+  // Turns as the agent's fork counts them: P1, SLASH, SKILL by the person, SHELL input, P2, P3. Cut after the third.
+  // (The reader counts 3 turns, the prompts alone, which bounds --at-turn: the current-formats issue settles who is right.)
+  const fork = await h.json<{ id: string; path: string }>(['fork', 'kimi-code:session_cut', '--at-turn', '3', '--title', 'Cut here']);
+  const path = fork.path ?? join(dirname(dir), fork.id);
+  const userTexts = (file: string) =>
+    readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>)
+      .filter((r) => r['type'] === 'context.append_message' && r['message']?.['role'] === 'user')
+      .map((r) => String(r['message']['content'][0]['text']));
+  const mainTexts = userTexts(join(path, 'agents', 'main', 'wire.jsonl'));
+  assert.ok(mainTexts.includes('SKILL by the person'), `the third turn is kept: ${mainTexts.join(' | ')}`);
+  assert.ok(!mainTexts.includes('SHELL input') && !mainTexts.includes('P2 second prompt'), `the fourth is not: ${mainTexts.join(' | ')}`);
+  const records = readFileSync(join(path, 'agents', 'main', 'wire.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.equal(records[0]!['type'], 'metadata');
+  assert.deepEqual([records.at(-1)!['type'], records.at(-1)!['agentId']], ['forked', 'main']);
+  assert.ok(!records.some((r) => String(r['type']).startsWith('file_history.')), 'file history is left out of a cut');
+  assert.ok(records.filter((r) => r['type'] === 'turn.prompt').length <= 3);
+
+  const subTexts = userTexts(join(path, 'agents', 'agent-0', 'wire.jsonl'));
+  assert.deepEqual(subTexts.filter((x) => x.startsWith('SUB')), ['SUB early'], 'the subagent is cut where the main agent is');
+  assert.ok(!existsSync(join(path, 'agents', 'agent-late')), 'a subagent with nothing before the cut is dropped');
+
+  const forked = JSON.parse(readFileSync(join(path, 'state.json'), 'utf8')) as Record<string, any>;
+  assert.deepEqual(Object.keys(forked['agents']).sort(), ['agent-0', 'main']);
+  assert.deepEqual([forked['agents']['agent-0']['type'], forked['agents']['agent-0']['parentAgentId'], forked['agents']['main']['type']], ['explore', 'main', 'main']);
+  for (const [agentId, a] of Object.entries(forked['agents'] as Record<string, { homedir: string }>)) assert.equal(a.homedir, join(path, 'agents', agentId));
+  assert.deepEqual([forked['title'], forked['titleKind'], forked['isCustomTitle'], forked['forkedFrom']], ['Cut here', 'custom', true, 'session_cut']);
+  assert.deepEqual(forked['custom'], { kept: 1 }, 'the goal stays with the original');
+  assert.equal(forked['lastPrompt'], undefined, 'a cut fork has no last prompt of the original');
+  assert.equal(forked['lastTurnReason'], 'blocked');
+  assert.equal(forked['cwd'], '/w/cut');
+  const index = readFileSync(join(kc, 'session_index.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(index.at(-1), { sessionId: fork.id, sessionDir: path, workDir: '/w/cut' });
+
+  // A whole fork: every agent, every record, the last prompt, a default title the agent may replace.
+  const whole = await h.json<{ id: string; path: string }>(['fork', 'kimi-code:session_cut']);
+  const wholePath = whole.path ?? join(dirname(dir), whole.id);
+  const w = JSON.parse(readFileSync(join(wholePath, 'state.json'), 'utf8')) as Record<string, any>;
+  assert.deepEqual(Object.keys(w['agents']).sort(), ['agent-0', 'agent-late', 'main']);
+  assert.deepEqual([w['titleKind'], w['isCustomTitle']], ['replaceable', false]);
+  assert.match(w['title'], /^Fork: /);
+  assert.equal(w['lastPrompt'], state['lastPrompt']);
+  const wholeWire = readFileSync(join(wholePath, 'agents', 'main', 'wire.jsonl'), 'utf8');
+  assert.equal(wholeWire, readFileSync(wire, 'utf8') + JSON.stringify(JSON.parse(wholeWire.trimEnd().split('\n').at(-1)!)) + '\n', 'the whole wire, then one forked record');
+  assert.equal(JSON.parse(wholeWire.trimEnd().split('\n').at(-1)!).type, 'forked');
+});
+
+test('Kimi Code rename sets the custom title the way /title does; clearing it goes back to what the agent shows', async (t) => {
+  const home = tempDir(t);
+  const dir = writeKimiCodeSession(join(home, '.kimi-code'), { id: 'session_r', workDir: '/w/r', startMs: Date.now() - 86_400_000 * 3, turns: [{ prompt: 'the first prompt', answer: 'ok' }] });
+  const statePath = join(dir, 'state.json');
+  const read = () => JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, unknown>;
+  writeFileSync(statePath, JSON.stringify({ ...read(), customTitle: 'older field', labels: ['kept'] }, null, 2) + '\n');
+  ageTree(home);
+  const h = new HomeRunner(home);
+  await h.ok(['rename', 'kimi-code:session_r', 'My title']);
+  let s = read();
+  assert.deepEqual([s['title'], s['titleKind'], s['isCustomTitle'], s['customTitle'], s['labels']], ['My title', 'custom', true, 'My title', ['kept']]);
+  assert.match(readFileSync(statePath, 'utf8'), /^\{\n {2}"/, 'the indentation is kept');
+  await h.ok(['rename', 'kimi-code:session_r', '--clear', '--force']);
+  s = read();
+  assert.deepEqual([s['title'], s['titleKind'], s['isCustomTitle'], 'customTitle' in s], [undefined, 'replaceable', false, false]);
+  // A generated title is the agent's own: clearing a custom title that was never set leaves it.
+  writeFileSync(statePath, JSON.stringify({ ...read(), title: 'Generated by the agent', titleKind: 'generated', isCustomTitle: false }));
+  await h.ok(['rename', 'kimi-code:session_r', '--clear', '--force']);
+  assert.equal(read()['title'], 'Generated by the agent');
+  writeFileSync(statePath, JSON.stringify({ ...read(), title: 'Old style custom', titleKind: undefined, isCustomTitle: true }));
+  await h.ok(['rename', 'kimi-code:session_r', '--clear', '--force']);
+  assert.equal(read()['title'], undefined, 'isCustomTitle alone marks a custom title');
+  assert.ok(!('customTitle' in read()));
+  await h.ok(['rename', 'kimi-code:session_r', 'Again', '--force']);
+  assert.ok(!('customTitle' in read()), 'customTitle is written only where the agent has one');
 });
