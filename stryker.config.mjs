@@ -21,11 +21,11 @@ export const groups = {
   },
   trash: {
     mutate: ['src/actions/trash.ts', 'src/actions/remove.ts'],
-    testFiles: ['test/safety-guards.test.ts', 'test/actions-safety.test.ts', 'test/actions.test.ts', 'test/clean.test.ts', 'test/cli.test.ts'],
+    testFiles: ['test/trash.test.ts', 'test/safety-guards.test.ts', 'test/actions-safety.test.ts', 'test/actions.test.ts', 'test/clean.test.ts', 'test/cli.test.ts', 'test/tui-screen.test.ts'],
   },
   writers: {
     mutate: ['src/actions/compact.ts', 'src/actions/kiro-db.ts', 'src/actions/layouts/*.ts'],
-    testFiles: ['test/safety-guards.test.ts', 'test/actions-safety.test.ts', 'test/actions.test.ts', 'test/contract.test.ts', 'test/cli.test.ts'],
+    testFiles: ['test/writers.test.ts', 'test/safety-guards.test.ts', 'test/actions-safety.test.ts', 'test/actions.test.ts', 'test/contract.test.ts', 'test/cli.test.ts'],
   },
 };
 

@@ -2,11 +2,11 @@
 // tool output, finding the end of a turn, rewriting an agent's JSON file and
 // one Kiro row at a time. What each layout writes is in the action suites.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from './harness.js';
-import { insertKiroConversation, insertKiroLegacyConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
+import { insertKiroConversation, insertKiroLegacyConversation, openKiroDb, writeKimiCliFlatSession, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
 import { SHRINK_LIMIT } from '../src/actions/compact.js';
 import { ageTree, HomeRunner } from './action-suite.js';
 import { conversationIdTaken, deleteRow, getRow, insertRow, updateValue, withKiroDb } from '../src/actions/kiro-db.js';
@@ -256,4 +256,124 @@ test('Kimi Code rename sets the custom title the way /title does; clearing it go
   assert.ok(!('customTitle' in read()));
   await h.ok(['rename', 'kimi-code:session_r', 'Again', '--force']);
   assert.ok(!('customTitle' in read()), 'customTitle is written only where the agent has one');
+});
+
+test('Kimi CLI: a cut fork cuts context and wire at the same turn (injected reminders are no turns); compact rotates the context as /clear does', async (t) => {
+  const home = tempDir(t);
+  const kimi = join(home, '.kimi');
+  const id = '44444444-4444-4444-8444-444444444444';
+  const c = { id, workDir: '/w/cli', startMs: Date.now() - 4 * 86_400_000, turns: ['C1 first', 'C2 second', 'C3 third'].map((prompt) => ({ prompt, answer: `re ${prompt}` })) };
+  const dir = writeKimiCliSession(kimi, c);
+  // An injected reminder after the first turn, in both files, and an earlier rotation.
+  const insertBefore = (file: string, marker: string, line: string) => {
+    const lines = readFileSync(join(dir, file), 'utf8').trimEnd().split('\n');
+    lines.splice(lines.findIndex((l) => l.includes(marker)), 0, line);
+    writeFileSync(join(dir, file), lines.join('\n') + '\n');
+  };
+  insertBefore('context.jsonl', '"C2 second"', JSON.stringify({ role: 'user', content: '<system-reminder>not a turn</system-reminder>' }));
+  insertBefore('wire.jsonl', '"C2 second"', JSON.stringify({ timestamp: 1, message: { type: 'TurnBegin', payload: { user_input: '<system-reminder>not a turn</system-reminder>' } } }));
+  writeFileSync(join(dir, 'context_1.jsonl'), '{"role":"user","content":"before a clear"}\n');
+  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({ ...state, archived: true, archived_at: 5, plan_mode: 'kept' }, null, 2));
+  ageTree(home);
+  const h = new HomeRunner(home);
+
+  const fork = await h.json<{ id: string; path: string }>(['fork', `kimi-cli:${id}`, '--at-turn', '2', '--title', 'Two turns']);
+  const fdir = join(dirname(dir), fork.id);
+  const context = readFileSync(join(fdir, 'context.jsonl'), 'utf8');
+  const wire = readFileSync(join(fdir, 'wire.jsonl'), 'utf8');
+  for (const text of [context, wire]) {
+    assert.ok(text.includes('C2 second') && !text.includes('C3 third'), text.slice(-300));
+    assert.ok(text.includes('not a turn'), 'the reminder stays where it was');
+  }
+  assert.equal(readFileSync(join(dir, 'context.jsonl'), 'utf8').startsWith(context.trimEnd().split('\n').slice(0, 3).join('\n')), true, 'a cut keeps the start as it was');
+  assert.ok(!existsSync(join(fdir, 'context_1.jsonl')), 'a cut fork starts from the current context only');
+  const fstate = JSON.parse(readFileSync(join(fdir, 'state.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual([fstate['custom_title'], fstate['title_generated'], fstate['archived'], fstate['archived_at'], fstate['plan_mode']], ['Two turns', false, false, null, 'kept']);
+  const whole = await h.json<{ id: string }>(['fork', `kimi-cli:${id}`]);
+  assert.equal(readFileSync(join(dirname(dir), whole.id, 'context_1.jsonl'), 'utf8'), '{"role":"user","content":"before a clear"}\n', 'a whole fork copies the rotations');
+  assert.match(String(JSON.parse(readFileSync(join(dirname(dir), whole.id, 'state.json'), 'utf8'))['custom_title']), /^Fork: /);
+
+  const before = readFileSync(join(dir, 'context.jsonl'), 'utf8');
+  const r = await h.json<{ summary: string }>(['compact', `kimi-cli:${id}`, '--force']);
+  assert.equal(readFileSync(join(dir, 'context_2.jsonl'), 'utf8'), before, 'the old context is the next rotation, byte for byte');
+  const fresh = readFileSync(join(dir, 'context.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { role: string; content: unknown });
+  assert.deepEqual(fresh.map((x) => x.role), ['_system_prompt', '_checkpoint', 'user']);
+  assert.equal(fresh[0]!.content, (JSON.parse(before.split('\n')[0]!) as { content: string }).content);
+  assert.ok(String(fresh[2]!.content).endsWith(r.summary));
+
+  // A state.json the agent cannot read is replaced on rename, its copy kept in the trash.
+  writeFileSync(join(dir, 'state.json'), '{"version": 1, broken');
+  await h.ok(['rename', `kimi-cli:${id}`, 'Renamed', '--force']);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))['custom_title'], 'Renamed');
+  const trash = (await h.json<Array<{ action: string; id: string }>>(['trash'])).filter((e) => e.action === 'replaced');
+  assert.equal(trash.length, 1, 'the compact backup and the broken state.json');
+  const trashed = readdirSync(join(home, '.local', 'share', 'sessions', 'trash', trash[0]!.id), { recursive: true }).map(String);
+  assert.ok(trashed.some((p) => p.endsWith('state.json')));
+});
+
+test('Kimi CLI one-file sessions: a fork is another file, compact says why it cannot', async (t) => {
+  const home = tempDir(t);
+  const path = writeKimiCliFlatSession(join(home, '.kimi'), { id: 'flat-one', workDir: '/w/flat', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'F1', answer: 'a' }, { prompt: 'F2', answer: 'b' }] });
+  ageTree(home);
+  const h = new HomeRunner(home);
+  const fork = await h.json<{ id: string }>(['fork', 'kimi-cli:flat-one', '--at-turn', '1']);
+  const text = readFileSync(join(dirname(path), `${fork.id}.jsonl`), 'utf8');
+  assert.ok(text.includes('F1') && !text.includes('F2'), text);
+  assert.match((await h.show(`kimi-cli:${fork.id}`)).title, /^Fork: /);
+  const r = await h.run(['compact', 'kimi-cli:flat-one']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /is in Kimi CLI's oldest one-file form, which the agent cannot compact; fork or export it instead/);
+});
+
+test('Kiro database: fork --at-turn and compact are new rows under the same work dir, written as the agent writes them; the original row is untouched', async (t) => {
+  const home = tempDir(t);
+  const dbPath = join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3');
+  const db = openKiroDb(dbPath);
+  const id = '55555555-5555-4555-8555-555555555555';
+  const tool = { name: 'execute_bash', args: { command: 'ls' }, output: 'a b c' };
+  insertKiroConversation(db, { id, workDir: '/w/k', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'K1', tools: [tool], answer: 'r1' }, { prompt: 'K2', answer: 'r2' }, { prompt: 'K3', tools: [tool], answer: 'r3' }] });
+  insertKiroConversation(db, { id: '66666666-6666-4666-8666-666666666666', workDir: '/w/k', startMs: Date.now() - 5 * 86_400_000, turns: [{ prompt: 'broken', answer: 'x' }] });
+  db.close();
+  const rows = () => {
+    const d = new Database(dbPath, { readonly: true });
+    const out = new Map((d.prepare('SELECT conversation_id, key, value FROM conversations_v2').all() as Array<{ conversation_id: string; key: string; value: string }>).map((r) => [r.conversation_id, r]));
+    d.close();
+    return out;
+  };
+  const original = rows().get(id)!.value;
+  const h = new HomeRunner(home);
+  const prompts = (state: { history: Array<{ user: { content: Record<string, unknown> } }> }) => state.history.filter((e) => 'Prompt' in e.user.content).map((e) => (e.user.content['Prompt'] as { prompt: string }).prompt);
+
+  const fork = await h.json<{ id: string }>(['fork', `kiro-sqlite:${id}`, '--at-turn', '2']);
+  const f = rows().get(fork.id)!;
+  const fs = JSON.parse(f.value) as Record<string, any>;
+  assert.equal(f.key, '/w/k');
+  assert.equal(fs['conversation_id'], fork.id, 'the id inside the JSON is the row’s');
+  assert.deepEqual(prompts(fs as never), ['K1', 'K2']);
+  assert.deepEqual(fs['valid_history_range'], [0, fs['history'].length]);
+  assert.deepEqual(fs['transcript'].filter((l: string) => l.startsWith('> ')), ['> K1', '> K2']);
+  assert.equal((await h.show(`kiro-sqlite:${fork.id}`)).title, `Fork: ${(await h.show(`kiro-sqlite:${id}`)).title}`);
+  assert.equal(rows().get(id)!.value, original);
+
+  const compact = await h.json<{ resultId: string; summary: string }>(['compact', `kiro-sqlite:${id}`]);
+  const cs = JSON.parse(rows().get(compact.resultId)!.value) as Record<string, any>;
+  assert.notEqual(compact.resultId, id);
+  assert.equal(cs['conversation_id'], compact.resultId);
+  assert.deepEqual(prompts(cs as never), ['K3'], 'the last prompt and what followed it are kept');
+  assert.equal(cs['history'].length, 2);
+  assert.deepEqual(cs['valid_history_range'], [0, 2]);
+  assert.equal(cs['latest_summary'][0], compact.summary);
+  assert.deepEqual(cs['latest_summary'][1], (JSON.parse(original) as Record<string, any>)['history'].at(-1)['request_metadata'], 'the metadata of the last request, as /compact keeps it');
+  assert.equal((await h.show(`kiro-sqlite:${compact.resultId}`)).title, (await h.show(`kiro-sqlite:${id}`)).title);
+  assert.equal(rows().get(id)!.value, original, '/compact keeps the old row');
+
+  // Values the agent would not load are not copied.
+  const w = new Database(dbPath);
+  w.prepare('UPDATE conversations_v2 SET value = ? WHERE conversation_id = ?').run('{"conversation_id": "66666666-6666-4666-8666-666666666666", "history": "no"}', '66666666-6666-4666-8666-666666666666');
+  w.close();
+  const bad = await h.run(['fork', 'kiro-sqlite:66666666-6666-4666-8666-666666666666']);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /the row's value is not a Kiro conversation/);
+  assert.equal(rows().size, 4);
 });
