@@ -41,6 +41,11 @@ test('delete and undo from the list: the dialog shows what will happen, y moves 
   await h.waitFor((text) => text.includes('is in use (Kiro holds its .lock file)'), 'the refusal');
   assert.equal(h.app.state().sessions.length, count);
   h.press('escape');
+  h.press('c');
+  await h.waitFor((_, s) => s.dialog?.kind === 'compact', 'the compact dialog');
+  h.press('y');
+  await h.waitFor((text) => text.includes('not compacting it'), 'the refusal to compact');
+  h.press('escape');
   // The next one can be deleted.
   h.press('j');
   const target = h.app.state().rows[1]!.session;

@@ -13,7 +13,7 @@ import { conversationIdTaken, deleteRow, getRow, insertRow, updateValue, withKir
 import { readJsonDoc, writeJsonDoc } from '../src/actions/layouts/json-file.js';
 import { endOfTurn, forkTitle, outOfTurns, trimmedNote, trimStrings } from '../src/actions/layouts/layout.js';
 import type { ActionTarget } from '../src/actions/target.js';
-import { tempDir } from './helpers.js';
+import { hashTree, tempDir } from './helpers.js';
 
 test('trimStrings cuts every string longer than the limit, at any depth, and says whether it cut', () => {
   const long = 'x'.repeat(12);
@@ -376,4 +376,65 @@ test('Kiro database: fork --at-turn and compact are new rows under the same work
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /the row's value is not a Kiro conversation/);
   assert.equal(rows().size, 4);
+});
+
+test('Kiro session files: rename writes the title field, a fork is a new pair of files cut at a prompt, compact appends a Compaction entry', async (t) => {
+  const home = tempDir(t);
+  const id = '77777777-7777-4777-8777-777777777777';
+  const metaPath = writeKiroSessionFiles(join(home, '.kiro'), { id, workDir: '/w/kf', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'Q1', answer: 'a1' }, { prompt: 'Q2', answer: 'a2' }, { prompt: 'Q3', answer: 'a3' }] });
+  const dir = metaPath.endsWith('.json') ? dirname(metaPath) : metaPath;
+  ageTree(home);
+  const h = new HomeRunner(home);
+  const logBefore = readFileSync(join(dir, `${id}.jsonl`), 'utf8');
+  const metaBefore = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as Record<string, unknown>;
+
+  await h.ok(['rename', `kiro-files:${id}`, 'Named']);
+  const meta = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(meta, { ...metaBefore, title: 'Named' }, 'only the title changes');
+
+  const fork = await h.json<{ id: string }>(['fork', `kiro-files:${id}`, '--at-turn', '2']);
+  const fmeta = JSON.parse(readFileSync(join(dir, `${fork.id}.json`), 'utf8')) as Record<string, unknown>;
+  assert.equal(fmeta['session_id'], fork.id);
+  assert.equal(fmeta['title'], 'Fork: Named');
+  assert.equal(fmeta['created_at'], fmeta['updated_at']);
+  assert.ok(Date.parse(String(fmeta['created_at'])) > Date.now() - 60_000, 'made now');
+  const flog = readFileSync(join(dir, `${fork.id}.jsonl`), 'utf8');
+  assert.ok(logBefore.startsWith(flog), 'the fork log is the start of the original');
+  assert.ok(flog.includes('Q2') && !flog.includes('Q3'), flog);
+  assert.equal(readFileSync(join(dir, `${id}.jsonl`), 'utf8'), logBefore);
+
+  const r = await h.json<{ summary: string }>(['compact', `kiro-files:${id}`, '--force']);
+  const log = readFileSync(join(dir, `${id}.jsonl`), 'utf8');
+  assert.ok(log.startsWith(logBefore), 'the log is only appended to');
+  assert.deepEqual(JSON.parse(log.trimEnd().split('\n').at(-1)!), { version: 'v1', kind: 'Compaction', data: { summary: r.summary, strategy: 'default', messages_snapshot: [] } });
+});
+
+test('compact: a dry run says what would happen and writes nothing; the summarizer runs in the work dir when it exists; sizes count files and rows', async (t) => {
+  const home = tempDir(t);
+  const work = join(home, 'project');
+  mkdirSync(work);
+  const old = Date.now() - 4 * 86_400_000;
+  writeKimiCodeSession(join(home, '.kimi-code'), { id: 'session_here', workDir: work, startMs: old, turns: [{ prompt: 'in a dir that exists', answer: 'ok' }] });
+  writeKimiCodeSession(join(home, '.kimi-code'), { id: 'session_gone', workDir: '/no/such/dir', startMs: old, turns: [{ prompt: 'in a dir that is gone', answer: 'ok' }] });
+  const db = openKiroDb(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'));
+  insertKiroConversation(db, { id: '88888888-8888-4888-8888-888888888888', workDir: '/w/k', startMs: old, turns: [{ prompt: 'row', answer: 'ok' }] });
+  db.close();
+  ageTree(home);
+  const h = new HomeRunner(home);
+  const before = hashTree(home);
+  const dry = await h.json<Record<string, unknown>>(['compact', 'kimi-code:session_here', '--dry-run']);
+  assert.deepEqual(dry, { action: 'compact', source: 'kimi-code', id: 'session_here', summary: dry['summary'], bytesBefore: dry['bytesBefore'], resultId: 'session_here', backup: null, bytesAfter: dry['bytesBefore'], dryRun: true });
+  assert.ok(Number(dry['bytesBefore']) > 0);
+  assert.deepEqual(hashTree(home), before, 'a dry run writes nothing');
+
+  const here = await h.json<{ summary: string; backup: string; dryRun: boolean }>(['compact', 'kimi-code:session_here', '--summarizer', 'pwd']);
+  assert.deepEqual([here.summary.trim(), here.dryRun], [work, false]);
+  const gone = await h.json<{ summary: string }>(['compact', 'kimi-code:session_gone', '--summarizer', 'pwd']);
+  assert.equal(gone.summary.trim(), home, 'the work dir is gone: the summarizer runs where the command was started');
+
+  const row = await h.json<{ bytesBefore: number; bytesAfter: number; resultId: string }>(['compact', 'kiro-sqlite:88888888-8888-4888-8888-888888888888']);
+  const d = new Database(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'), { readonly: true });
+  const len = (id: string) => Buffer.byteLength(String(d.prepare('SELECT value FROM conversations_v2 WHERE conversation_id = ?').pluck().get(id)));
+  assert.deepEqual([row.bytesBefore, row.bytesAfter], [len('88888888-8888-4888-8888-888888888888'), len(row.resultId)], 'the sizes are the rows’ values');
+  d.close();
 });
