@@ -2,7 +2,7 @@
 // tool output, finding the end of a turn, rewriting an agent's JSON file and
 // one Kiro row at a time. What each layout writes is in the action suites.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from './harness.js';
@@ -437,4 +437,39 @@ test('compact: a dry run says what would happen and writes nothing; the summariz
   const len = (id: string) => Buffer.byteLength(String(d.prepare('SELECT value FROM conversations_v2 WHERE conversation_id = ?').pluck().get(id)));
   assert.deepEqual([row.bytesBefore, row.bytesAfter], [len('88888888-8888-4888-8888-888888888888'), len(row.resultId)], 'the sizes are the rows’ values');
   d.close();
+});
+
+test('Kimi Code compact appends the three records the agent writes, counting the messages it replaces; shrink keeps file modes and drops the debug log', async (t) => {
+  const home = tempDir(t);
+  const dir = writeKimiCodeSession(join(home, '.kimi-code'), {
+    id: 'session_compact',
+    workDir: '/w/c',
+    startMs: Date.now() - 4 * 86_400_000,
+    turns: [{ prompt: 'one', tools: [{ name: 'Shell', args: {}, output: 'x'.repeat(SHRINK_LIMIT + 1) }], answer: 'a' }, { prompt: 'two', answer: 'b' }],
+  });
+  mkdirSync(join(dir, 'logs'));
+  writeFileSync(join(dir, 'logs', 'debug.log'), 'debug\n');
+  const wire = join(dir, 'agents', 'main', 'wire.jsonl');
+  const before = readFileSync(wire, 'utf8');
+  const lines = before.trimEnd().split('\n');
+  const counted = lines.filter((l) => ['context.append_message', 'context.append_loop_event'].includes(String((JSON.parse(l) as { type?: string }).type))).length;
+  ageTree(home);
+  const h = new HomeRunner(home);
+  const r = await h.json<{ summary: string }>(['compact', 'kimi-code:session_compact']);
+  const after = readFileSync(wire, 'utf8');
+  assert.ok(after.startsWith(before), 'the wire is only appended to');
+  const added = after.slice(before.length).trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  assert.deepEqual(added.map((x) => x['type']), ['full_compaction.begin', 'context.apply_compaction', 'full_compaction.complete']);
+  assert.deepEqual([added[0]!['source'], added[0]!['agentId']], ['manual', 'main']);
+  const apply = added[1]!;
+  assert.equal(apply['summary'], r.summary);
+  assert.ok(String(apply['contextSummary']).endsWith(`\n\n${r.summary}`));
+  assert.match(String(apply['contextSummary']), /^The conversation so far has been compacted/);
+  assert.deepEqual([apply['compactedCount'], apply['keptUserMessageCount'], apply['wireLines']], [counted, 0, { start: 1, end: lines.length }]);
+
+  chmodSync(wire, 0o640);
+  await h.ok(['compact', 'kimi-code:session_compact', '--shrink', '--force']);
+  assert.equal(statSync(wire).mode & 0o777, 0o640, 'the mode the agent gave the file');
+  assert.ok(!existsSync(join(dir, 'logs')), 'the debug log is gone');
+  assert.ok(readFileSync(wire, 'utf8').includes('more characters removed by'));
 });
