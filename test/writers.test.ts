@@ -473,3 +473,34 @@ test('Kimi Code compact appends the three records the agent writes, counting the
   assert.ok(!existsSync(join(dir, 'logs')), 'the debug log is gone');
   assert.ok(readFileSync(wire, 'utf8').includes('more characters removed by'));
 });
+
+test('Kimi Code: every wire a fork writes starts with metadata and ends with its forked record; rm and restore write the index lines the agent reads', async (t) => {
+  const home = tempDir(t);
+  const kc = join(home, '.kimi-code');
+  const dir = writeKimiCodeSession(kc, { id: 'session_meta', workDir: '/w/m', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'M1', answer: 'a' }, { prompt: 'M2', answer: 'b' }] });
+  const wire = join(dir, 'agents', 'main', 'wire.jsonl');
+  // An older wire without its metadata line, and a subagent folder with no wire yet.
+  writeFileSync(wire, readFileSync(wire, 'utf8').split('\n').slice(1).join('\n'));
+  mkdirSync(join(dir, 'agents', 'agent-empty'));
+  ageTree(home);
+  const h = new HomeRunner(home);
+  const types = (file: string) => readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as { type: string; agentId?: string }));
+  for (const args of [[], ['--at-turn', '1']]) {
+    const fork = await h.json<{ id: string }>(['fork', 'kimi-code:session_meta', ...args]);
+    const fdir = join(dirname(dir), fork.id);
+    const main = types(join(fdir, 'agents', 'main', 'wire.jsonl'));
+    assert.equal(main[0]!.type, 'metadata', `${args.join(' ') || 'whole'}: metadata first`);
+    assert.deepEqual(main.at(-1), { ...main.at(-1), type: 'forked', agentId: 'main' });
+    assert.equal(main.filter((r) => r.type === 'metadata').length, 1);
+    if (args.length === 0) {
+      assert.deepEqual(types(join(fdir, 'agents', 'agent-empty', 'wire.jsonl')).map((r) => [r.type, r.agentId]), [['metadata', undefined], ['forked', 'agent-empty']]);
+    } else {
+      assert.ok(!existsSync(join(fdir, 'agents', 'agent-empty')), 'a cut drops a subagent with nothing before the cut');
+    }
+  }
+  const index = () => readFileSync(join(kc, 'session_index.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const { trashId } = await h.json<{ trashId: string }>(['rm', 'kimi-code:session_meta', '--force']);
+  assert.deepEqual(index().at(-1), { sessionId: 'session_meta', deleted: true });
+  await h.ok(['restore', trashId]);
+  assert.deepEqual(index().at(-1), { sessionId: 'session_meta', sessionDir: dir, workDir: '/w/m' });
+});
