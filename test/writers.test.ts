@@ -504,3 +504,28 @@ test('Kimi Code: every wire a fork writes starts with metadata and ends with its
   await h.ok(['restore', trashId]);
   assert.deepEqual(index().at(-1), { sessionId: 'session_meta', sessionDir: dir, workDir: '/w/m' });
 });
+
+test('Kiro database fork --at-turn keeps where the valid history starts, and leaves a shorter display transcript whole', async (t) => {
+  const home = tempDir(t);
+  const dbPath = join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3');
+  const db = openKiroDb(dbPath);
+  const id = '99999999-9999-4999-8999-999999999999';
+  insertKiroConversation(db, { id, workDir: '/w/r', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'R1', answer: 'a' }, { prompt: 'R2', answer: 'b' }, { prompt: 'R3', answer: 'c' }] });
+  const value = JSON.parse(String(db.prepare('SELECT value FROM conversations_v2').pluck().get())) as Record<string, unknown>;
+  // After a /clear-like trim the valid range starts at 1; the display transcript only shows the last prompt.
+  Object.assign(value, { valid_history_range: [1, 3], transcript: ['> R3', 'c'] });
+  db.prepare('UPDATE conversations_v2 SET value = ?').run(JSON.stringify(value));
+  db.close();
+  const h = new HomeRunner(home);
+  const fork = await h.json<{ id: string }>(['fork', `kiro-sqlite:${id}`, '--at-turn', '2']);
+  const d = new Database(dbPath, { readonly: true });
+  const forked = JSON.parse(String(d.prepare('SELECT value FROM conversations_v2 WHERE conversation_id = ?').pluck().get(fork.id))) as Record<string, unknown>;
+  d.close();
+  assert.deepEqual(forked['valid_history_range'], [1, 2]);
+  assert.deepEqual(forked['transcript'], ['> R3', 'c'], 'fewer prompts shown than kept: left whole');
+  const one = await h.json<{ id: string }>(['fork', `kiro-sqlite:${id}`, '--at-turn', '1']);
+  const d2 = new Database(dbPath, { readonly: true });
+  const first = JSON.parse(String(d2.prepare('SELECT value FROM conversations_v2 WHERE conversation_id = ?').pluck().get(one.id))) as Record<string, unknown>;
+  d2.close();
+  assert.deepEqual(first['valid_history_range'], [1, 1], 'the start never passes the end');
+});
