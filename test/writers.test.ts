@@ -2,7 +2,7 @@
 // tool output, finding the end of a turn, rewriting an agent's JSON file and
 // one Kiro row at a time. What each layout writes is in the action suites.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { test } from './harness.js';
@@ -528,4 +528,22 @@ test('Kiro database fork --at-turn keeps where the valid history starts, and lea
   const first = JSON.parse(String(d2.prepare('SELECT value FROM conversations_v2 WHERE conversation_id = ?').pluck().get(one.id))) as Record<string, unknown>;
   d2.close();
   assert.deepEqual(first['valid_history_range'], [1, 1], 'the start never passes the end');
+});
+
+test('Kimi CLI: a session without state.json gets the state the agent starts from when renamed or forked', async (t) => {
+  const home = tempDir(t);
+  const id = 'abababab-abab-4bab-8bab-abababababab';
+  const dir = writeKimiCliSession(join(home, '.kimi'), { id, workDir: '/w/ns', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'S1', answer: 'a' }] });
+  rmSync(join(dir, 'state.json'));
+  ageTree(home);
+  const h = new HomeRunner(home);
+  const fork = await h.json<{ id: string }>(['fork', `kimi-cli:${id}`, '--title', 'From nothing']);
+  const text = readFileSync(join(dirname(dir), fork.id, 'state.json'), 'utf8');
+  assert.deepEqual(JSON.parse(text), { version: 1, custom_title: 'From nothing', title_generated: false, archived: false, archived_at: null });
+  assert.match(text, /^\{\n {2}"version": 1,/, 'indented as the agent writes it');
+  await h.ok(['rename', `kimi-cli:${id}`, 'Named']);
+  assert.deepEqual(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')), { version: 1, custom_title: 'Named', title_generated: false });
+  assert.equal((await h.json<unknown[]>(['trash'])).length, 0, 'nothing was replaced, so nothing went to the trash');
+  await h.ok(['rename', `kimi-cli:${id}`, '--clear', '--force']);
+  assert.equal(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))['custom_title'], null);
 });
