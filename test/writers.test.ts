@@ -180,7 +180,7 @@ test('Kimi Code fork --at-turn counts turns as the agent does, cuts subagents at
   const state = JSON.parse(readFileSync(statePath, 'utf8')) as Record<string, Record<string, unknown>>;
   state['agents']!['agent-0'] = { ...(state['agents']!['agent-0'] as object), type: 'explore', parentAgentId: undefined };
   state['agents']!['agent-late'] = { type: 'sub', parentAgentId: 'main', homedir: '/x' };
-  Object.assign(state, { custom: { goal: 'the old goal', kept: 1 }, lastTurnReason: 'blocked' });
+  Object.assign(state, { custom: { goal: 'the old goal', kept: 1 }, lastTurnReason: 'blocked', archived: true });
   writeFileSync(statePath, JSON.stringify(state));
   ageTree(home);
   const h = new HomeRunner(home);
@@ -215,6 +215,8 @@ test('Kimi Code fork --at-turn counts turns as the agent does, cuts subagents at
   assert.equal(forked['lastPrompt'], undefined, 'a cut fork has no last prompt of the original');
   assert.equal(forked['lastTurnReason'], 'blocked');
   assert.equal(forked['cwd'], '/w/cut');
+  assert.deepEqual([forked['id'], forked['version'], forked['archived'], forked['updatedAt']], [fork.id, 2, false, state['updatedAt']]);
+  assert.ok(Math.abs(Number(forked['createdAt']) - Date.now()) < 60_000, 'made now');
   const index = readFileSync(join(kc, 'session_index.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.deepEqual(index.at(-1), { sessionId: fork.id, sessionDir: path, workDir: '/w/cut' });
 
