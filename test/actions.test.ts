@@ -38,7 +38,7 @@ test('import of a ZIP as `kimi export` writes it: listed under its id and work d
   assert.ok(!existsSync(join(back.path, 'logs', 'global')), 'the global log is not part of the session');
   const state = JSON.parse(readFileSync(join(back.path, 'state.json'), 'utf8')) as { id: string; agents?: Record<string, { homedir: string }> };
   assert.equal(state.id, r.id);
-  for (const a of Object.values(state.agents ?? {})) assert.ok(a.homedir.startsWith(back.path), a.homedir);
+  for (const [name, a] of Object.entries(state.agents ?? {})) assert.equal(a.homedir, join(back.path, 'agents', name));
   const index = readFileSync(join(h.home, '.kimi-code', 'session_index.jsonl'), 'utf8').trim().split('\n').at(-1)!;
   assert.deepEqual(JSON.parse(index), { sessionId: r.id, sessionDir: back.path, workDir: '/work/from-kimi' });
 });

@@ -149,8 +149,13 @@ test('import refuses an archive it cannot trust with its reason, and writes noth
   }
   // The same archive with folder entries and without the refused parts imports.
   const good = join(h.home, '..', `good-${statSync(h.home).ino}.zip`);
-  writeFileSync(good, zip(files, (z) => z.addFile('agents/', Buffer.alloc(0))));
+  // Its state.json names an agent with an odd entry: kept as it is, not a reason to fail.
+  const goodFiles = files.map(([n, d]): [string, string] => [n, n === 'state.json' ? JSON.stringify({ agents: { main: { homedir: '/old' }, odd: 'x' } }) : d]);
+  writeFileSync(good, zip(goodFiles, (z) => z.addFile('agents/', Buffer.alloc(0))));
   t.after(() => rmSync(good, { force: true }));
   const r = await h.json<{ source: string; id: string }>(['import', good]);
   assert.deepEqual([r.source, r.id], ['kimi-code', 'session_new']);
+  const state = JSON.parse(readFileSync(join((await h.show(`kimi-code:${r.id}`)).path, 'state.json'), 'utf8')) as { agents: Record<string, unknown> };
+  assert.equal(state.agents['odd'], 'x');
+  assert.match(String((state.agents['main'] as { homedir: string }).homedir), /\/session_new\/agents\/main$/);
 });

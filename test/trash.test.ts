@@ -10,6 +10,9 @@ import { insertKiroConversation, openKiroDb } from '../fixtures/layouts.js';
 import { setFaultHook } from '../src/actions/faults.js';
 import { Trash, type TrashEntry, type TrashPlan, type TrashedSession } from '../src/actions/trash.js';
 import { tempDir } from './helpers.js';
+import { removeSessions } from '../src/actions/remove.js';
+import { ActionEnv } from '../src/actions/target.js';
+import type { Homes } from '../src/sources/homes.js';
 import { demoHome, HomeRunner } from './action-suite.js';
 
 const info = (id: string): TrashedSession => ({ source: 'kiro-files', id, title: `t ${id}`, workDir: '/w', bytes: 3 });
@@ -288,4 +291,16 @@ test('rm and restore say what they did: the sessions, their bytes, the entry, an
   const undone = await h.json<{ replacedBy: string | null }>(['restore', compacted.backup, '--json']);
   assert.match(String(undone.replacedBy), /^\d{8}-\d{6}-[0-9a-f]{6}$/);
   assert.deepEqual((await h.json<Array<{ id: string }>>(['trash'])).map((e) => e.id), [undone.replacedBy]);
+});
+
+test('rm --force moves a session the agent has open; an empty batch makes no trash entry', async (t) => {
+  const h = new HomeRunner(demoHome(t));
+  const locked = (await h.list()).find((s) => s.inUse && s.source === 'kiro-files')!;
+  assert.equal((await h.run(['rm', `${locked.source}:${locked.id}`])).code, 1);
+  const r = await h.json<{ trashId: string }>(['rm', `${locked.source}:${locked.id}`, '--force']);
+  assert.ok(r.trashId);
+  const data = join(tempDir(t), 'data');
+  const none = removeSessions(new ActionEnv({ data } as Homes), []);
+  assert.deepEqual(none, { action: 'rm', trashId: null, sessions: [], bytes: 0, dryRun: false });
+  assert.equal(existsSync(join(data, 'trash')), false);
 });

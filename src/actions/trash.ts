@@ -181,7 +181,7 @@ export class Trash {
   }
 
   get(id: string): TrashEntry {
-    const matches = this.list().filter((e) => e.id === id || e.id.startsWith(id));
+    const matches = this.list().filter((e) => e.id.startsWith(id));
     const exact = matches.find((e) => e.id === id);
     if (exact) return exact;
     if (matches.length === 1) return matches[0]!;
@@ -200,7 +200,8 @@ export class Trash {
     if (entry.copy) {
       const current = entry.items
         .filter((it) => it.paths.some((p) => existsSync(p.original)))
-        .map((it) => ({ info: trashedSession(it), plan: { paths: it.paths.map((p) => p.original).filter((p) => existsSync(p)) } }));
+        // A path that is gone is skipped by put, as for any plan.
+        .map((it) => ({ info: trashedSession(it), plan: { paths: it.paths.map((p) => p.original) } }));
       if (current.length > 0) replaced = this.put(current, 'replaced');
     } else {
       const clashes = this.clashes(root, entry);
