@@ -145,6 +145,13 @@ test('compact --shrink cuts only the tool outputs over the limit, in every layou
     assert.ok(!all.includes('TAIL-CUT-OFF'), `${s.source}: the long output was cut`);
     assert.ok(tools.some((x) => x.includes(`${'L'.repeat(100)}`) && x.includes('[… 12 more characters removed by `sessions compact --shrink`]')), `${s.source}: the cut says so: ${tools.join(' | ').slice(0, 300)}`);
     assert.ok(tools.some((x) => x.includes('small output kept')), `${s.source}: the short output is kept`);
+    // Every file the session keeps is cut, not only the one shown: Kimi CLI's wire and the context its compaction rotated.
+    if (s.source === 'kiro-sqlite') continue;
+    const where = s.source === 'kiro-files' ? dirname(s.path) : s.path;
+    for (const rel of readdirSync(where, { recursive: true }).map(String)) {
+      const file = join(where, rel);
+      if (statSync(file).isFile()) assert.ok(!readFileSync(file, 'utf8').includes('TAIL-CUT-OFF'), `${s.source}: ${rel} still holds the long output`);
+    }
   }
 });
 
@@ -548,4 +555,38 @@ test('Kimi CLI: a session without state.json gets the state the agent starts fro
   assert.equal((await h.json<unknown[]>(['trash'])).length, 0, 'nothing was replaced, so nothing went to the trash');
   await h.ok(['rename', `kimi-cli:${id}`, '--clear', '--force']);
   assert.equal(JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'))['custom_title'], null);
+});
+
+test('Kiro database compact keeps the metadata of the summary before when the last entry has none; a Kimi Code fork leaves the debug log and pending goals behind', async (t) => {
+  const home = tempDir(t);
+  const dbPath = join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3');
+  const db = openKiroDb(dbPath);
+  const id = 'cdcdcdcd-cdcd-4dcd-8dcd-cdcdcdcdcdcd';
+  insertKiroConversation(db, { id, workDir: '/w/s', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'S1', answer: 'a' }, { prompt: 'S2', answer: 'b' }] }, 'an earlier summary');
+  const value = JSON.parse(String(db.prepare('SELECT value FROM conversations_v2').pluck().get())) as Record<string, any>;
+  delete value['history'].at(-1)['request_metadata'];
+  db.prepare('UPDATE conversations_v2 SET value = ?').run(JSON.stringify(value));
+  db.close();
+  const h = new HomeRunner(home);
+  const r = await h.json<{ resultId: string }>(['compact', `kiro-sqlite:${id}`]);
+  const d = new Database(dbPath, { readonly: true });
+  const after = JSON.parse(String(d.prepare('SELECT value FROM conversations_v2 WHERE conversation_id = ?').pluck().get(r.resultId))) as Record<string, any>;
+  d.close();
+  assert.deepEqual(after['latest_summary'][1], value['latest_summary'][1]);
+
+  const dir = writeKimiCodeSession(join(home, '.kimi-code'), { id: 'session_extras', workDir: '/w/e', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'E1', answer: 'a' }] });
+  mkdirSync(join(dir, 'logs'));
+  writeFileSync(join(dir, 'logs', 'kimi.log'), 'debug');
+  writeFileSync(join(dir, 'upcoming-goals.json'), '[]');
+  mkdirSync(join(dir, 'agents', 'main', 'tasks'));
+  writeFileSync(join(dir, 'agents', 'main', 'tasks', 't1.json'), '{}');
+  writeFileSync(join(dir, 'notes.md'), 'the person’s own file');
+  ageTree(home);
+  for (const args of [[], ['--at-turn', '1']]) {
+    const fork = await h.json<{ id: string }>(['fork', 'kimi-code:session_extras', ...args]);
+    const fdir = join(dirname(dir), fork.id);
+    assert.ok(!existsSync(join(fdir, 'logs')) && !existsSync(join(fdir, 'upcoming-goals.json')), `${args.join(' ') || 'whole'}: the debug log and goals stay`);
+    assert.equal(readFileSync(join(fdir, 'notes.md'), 'utf8'), 'the person’s own file');
+    assert.equal(existsSync(join(fdir, 'agents', 'main', 'tasks', 't1.json')), args.length === 0, 'tasks go with a whole fork, not a cut');
+  }
 });
