@@ -590,3 +590,25 @@ test('Kiro database compact keeps the metadata of the summary before when the la
     assert.equal(existsSync(join(fdir, 'agents', 'main', 'tasks', 't1.json')), args.length === 0, 'tasks go with a whole fork, not a cut');
   }
 });
+
+test('Kiro database: a row whose value is not JSON is listed with its problem, and never copied by a fork or compact', async (t) => {
+  const home = tempDir(t);
+  const dbPath = join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3');
+  const db = openKiroDb(dbPath);
+  const id = 'efefefef-efef-4fef-8fef-efefefefefef';
+  insertKiroConversation(db, { id, workDir: '/w/j', startMs: Date.now() - 4 * 86_400_000, turns: [{ prompt: 'J1', answer: 'a' }] });
+  db.prepare('UPDATE conversations_v2 SET value = ?').run('{"conversation_id": "' + id + '", "history": [');
+  db.close();
+  const h = new HomeRunner(home);
+  const listed = (await h.list()).find((s) => s.id === id);
+  assert.ok(listed, 'the broken row is listed');
+  assert.ok(listed.problems.length > 0, 'with its problem');
+  for (const args of [['fork', `kiro-sqlite:${id}`], ['compact', `kiro-sqlite:${id}`]]) {
+    const r = await h.run(args);
+    assert.equal(r.code, 1, args.join(' '));
+    assert.match(r.stderr, /the row's value is not valid JSON; not copying it/);
+  }
+  const d = new Database(dbPath, { readonly: true });
+  assert.equal(d.prepare('SELECT count(*) FROM conversations_v2').pluck().get(), 1);
+  d.close();
+});
