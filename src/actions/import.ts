@@ -63,22 +63,23 @@ function fromZip(data: Buffer, file: string): Bundle {
   let total = 0;
   // Every name, link and size is checked before anything is unpacked: one bad
   // entry and nothing of the archive is read, let alone written.
-  const entries = zip.getEntries().filter((e) => !e.isDirectory);
-  for (const e of entries) {
+  const checked: Array<{ e: AdmZip.IZipEntry; path: string }> = [];
+  for (const e of zip.getEntries()) {
+    if (e.isDirectory) continue;
     const path = safeRelPath(e.entryName);
     // Zip-slip.
     if (path === null) throw new CliError(`${file}: unsafe path in archive: ${JSON.stringify(e.entryName)}; nothing imported`, 2);
     if (((e.attr >>> 16) & 0o170000) === 0o120000) throw new CliError(`${file}: the archive holds a symbolic link (${path}); nothing imported`, 2);
     total += e.header.size;
     if (total > MAX_ARCHIVE_BYTES) throw new CliError(`${file}: the archive unpacks to more than 4 GB; nothing imported`, 2);
+    checked.push({ e, path });
   }
-  for (const e of entries) {
-    const path = safeRelPath(e.entryName)!;
+  for (const { e, path } of checked) {
     let content: Buffer;
     try {
       content = e.getData();
     } catch (error) {
-      throw new CliError(`${file}: ${path} is damaged in the archive (${String((error as Error).message ?? error).replace(/^ADM-ZIP: /, '')}); nothing imported`, 2);
+      throw new CliError(`${file}: ${path} is damaged in the archive (${(error as Error).message.replace(/^ADM-ZIP: /, '')}); nothing imported`, 2);
     }
     if (path === 'manifest.json') {
       try {
