@@ -24,7 +24,7 @@ export const groups = {
     testFiles: ['test/trash.test.ts', 'test/safety-guards.test.ts', 'test/actions-safety.test.ts', 'test/actions.test.ts', 'test/clean.test.ts', 'test/cli.test.ts', 'test/tui-screen.test.ts'],
   },
   writers: {
-    mutate: ['src/actions/compact.ts', 'src/actions/kiro-db.ts', 'src/actions/layouts/*.ts'],
+    mutate: ['src/actions/compact.ts', 'src/layouts/**/*.ts'],
     testFiles: ['test/writers.test.ts', 'test/safety-guards.test.ts', 'test/actions-safety.test.ts', 'test/actions.test.ts', 'test/contract.test.ts', 'test/cli.test.ts'],
   },
 };

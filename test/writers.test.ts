@@ -9,9 +9,9 @@ import { test } from './harness.js';
 import { insertKiroConversation, insertKiroLegacyConversation, openKiroDb, writeKimiCliFlatSession, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
 import { SHRINK_LIMIT } from '../src/actions/compact.js';
 import { ageTree, HomeRunner } from './action-suite.js';
-import { conversationIdTaken, deleteRow, getRow, insertRow, updateValue, withKiroDb } from '../src/actions/kiro-db.js';
-import { readJsonDoc, writeJsonDoc } from '../src/actions/layouts/json-file.js';
-import { endOfTurn, forkTitle, outOfTurns, trimmedNote, trimStrings } from '../src/actions/layouts/layout.js';
+import { conversationIdTaken, deleteRow, getRow, insertRow, updateValue, withKiroDb } from '../src/layouts/kiro-sqlite/db.js';
+import { readJsonDoc, writeJsonDoc } from '../src/layouts/json-doc.js';
+import { endOfTurn, forkTitle, outOfTurns, trimmedNote, trimStrings } from '../src/layouts/write-kit.js';
 import type { ActionTarget } from '../src/actions/target.js';
 import { hashTree, tempDir } from './helpers.js';
 

@@ -4,8 +4,8 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, posix, relative, sep } from 'node:path';
 import type { Session, SourceKind } from '../model.js';
-import { getRow, withKiroDb } from './kiro-db.js';
-import { writerFor } from './layouts/index.js';
+import { getRow, withKiroDb } from '../layouts/kiro-sqlite/db.js';
+import { writerFor } from '../layouts/registry.js';
 import type { ActionEnv, ActionTarget } from './target.js';
 
 export interface BundleFile {

@@ -1,8 +1,8 @@
 // Fork: a new session in the agent's own id format, same work dir, linked to
 // its source, optionally cut after turn N. The source is only read.
 import type { SourceKind } from '../model.js';
-import { writerFor } from './layouts/index.js';
-import { forkTitle, type ForkOptions } from './layouts/layout.js';
+import { writerFor } from '../layouts/registry.js';
+import { forkTitle, type ForkOptions } from '../layouts/write-kit.js';
 import { sessionOf, type ActionEnv, type ActionTarget } from './target.js';
 
 export interface ForkResult {

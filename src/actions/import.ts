@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import AdmZip from 'adm-zip';
 import { CliError } from '../errors.js';
 import { isSourceKind, type SourceKind } from '../model.js';
-import { kimiCliBucket, kimiCodeWorkDirKey } from '../sources/layout-paths.js';
+import { kimiCliBucket, kimiCodeWorkDirKey } from '../layouts/work-dir-keys.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readJsonObject } from '../util/fsx.js';
 import { isRecord, str } from '../util/text.js';
@@ -15,7 +15,7 @@ import { KIRO_CONVERSATION_FILE, safeRelPath, type Bundle, type BundleFile } fro
 import { EXPORT_FORMAT_TAG } from './export.js';
 import { faultPoint } from './faults.js';
 import { appendLine } from './file-ops.js';
-import { conversationIdTaken, insertRow, withKiroDb } from './kiro-db.js';
+import { conversationIdTaken, insertRow, withKiroDb } from '../layouts/kiro-sqlite/db.js';
 import type { ActionEnv } from './target.js';
 
 const SAFE_ID = /^[A-Za-z0-9._-]+$/;

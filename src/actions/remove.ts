@@ -1,7 +1,7 @@
 // Delete (to the trash) and restore. Nothing is deleted for good here: every
 // session goes into one trash entry per batch, which `restore` puts back.
 import { CliError } from '../errors.js';
-import { writerFor } from './layouts/index.js';
+import { writerFor } from '../layouts/registry.js';
 import { assertNotInUse, sessionOf, type ActionEnv, type ActionTarget } from './target.js';
 import { Trash, trashedSession, type TrashAction, type TrashEntry, type TrashedSession } from './trash.js';
 

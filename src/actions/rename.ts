@@ -1,6 +1,6 @@
 // Rename: the layout's own title field (Kiro rows: the manager's notes).
 import type { SourceKind } from '../model.js';
-import { writerFor } from './layouts/index.js';
+import { writerFor } from '../layouts/registry.js';
 import { assertNotInUse, sessionOf, type ActionEnv, type ActionTarget } from './target.js';
 
 export interface RenameResult {

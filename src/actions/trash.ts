@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { readJsonObject } from '../util/fsx.js';
 import { faultPoint } from './faults.js';
 import { appendLine, copyTree, hashTree, movePath, pathBytes, sameHashes } from './file-ops.js';
-import { deleteRow, getRow, insertRow, rowExists, withKiroDb, type KiroTable } from './kiro-db.js';
+import { deleteRow, getRow, insertRow, rowExists, withKiroDb, type KiroTable } from '../layouts/kiro-sqlite/db.js';
 
 /** What an action asks the trash to take for one session. Layouts build these. */
 export interface TrashPlan {

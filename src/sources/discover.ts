@@ -2,10 +2,10 @@
 import type { Session } from '../model.js';
 import { AnnotatedSource } from './annotations.js';
 import type { Homes } from './homes.js';
-import { KimiCliSource } from './kimi-cli.js';
-import { KimiCodeSource } from './kimi-code.js';
-import { KiroFilesSource } from './kiro-files.js';
-import { KiroSqliteSource } from './kiro-sqlite.js';
+import { KimiCliSource } from '../layouts/kimi-cli/read.js';
+import { KimiCodeSource } from '../layouts/kimi-code/read.js';
+import { KiroFilesSource } from '../layouts/kiro-files/read.js';
+import { KiroSqliteSource } from '../layouts/kiro-sqlite/read.js';
 import type { SessionRef, Source } from './source.js';
 
 export function createSources(homes: Homes): Source[] {

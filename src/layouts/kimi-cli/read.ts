@@ -3,13 +3,13 @@
 // state.json / metadata.json. The oldest form is a flat <md5>/<uuid>.jsonl
 // holding the context alone. kimi.json maps work dirs to buckets.
 import { basename, join } from 'node:path';
-import type { Transcript } from '../model.js';
-import { forEachRecord } from '../util/jsonl.js';
-import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
-import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
-import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
-import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
-import { kimiCliBucket } from './layout-paths.js';
+import type { Transcript } from '../../model.js';
+import { forEachRecord } from '../../util/jsonl.js';
+import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../../util/fsx.js';
+import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../../util/text.js';
+import { baseSession, type Reporter, type SessionRef, type Source } from '../../sources/source.js';
+import { TranscriptBuilder, type ReadDepth } from '../../sources/transcript-builder.js';
+import { kimiCliBucket } from '../work-dir-keys.js';
 
 
 

@@ -4,11 +4,11 @@
 // session_index.jsonl only maps ids to work dirs, so it is a fallback here.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { forEachLine, forEachRecord, parseLine, sniffTailType, sniffType } from '../util/jsonl.js';
-import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../util/fsx.js';
-import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../util/text.js';
-import { baseSession, type Reporter, type ResumeMark, type SessionRef, type Source, type SourceRead } from './source.js';
-import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
+import { forEachLine, forEachRecord, parseLine, sniffTailType, sniffType } from '../../util/jsonl.js';
+import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../../util/fsx.js';
+import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../../util/text.js';
+import { baseSession, type Reporter, type ResumeMark, type SessionRef, type Source, type SourceRead } from '../../sources/source.js';
+import { TranscriptBuilder, type ReadDepth } from '../../sources/transcript-builder.js';
 
 /** Allowed characters of a Kimi Code session id (FORMATS.md). */
 const ID_RE = /^[A-Za-z0-9._-]+$/;

@@ -5,16 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { KIMI_CLI_COMPACTION_MARKER } from '../../sources/kimi-cli.js';
+import { KIMI_CLI_COMPACTION_MARKER } from './read.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { joinLines, readRawRecords, type RawRecord } from '../../util/jsonl.js';
 import { contentText, isInjected, isRecord } from '../../util/text.js';
-import { faultPoint } from '../faults.js';
-import { copyTree } from '../file-ops.js';
-import { sessionOf, type ActionTarget } from '../target.js';
-import { Trash, trashedSession } from '../trash.js';
-import { readJsonDoc, writeJsonDoc, type JsonDoc } from './json-file.js';
-import { endOfTurn, forkTitle, trimStrings, type LayoutWriter } from './layout.js';
+import { faultPoint } from '../../actions/faults.js';
+import { copyTree } from '../../actions/file-ops.js';
+import { sessionOf, type ActionTarget } from '../../actions/target.js';
+import { Trash, trashedSession } from '../../actions/trash.js';
+import { readJsonDoc, writeJsonDoc, type JsonDoc } from '../json-doc.js';
+import { endOfTurn, forkTitle, trimStrings, type LayoutWriter } from '../write-kit.js';
 
 
 function isFlat(t: ActionTarget): boolean {

@@ -8,11 +8,11 @@ import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { firstRecordType, joinLines, readRawRecords, rewriteLog, surveyLog, type RawRecord } from '../../util/jsonl.js';
 import { contentText, isInjected, isRecord, toMs } from '../../util/text.js';
-import { faultPoint } from '../faults.js';
-import { appendLine, copyTree } from '../file-ops.js';
-import { sessionOf, type ActionEnv } from '../target.js';
-import { readJsonDoc, writeJsonDoc } from './json-file.js';
-import { forkTitle, outOfTurns, trimmedNote, type LayoutWriter } from './layout.js';
+import { faultPoint } from '../../actions/faults.js';
+import { appendLine, copyTree } from '../../actions/file-ops.js';
+import { sessionOf, type ActionEnv } from '../../actions/target.js';
+import { readJsonDoc, writeJsonDoc } from '../json-doc.js';
+import { forkTitle, outOfTurns, trimmedNote, type LayoutWriter } from '../write-kit.js';
 
 const MAIN = 'main';
 

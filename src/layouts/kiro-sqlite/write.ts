@@ -4,9 +4,9 @@
 // old row, and so does this. Deletion removes one row, as --delete-session.
 import { randomUUID } from 'node:crypto';
 import { isRecord } from '../../util/text.js';
-import { getRow, insertRow, updateValue, withKiroDb, type KiroRow, type KiroTable } from '../kiro-db.js';
-import { sessionOf, type ActionEnv, type ActionTarget } from '../target.js';
-import { endOfTurn, forkTitle, trimStrings, type Created, type LayoutWriter } from './layout.js';
+import { getRow, insertRow, updateValue, withKiroDb, type KiroRow, type KiroTable } from './db.js';
+import { sessionOf, type ActionEnv, type ActionTarget } from '../../actions/target.js';
+import { endOfTurn, forkTitle, trimStrings, type Created, type LayoutWriter } from '../write-kit.js';
 
 function locator(t: ActionTarget): { db: string; table: KiroTable; key: string; conversationId: string } {
   const { db, table, key } = t.ref.hint;

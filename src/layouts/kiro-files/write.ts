@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { joinLines, readRawRecords, type RawRecord } from '../../util/jsonl.js';
 import { isRecord } from '../../util/text.js';
-import { faultPoint } from '../faults.js';
-import type { ActionTarget } from '../target.js';
-import { readJsonDoc, writeJsonDoc } from './json-file.js';
-import { endOfTurn, forkTitle, trimStrings, type LayoutWriter } from './layout.js';
+import { faultPoint } from '../../actions/faults.js';
+import type { ActionTarget } from '../../actions/target.js';
+import { readJsonDoc, writeJsonDoc } from '../json-doc.js';
+import { endOfTurn, forkTitle, trimStrings, type LayoutWriter } from '../write-kit.js';
 
 function files(t: ActionTarget): { dir: string; meta: string; log: string } {
   const dir = t.ref.hint['dir'] ?? '';

@@ -2,12 +2,12 @@
 // <id>.jsonl (append-only log of {"version":"v1","kind":...,"data":...}),
 // <id>.lock (present while the agent has the session open).
 import { join } from 'node:path';
-import type { Transcript } from '../model.js';
-import { forEachRecord } from '../util/jsonl.js';
-import { readDir, readJsonObject, statOrNull, statStamp } from '../util/fsx.js';
-import { argsText, firstLineTitle, isRecord, isoOrNull, str, toMs } from '../util/text.js';
-import { baseSession, type Reporter, type SessionRef, type Source } from './source.js';
-import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
+import type { Transcript } from '../../model.js';
+import { forEachRecord } from '../../util/jsonl.js';
+import { readDir, readJsonObject, statOrNull, statStamp } from '../../util/fsx.js';
+import { argsText, firstLineTitle, isRecord, isoOrNull, str, toMs } from '../../util/text.js';
+import { baseSession, type Reporter, type SessionRef, type Source } from '../../sources/source.js';
+import { TranscriptBuilder, type ReadDepth } from '../../sources/transcript-builder.js';
 
 const NAME_RE = /^(.+)\.(json|jsonl|lock)$/;
 

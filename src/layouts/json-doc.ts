@@ -1,8 +1,8 @@
 // Rewriting a JSON file the agent owns: every field we do not know is kept,
 // and the file keeps its indentation style.
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../../util/atomic-write.js';
-import { isRecord } from '../../util/text.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { isRecord } from '../util/text.js';
 
 export interface JsonDoc {
   value: Record<string, unknown>;

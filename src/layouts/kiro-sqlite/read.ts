@@ -4,11 +4,11 @@
 // file while it runs, so it is opened read-only with a busy timeout.
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
-import type { Transcript } from '../model.js';
-import { statOrNull, statStamp } from '../util/fsx.js';
-import { argsText, errorText, foldedTitle, isRecord, isoOrNull, str, toMs } from '../util/text.js';
-import { baseSession, type Reporter, type ScanMemo, type SessionRef, type Source } from './source.js';
-import { TranscriptBuilder, type ReadDepth } from './transcript-builder.js';
+import type { Transcript } from '../../model.js';
+import { statOrNull, statStamp } from '../../util/fsx.js';
+import { argsText, errorText, foldedTitle, isRecord, isoOrNull, str, toMs } from '../../util/text.js';
+import { baseSession, type Reporter, type ScanMemo, type SessionRef, type Source } from '../../sources/source.js';
+import { TranscriptBuilder, type ReadDepth } from '../../sources/transcript-builder.js';
 
 const BUSY_TIMEOUT_MS = 1000;
 

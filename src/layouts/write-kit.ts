@@ -1,7 +1,7 @@
 // What each layout does for the actions. One module per layout implements
 // it; the actions (rename.ts, fork.ts, …) never look at a file format.
-import type { ActionEnv, ActionTarget } from '../target.js';
-import type { TrashPlan } from '../trash.js';
+import type { ActionEnv, ActionTarget } from '../actions/target.js';
+import type { TrashPlan } from '../actions/trash.js';
 
 export interface ForkOptions {
   /** Keep turns 1..N (the prompts a person typed) and what answered them. */
