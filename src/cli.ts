@@ -5,10 +5,38 @@ import { parseSortKey, parseSources, type Selection } from './catalog/select.js'
 import { createContext, type CommandIO } from './commands/context.js';
 import { CliError } from './errors.js';
 import { errorText } from './util/text.js';
+import { LAYOUTS, SOURCE_ALIASES } from './layouts/registry.js';
+import type { Session } from './model.js';
+
+// The parts of the help that name layouts come from the registry.
+const KINDS = LAYOUTS.map((l) => l.kind);
+const ALIASES = Object.keys(SOURCE_ALIASES);
+const RESUMES = [...new Set(LAYOUTS.map((l) => l.resume({ id: 'ID' } as Session).join(' ')))];
+const LAYOUT_FLAGS = LAYOUTS.map((l) => `    ${`--${kebab(l.home.flag.name)} <path>`.padEnd(25)}${l.home.flag.help}`).join('\n');
+
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** Words joined and wrapped at 78 columns, the lines after the first indented by `indent`. */
+function wrapped(words: readonly string[], indent: number, first: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    const width = (lines.length === 0 ? first : indent) + line.length + w.length + 1;
+    if (line && width > 78) {
+      lines.push(line.trimEnd());
+      line = '';
+    }
+    line += `${w} `;
+  }
+  lines.push(line.trimEnd());
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
 
 const HELP = `
   Find, read, search and manage every coding-agent session on this machine:
-  Kimi Code, Kimi CLI, and Kiro CLI (its database and its session files).
+  ${wrapped([...new Set(LAYOUTS.map((l) => l.label))].map((l, i, all) => (i === all.length - 1 ? `and ${l}.` : `${l},`)), 2, 2)}
 
   Usage
     $ sessions                         the full-screen manager (on a terminal;
@@ -17,7 +45,7 @@ const HELP = `
                                        Esc or q prints nothing (exit 1)
       --session [ID], --resume-picker  the same picker; with an ID, print it
       --exec                           run the agent's resume command instead
-                                       (kimi --session ID; kiro-cli chat --resume-id ID)
+                                       ${wrapped(RESUMES.map((r, i) => `${i === 0 ? '(' : ''}${r}${i === RESUMES.length - 1 ? ')' : ';'}`), 39, 39)}
     $ sessions list [options]          every session, newest first
     $ sessions show <id> [options]     one transcript; <id> may be a unique
                                        prefix, or source:id (kiro-files:abc…)
@@ -67,8 +95,7 @@ const HELP = `
     --reverse            oldest, smallest, or Z first
     --here               only sessions started in the current directory
     --dir <path>         only sessions of <path> and the folders below it
-    --source <name>      kimi-code, kimi-cli, kiro-sqlite, kiro-files, or
-                         kimi / kiro for both of an agent; repeat or use commas
+    --source <name>      ${wrapped([...KINDS.map((k) => `${k},`), 'or', `${ALIASES.join(' / ')}`, 'for', 'all', 'of', 'an', 'agent;', 'repeat', 'or', 'use', 'commas'], 25, 25)}
     --limit <n>          at most n sessions
 
   Search query (all words must occur somewhere in a session)
@@ -78,7 +105,7 @@ const HELP = `
     -word  !word        leave out sessions with the word (also -"a phrase")
     'word  =word        exactly this word, no typos
     ^prefix  suffix$    a word starting or ending so
-    agent:kiro          kimi, kiro, kimi-code, kimi-cli, kiro-sqlite, kiro-files
+    agent:kiro          ${wrapped([...ALIASES, ...KINDS].map((k, i, all) => (i < all.length - 1 ? `${k},` : k)), 24, 24)}
     dir:PART            work dir contains PART;  here  the current directory
     after:2026-01-31    last activity after (before: too)
     newer:7d older:3m   last activity within / before (min, h, d, w, m, y)
@@ -98,11 +125,7 @@ const HELP = `
   Where sessions are read from
     --home <path>            every layout under another home folder
                              (the agents' variables below are then ignored)
-    --kimi-code-home <path>  Kimi Code    ($KIMI_CODE_HOME, else ~/.kimi-code)
-    --kimi-home <path>       Kimi CLI     ($KIMI_SHARE_DIR, else ~/.kimi)
-    --kiro-db <path>         Kiro database (~/.local/share/kiro-cli/data.sqlite3,
-                             the macOS and older amazon-q paths)
-    --kiro-home <path>       Kiro session files (~/.kiro)
+${LAYOUT_FLAGS}
     --no-cache               neither read nor write the summary cache
                              ($XDG_CACHE_HOME/sessions, else ~/.cache/sessions)
 
@@ -122,10 +145,6 @@ const FLAGS = {
   full: { type: 'boolean', default: false },
   toolOutput: { type: 'boolean', default: true },
   home: { type: 'string' },
-  kimiCodeHome: { type: 'string' },
-  kimiHome: { type: 'string' },
-  kiroDb: { type: 'string' },
-  kiroHome: { type: 'string' },
   cache: { type: 'boolean', default: true },
   dryRun: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
@@ -152,6 +171,8 @@ const FLAGS = {
   exec: { type: 'boolean', default: false },
   help: { type: 'boolean', default: false, shortFlag: 'h' },
   version: { type: 'boolean', default: false },
+  // Each layout's own flag (--kimi-code-home, --codex-home, …).
+  ...(Object.fromEntries(LAYOUTS.map((l) => [l.home.flag.name, { type: 'string' }])) as Record<string, { type: 'string' }>),
 } as const;
 
 const COMMANDS = ['pick', 'list', 'show', 'search', 'rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import', 'clean'] as const;
@@ -188,10 +209,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     const f = cli.flags;
     const ctx = createContext(io, {
       home: f.home,
-      kimiCodeHome: f.kimiCodeHome,
-      kimiHome: f.kimiHome,
-      kiroDb: f.kiroDb,
-      kiroHome: f.kiroHome,
+      layouts: Object.fromEntries(LAYOUTS.map((l) => [l.home.flag.name, f[l.home.flag.name] as string | undefined])),
       cache: f.cache,
     });
     try {

@@ -1,13 +1,9 @@
-// The one vocabulary every layer shares. No I/O here.
+// The one vocabulary every layer shares. No I/O here. Each kind is a module
+// in src/layouts/ and a line in its registry.
 
 export const SOURCE_KINDS = ['kimi-code', 'kimi-cli', 'kiro-sqlite', 'kiro-files'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-/** Short names people type: `--source kiro` means both Kiro layouts. */
-export const SOURCE_ALIASES: Record<string, readonly SourceKind[]> = {
-  kimi: ['kimi-code', 'kimi-cli'],
-  kiro: ['kiro-sqlite', 'kiro-files'],
-};
 
 export type Role = 'user' | 'assistant' | 'tool' | 'summary';
 

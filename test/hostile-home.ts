@@ -4,7 +4,7 @@
 import { appendFileSync, chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { kimiCodeWorkDirKey } from '../src/layouts/work-dir-keys.js';
+import { kimiCodeWorkDirKey } from '../src/layouts/kimi-code/paths.js';
 
 export interface HostileCase {
   name: string;

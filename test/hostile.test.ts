@@ -10,7 +10,7 @@ import { demoHome, HomeRunner } from './action-suite.js';
 import { hashTree, listJson, REPO as REPO_DIR, runBin, testEnv } from './helpers.js';
 import { addHostileFiles } from './hostile-home.js';
 import { headless } from './tui-helpers.js';
-import { kimiCodeWorkDirKey } from '../src/layouts/work-dir-keys.js';
+import { kimiCodeWorkDirKey } from '../src/layouts/kimi-code/paths.js';
 
 function hashable(home: string): Map<string, string> {
   // The unreadable folder cannot be hashed by a non-root reader; everything else is.

@@ -15,7 +15,7 @@ import { ActionEnv } from '../src/actions/target.js';
 import type { Homes } from '../src/sources/homes.js';
 import { demoHome, HomeRunner } from './action-suite.js';
 
-const info = (id: string): TrashedSession => ({ source: 'kiro-files', id, title: `t ${id}`, workDir: '/w', bytes: 3 });
+const info = (id: string, source: TrashedSession['source'] = 'kiro-files'): TrashedSession => ({ source, id, title: `t ${id}`, workDir: '/w', bytes: 3 });
 
 interface Place {
   home: string;
@@ -131,31 +131,31 @@ test('put moves every planned path, records it before the first move, and restor
   assert.equal(p.trash.list().length, 0);
 });
 
-test('an index line is written when a session leaves and when it comes back, never for a copy, and only when something came back', (t) => {
+test('a Kimi Code index line is written when a session leaves and when it comes back, never for a copy, and only when something came back', (t) => {
   const p = place(t);
   const index = join(p.home, 'index.jsonl');
-  const withIndex = (id: string): TrashPlan => ({ ...p.files(id), index: { file: index, removed: { gone: id }, restored: { back: id } } });
+  const withIndex = (id: string): TrashPlan => ({ ...p.files(id), extra: { file: index, removed: { gone: id }, restored: { back: id } } });
   const lines = (): string[] => (existsSync(index) ? readFileSync(index, 'utf8').trim().split('\n') : []);
 
-  const entry = p.trash.put([{ info: info('s1'), plan: withIndex('s1') }], 'rm');
+  const entry = p.trash.put([{ info: info('s1', 'kimi-code'), plan: withIndex('s1') }], 'rm');
   assert.deepEqual(lines(), ['{"gone":"s1"}']);
   p.trash.restore(entry);
   assert.deepEqual(lines(), ['{"gone":"s1"}', '{"back":"s1"}']);
 
-  const backup = p.trash.put([{ info: info('s2'), plan: withIndex('s2') }], 'compact', true);
+  const backup = p.trash.put([{ info: info('s2', 'kimi-code'), plan: withIndex('s2') }], 'compact', true);
   assert.equal(lines().length, 2, 'a backup copy leaves the index alone');
   p.trash.restore(backup);
   assert.equal(lines().length, 2, 'restoring a backup puts files back, the session never left the index');
 
   // An entry a crash left before anything moved: nothing comes back, so no line says it did.
-  const empty = p.trash.put([{ info: info('s3'), plan: withIndex('s3') }], 'rm');
+  const empty = p.trash.put([{ info: info('s3', 'kimi-code'), plan: withIndex('s3') }], 'rm');
   rmSync(join(p.trash.dir, empty.id, 'items'), { recursive: true });
   const before = lines().length;
   p.trash.restore(empty);
   assert.equal(lines().length, before);
 });
 
-test('a Kiro row and its index line: the row is kept by hash, a gone row is an error, and a row back in the database is a clash', (t) => {
+test('a Kiro row: the row is kept by hash, a gone row is an error, and a row back in the database is a clash', (t) => {
   const p = place(t);
   const db = join(p.home, 'data.sqlite3');
   const d = openKiroDb(db);
@@ -169,23 +169,22 @@ test('a Kiro row and its index line: the row is kept by hash, a gone row is an e
     c.close();
     return n;
   };
-  const index = join(p.home, 'index.jsonl');
-  const row = (id: string): TrashPlan => ({ paths: [], row: { db, table: 'conversations_v2', key: '/w/k', conversationId: id }, index: { file: index, removed: { gone: id }, restored: { back: id } } });
+  const row = (id: string): TrashPlan => ({ paths: [], extra: { db, table: 'conversations_v2', key: '/w/k', conversationId: id } });
+  const kiro = (id: string): TrashedSession => info(id, 'kiro-sqlite');
 
-  assert.throws(() => p.trash.put([{ info: info('k9'), plan: row('k9') }], 'rm'), /kiro-files:k9: the row is gone from .*data\.sqlite3/);
+  assert.throws(() => p.trash.put([{ info: kiro('k9'), plan: row('k9') }], 'rm'), /kiro-sqlite:k9: the row is gone from .*data\.sqlite3/);
   assert.equal(p.trash.list().length, 0, 'nothing is left of a batch that could not be described');
 
-  const entry = p.trash.put([{ info: info('k1'), plan: row('k1') }], 'rm');
+  const entry = p.trash.put([{ info: kiro('k1'), plan: row('k1') }], 'rm');
   assert.equal(count(), 1);
   p.trash.restore(entry);
   assert.equal(count(), 2);
-  assert.deepEqual(readFileSync(index, 'utf8').trim().split('\n'), ['{"gone":"k1"}', '{"back":"k1"}'], 'a row alone counts as having come back');
 
-  const again = p.trash.put([{ info: info('k1'), plan: row('k1') }], 'rm');
+  const again = p.trash.put([{ info: kiro('k1'), plan: row('k1') }], 'rm');
   const w = openKiroDb(db);
   insertKiroConversation(w, conv('k1'));
   w.close();
-  assert.throws(() => p.trash.restore(again), /^CliError: not restoring \S+: kiro-files:k1 is in .*data\.sqlite3 again$/);
+  assert.throws(() => p.trash.restore(again), /^CliError: not restoring \S+: kiro-sqlite:k1 is in .*data\.sqlite3 again$/);
   assert.equal(p.trash.list().length, 1, 'the entry stays');
 });
 

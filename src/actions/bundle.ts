@@ -1,11 +1,10 @@
 // A session's own files, as export writes them and import reads them back:
-// the files of its folder (or its row's JSON) with where they belong.
+// the files of its folder (or what its layout gives instead) with where they belong.
 // ZIP and JSON exports are two ways of writing one bundle.
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, posix, relative, sep } from 'node:path';
 import type { Session, SourceKind } from '../model.js';
-import { getRow, withKiroDb } from '../layouts/kiro-sqlite/db.js';
-import { writerFor } from '../layouts/registry.js';
+import { layoutOf } from '../layouts/registry.js';
 import type { ActionEnv, ActionTarget } from './target.js';
 
 export interface BundleFile {
@@ -22,32 +21,21 @@ export interface Bundle {
   files: BundleFile[];
 }
 
-/** A Kiro row travels as the ConversationState JSON, pretty-printed as `/chat save` writes it. */
-export const KIRO_CONVERSATION_FILE = 'conversation.json';
-
 export function bundleOf(t: ActionTarget, env: ActionEnv): Bundle {
   const s: Session = t.transcript.session;
-  const plan = writerFor(s.source).trashPlan(t, env);
-  const files: BundleFile[] = [];
-  if (plan.row) {
-    const row = plan.row;
-    const found = withKiroDb(row.db, (db) => getRow(db, row.table, row.key, row.conversationId));
-    if (!found) throw new Error(`${s.id}: the row is gone`);
-    files.push({ path: KIRO_CONVERSATION_FILE, data: Buffer.from(chatSaveText(found.value)) });
-  } else if (s.source === 'kimi-cli' && t.ref.hint['flat']) {
-    // The oldest one-file form is its context; it comes back as a folder session.
-    files.push({ path: 'context.jsonl', data: readFileSync(t.ref.path) });
-  } else {
-    for (const p of plan.paths) {
+  const layout = layoutOf(s.source);
+  let files = layout.transfer.files?.(t, env) ?? null;
+  if (!files) {
+    files = [];
+    for (const p of layout.writer.trashPlan(t, env).paths) {
       const st = lstatSync(p, { throwIfNoEntry: false });
       if (!st) continue;
       if (st.isFile()) files.push({ path: basename(p), data: readFileSync(p) });
       else if (st.isDirectory()) collect(p, p, files);
     }
   }
-  // `kimi export` leaves out the agents' file-history snapshots (copies of the user's files, not the conversation).
-  const kept = s.source === 'kimi-code' ? files.filter((f) => !f.path.split('/').includes('file-history')) : files;
-  return { source: s.source, id: s.id, title: s.title, workDir: s.workDir, files: kept };
+  const keep = layout.transfer.keep;
+  return { source: s.source, id: s.id, title: s.title, workDir: s.workDir, files: keep ? files.filter((f) => keep(f.path)) : files };
 }
 
 function collect(root: string, dir: string, out: BundleFile[]): void {
@@ -55,15 +43,6 @@ function collect(root: string, dir: string, out: BundleFile[]): void {
     const p = join(dir, e.name);
     if (e.isDirectory()) collect(root, p, out);
     else if (e.isFile()) out.push({ path: relative(root, p).split(sep).join('/'), data: readFileSync(p) });
-  }
-}
-
-/** What `/chat save` writes: the ConversationState, pretty-printed (serde_json's two spaces). */
-export function chatSaveText(value: string): string {
-  try {
-    return JSON.stringify(JSON.parse(value), null, 2);
-  } catch {
-    return value;
   }
 }
 

@@ -5,8 +5,7 @@ import { existsSync } from 'node:fs';
 import type { SourceKind } from '../model.js';
 import { faultPoint } from './faults.js';
 import { pathBytes } from './file-ops.js';
-import { getRow, withKiroDb } from '../layouts/kiro-sqlite/db.js';
-import { writerFor } from '../layouts/registry.js';
+import { writeAction, writerFor } from '../layouts/registry.js';
 import { buildSummary, runSummarizer } from './summary.js';
 import { assertNotInUse, sessionOf, type ActionEnv, type ActionTarget } from './target.js';
 import { Trash, trashedSession, type TrashPlan } from './trash.js';
@@ -44,9 +43,11 @@ export function compactSession(env: ActionEnv, t: ActionTarget, options: Compact
   // The script runs in the session's work dir when that still exists.
   const cwd = s.workDir && existsSync(s.workDir) ? s.workDir : options.cwd;
   const summary = options.summarizer ? runSummarizer(options.summarizer, t.transcript, cwd) : buildSummary(t.transcript);
+  const compact = writeAction(s.source, 'compact');
+  const shrink = options.shrink ? writeAction(s.source, 'shrink') : null;
   const writer = writerFor(s.source);
   const plan = writer.trashPlan(t, env);
-  const bytesBefore = planBytes(plan);
+  const bytesBefore = planBytes(s.source, plan);
   const base = { action: 'compact' as const, source: s.source, id: s.id, summary, bytesBefore };
   if (options.dryRun) return { ...base, resultId: s.id, backup: null, bytesAfter: bytesBefore, dryRun: true };
   const trash = new Trash(env.homes.data);
@@ -54,25 +55,23 @@ export function compactSession(env: ActionEnv, t: ActionTarget, options: Compact
   let created;
   try {
     faultPoint('compact.backed-up');
-    created = writer.compact(t, summary, env);
+    created = compact(t, summary, env);
   } catch (error) {
     // Nothing was compacted: the backup copy is not needed.
     trash.purge([backup]);
     throw error;
   }
-  // Kiro's new row is always in conversations_v2, whichever table the original was in.
-  const result: ActionTarget = created.id === t.ref.id ? t : { ...t, ref: { ...t.ref, id: created.id, hint: { ...t.ref.hint, table: 'conversations_v2' } } };
-  if (options.shrink) writer.shrink(result, SHRINK_LIMIT, env);
+  // A layout that compacts into a new session (Kiro's database: a new row) says where it is.
+  const result: ActionTarget = created.id === t.ref.id ? t : { ...t, ref: created.ref ?? { ...t.ref, id: created.id } };
+  if (shrink) shrink(result, SHRINK_LIMIT, env);
   const after = created.id === t.ref.id ? plan : writer.trashPlan(result, env);
-  return { ...base, resultId: created.id, backup: backup.id, bytesAfter: planBytes(after), dryRun: false };
+  return { ...base, resultId: created.id, backup: backup.id, bytesAfter: planBytes(s.source, after), dryRun: false };
 }
 
-function planBytes(plan: TrashPlan): number {
+function planBytes(kind: SourceKind, plan: TrashPlan): number {
   let n = 0;
   for (const p of plan.paths) n += pathBytes(p);
-  if (plan.row) {
-    const row = plan.row;
-    n += withKiroDb(row.db, (db) => Buffer.byteLength(getRow(db, row.table, row.key, row.conversationId)?.value ?? ''));
-  }
+  const parts = writerFor(kind).trashParts;
+  if (plan.extra !== undefined && parts) n += parts.bytes(plan.extra);
   return n;
 }

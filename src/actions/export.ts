@@ -1,10 +1,11 @@
 // Export: Markdown and a self-contained HTML page for reading; JSON and ZIP
-// carry the session's own files so `import` can bring it back (for a Kiro
-// row, JSON is exactly what `/chat save` writes; for Kimi Code, the ZIP has
-// the layout `kimi export` writes).
+// carry the session's own files so `import` can bring it back. A layout may
+// write the agent's own shape instead (a Kiro row's JSON is what `/chat save`
+// writes; a Kimi Code ZIP has the manifest `kimi export` writes).
 import AdmZip from 'adm-zip';
 import type { Message, Transcript } from '../model.js';
-import { bundleOf, KIRO_CONVERSATION_FILE, type Bundle } from './bundle.js';
+import { layoutOf } from '../layouts/registry.js';
+import { bundleOf } from './bundle.js';
 import type { ActionEnv, ActionTarget } from './target.js';
 
 export const EXPORT_FORMATS = ['md', 'json', 'zip', 'html'] as const;
@@ -32,7 +33,8 @@ export function exportFileName(t: ActionTarget, format: ExportFormat): string {
 
 function toJson(t: ActionTarget, env: ActionEnv): string {
   const bundle = bundleOf(t, env);
-  if (bundle.source === 'kiro-sqlite') return bundle.files[0]!.data.toString('utf8');
+  const own = layoutOf(bundle.source).transfer.agentJson?.(t, bundle);
+  if (own != null) return own;
   const { session, messages } = t.transcript;
   return (
     JSON.stringify(
@@ -53,27 +55,17 @@ function toJson(t: ActionTarget, env: ActionEnv): string {
 function toZip(t: ActionTarget, env: ActionEnv): Buffer {
   const bundle = bundleOf(t, env);
   const zip = new AdmZip();
-  zip.addFile('manifest.json', Buffer.from(JSON.stringify(manifestOf(t, bundle, env), null, 2)));
+  zip.addFile('manifest.json', Buffer.from(JSON.stringify(manifestOf(t, env), null, 2)));
   for (const f of bundle.files) zip.addFile(f.path, f.data);
   return zip.toBuffer();
 }
 
-function manifestOf(t: ActionTarget, bundle: Bundle, env: ActionEnv): Record<string, unknown> {
+function manifestOf(t: ActionTarget, env: ActionEnv): Record<string, unknown> {
   const s = t.transcript.session;
   const own = { format: EXPORT_FORMAT_TAG, version: 1, source: s.source, title: s.title, workDir: s.workDir };
-  if (s.source === 'kimi-code') {
-    // The fields `kimi export` writes that we can know, then ours.
-    return {
-      sessionId: s.id,
-      exportedAt: new Date(env.now()).toISOString(),
-      wireProtocolVersion: '1.5',
-      sessionFirstActivity: s.createdAt,
-      sessionLastActivity: s.updatedAt,
-      workspaceDir: s.workDir,
-      ...own,
-    };
-  }
-  return { sessionId: s.id, exportedAt: new Date(env.now()).toISOString(), ...own, ...(bundle.source === 'kiro-sqlite' ? { conversation: KIRO_CONVERSATION_FILE } : {}) };
+  // The fields of the agent's own export first (a `kimi export` reader finds them), then ours.
+  const agent = layoutOf(s.source).transfer.zipManifest?.(t, env) ?? {};
+  return { sessionId: s.id, exportedAt: new Date(env.now()).toISOString(), ...agent, ...own };
 }
 
 function isUtf8(data: Buffer): boolean {

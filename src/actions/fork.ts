@@ -1,7 +1,7 @@
 // Fork: a new session in the agent's own id format, same work dir, linked to
 // its source, optionally cut after turn N. The source is only read.
 import type { SourceKind } from '../model.js';
-import { writerFor } from '../layouts/registry.js';
+import { writeAction } from '../layouts/registry.js';
 import { forkTitle, type ForkOptions } from '../layouts/write-kit.js';
 import { sessionOf, type ActionEnv, type ActionTarget } from './target.js';
 
@@ -22,10 +22,11 @@ export function forkSession(env: ActionEnv, t: ActionTarget, options: ForkOption
   if (options.atTurn !== undefined && (options.atTurn < 1 || options.atTurn > s.turns)) {
     throw new Error(`${s.id} has ${s.turns} turn${s.turns === 1 ? '' : 's'}; --at-turn must be 1..${s.turns}`);
   }
+  const fork = writeAction(s.source, 'fork');
   const title = forkTitle(t, options);
   const base = { action: 'fork' as const, source: s.source, forkedFrom: s.id, title, atTurn: options.atTurn ?? null };
   // Forking only reads the source, so a session in use can be forked (as the agent's own /fork does).
   if (opts.dryRun) return { ...base, id: '', path: null, dryRun: true };
-  const created = writerFor(s.source).fork(t, options, env);
+  const created = fork(t, options, env);
   return { ...base, id: created.id, path: created.path, dryRun: false };
 }

@@ -1,9 +1,10 @@
 // The manager's trash: ~/.local/share/sessions/trash/<entry>/. An entry holds
 // one batch (one `rm`, one `clean`, or the backup a `compact` takes first):
-// the moved files under items/<n>/, deleted database rows as JSON, and a
+// the moved files under items/<n>/, what the layout keeps of its other parts
+// (a database row, an index line: opaque here, the layout's own), and a
 // manifest that says where everything came from and what its bytes hashed
-// to, so a restore puts back byte-identical files or the identical row.
-import { randomBytes, createHash } from 'node:crypto';
+// to, so a restore puts back byte-identical files.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { format } from 'date-fns';
@@ -13,17 +14,10 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { readJsonObject } from '../util/fsx.js';
 import { faultPoint } from './faults.js';
 import { appendLine, copyTree, hashTree, movePath, pathBytes, sameHashes } from './file-ops.js';
-import { deleteRow, getRow, insertRow, rowExists, withKiroDb, type KiroTable } from '../layouts/kiro-sqlite/db.js';
+import type { TrashParts, TrashPlan } from '../layouts/contract.js';
+import { layoutOf } from '../layouts/registry.js';
 
-/** What an action asks the trash to take for one session. Layouts build these. */
-export interface TrashPlan {
-  /** Files and folders that make up the session. */
-  paths: string[];
-  /** A Kiro database row. */
-  row?: { db: string; table: KiroTable; key: string; conversationId: string };
-  /** A line appended to an index when the session leaves and when it comes back (Kimi Code). */
-  index?: { file: string; removed: object; restored: object | null };
-}
+export type { TrashPlan };
 
 export interface TrashedSession {
   source: SourceKind;
@@ -45,22 +39,21 @@ interface StoredPath {
   hashes: Record<string, string>;
 }
 
-interface StoredRow {
-  db: string;
-  table: KiroTable;
-  key: string;
-  conversationId: string;
-  createdAt: number | null;
-  updatedAt: number | null;
-  /** Relative to the entry folder: the row as JSON. */
-  stored: string;
-  sha256: string;
-}
-
 export interface TrashItem extends TrashedSession {
   paths: StoredPath[];
-  row?: StoredRow;
-  index?: TrashPlan['index'];
+  /** The layout's own parts (its TrashParts), as it captured them. */
+  part?: unknown;
+}
+
+/** Entries written before parts were the layout's held them as `row` (Kiro) and `index` (Kimi Code): the same shapes. */
+function upgradeItem(item: TrashItem & { row?: unknown; index?: unknown }): TrashItem {
+  if (item.part !== undefined || (item.row === undefined && item.index === undefined)) return item;
+  const { row, index, ...rest } = item;
+  return { ...rest, part: row ?? index };
+}
+
+function partsOf(item: TrashedSession): TrashParts | null {
+  return layoutOf(item.source).writer.trashParts;
 }
 
 export type TrashAction = 'rm' | 'clean' | 'compact' | 'replaced';
@@ -111,8 +104,7 @@ export class Trash {
           if (copy) copyTree(p.original, join(root, p.stored));
           else movePath(p.original, join(root, p.stored));
         }
-        if (item.row && !copy) withKiroDb(item.row.db, (db) => deleteRow(db, item.row!));
-        if (item.index && !copy) appendLine(item.index.file, JSON.stringify(item.index.removed));
+        if (item.part !== undefined && !copy) partsOf(item)!.remove(item.part);
         done.push(item);
         faultPoint('trash.item-moved');
       }
@@ -131,15 +123,8 @@ export class Trash {
       if (!existsSync(original)) continue;
       item.paths.push({ original, stored: `items/${n}/${basename(original)}`, hashes: hashTree(original) });
     }
-    if (plan.row) {
-      const row = withKiroDb(plan.row.db, (db) => getRow(db, plan.row!.table, plan.row!.key, plan.row!.conversationId));
-      if (!row) throw new Error(`${info.source}:${info.id}: the row is gone from ${plan.row.db}`);
-      const text = JSON.stringify(row);
-      const stored = `items/${n}/row.json`;
-      writeFileAtomic(join(root, stored), text, { mkdirMode: 0o700 });
-      item.row = { ...plan.row, createdAt: row.createdAt, updatedAt: row.updatedAt, stored, sha256: sha256(row.value) };
-    }
-    if (plan.index) item.index = plan.index;
+    const parts = partsOf(info);
+    if (plan.extra !== undefined && parts) item.part = parts.capture(plan.extra, { root, dir: `items/${n}`, label: `${info.source}:${info.id}` });
     return item;
   }
 
@@ -175,7 +160,7 @@ export class Trash {
         report(join(this.dir, name, MANIFEST), 'not a trash manifest this version understands');
         continue;
       }
-      entries.push(e);
+      entries.push({ ...e, items: e.items.map(upgradeItem) });
     }
     return entries.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id.localeCompare(a.id)));
   }
@@ -222,10 +207,8 @@ export class Trash {
     const out: string[] = [];
     for (const item of entry.items) {
       for (const p of item.paths) if (existsSync(join(root, p.stored)) && existsSync(p.original)) out.push(`${p.original} exists again`);
-      if (item.row && existsSync(join(root, item.row.stored))) {
-        const row = item.row;
-        if (withKiroDb(row.db, (db) => rowExists(db, row))) out.push(`${item.source}:${item.id} is in ${row.db} again`);
-      }
+      const clash = item.part !== undefined ? partsOf(item)!.clash(item.part, root) : null;
+      if (clash) out.push(`${item.source}:${item.id} ${clash}`);
     }
     return out;
   }
@@ -254,15 +237,11 @@ export class Trash {
           moved = true;
           if (!sameHashes(hashTree(p.original), p.hashes)) throw new Error(`${p.original} was restored but its bytes differ from when it was deleted`);
         }
-        if (item.row && existsSync(join(root, item.row.stored))) {
-          const row = JSON.parse(readFileSync(join(root, item.row.stored), 'utf8')) as Parameters<typeof insertRow>[1];
-          if (sha256(row.value) !== item.row.sha256) throw new Error(`${item.row.stored} in trash entry ${entry.id} is damaged; not restoring it`);
-          withKiroDb(item.row.db, (d) => {
-            if (!rowExists(d, row)) insertRow(d, row);
-          });
-          moved = true;
+        if (item.part !== undefined) {
+          // Files first, then the parts: a part may need to know the files came back (an index line).
+          const movedFiles = moved;
+          if (partsOf(item)!.restore(item.part, root, { copy: entry.copy, movedFiles, entryId: entry.id })) moved = true;
         }
-        if (item.index?.restored && moved && !entry.copy) appendLine(item.index.file, JSON.stringify(item.index.restored));
       } catch (error) {
         for (const p of movedPaths.reverse()) {
           try {
@@ -296,8 +275,4 @@ export class Trash {
     // Sorts by time; the random tail keeps two batches in one second apart.
     return `${format(new Date(), 'yyyyMMdd-HHmmss')}-${randomBytes(3).toString('hex')}`;
   }
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

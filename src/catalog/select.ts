@@ -2,7 +2,8 @@
 // full-screen manager share it.
 import { resolve, sep } from 'node:path';
 import { CliError } from '../errors.js';
-import { isSourceKind, SOURCE_ALIASES, SOURCE_KINDS, type Session, type SourceKind } from '../model.js';
+import { SOURCE_ALIASES } from '../layouts/registry.js';
+import { isSourceKind, SOURCE_KINDS, type Session, type SourceKind } from '../model.js';
 
 export const SORT_KEYS = ['updated', 'created', 'title', 'size', 'turns'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

@@ -9,6 +9,7 @@ import { FileScanMemo } from '../catalog/scan-memo.js';
 import { SummaryCache } from '../catalog/summary-cache.js';
 import { CliError } from '../errors.js';
 import type { Session } from '../model.js';
+import { layoutOf } from '../layouts/registry.js';
 import { cacheDir } from '../sources/homes.js';
 import type { AppStreams } from '../tui/app.js';
 import type { CommandContext } from './context.js';
@@ -79,7 +80,7 @@ function terminalStreams(ctx: CommandContext): AppStreams & { close?: () => void
 
 /** The agent's own resume command, in the session's work dir, arguments passed without a shell. */
 export function resumeCommand(s: Session): string[] {
-  return s.source === 'kimi-code' || s.source === 'kimi-cli' ? ['kimi', '--session', s.id] : ['kiro-cli', 'chat', '--resume-id', s.id];
+  return layoutOf(s.source).resume(s);
 }
 
 function resumeIn(s: Session, cwd: string): number {

@@ -1,7 +1,6 @@
-// What each layout does for the actions. One module per layout implements
-// it; the actions (rename.ts, fork.ts, …) never look at a file format.
+// Building blocks the layouts' writers share (titles, cuts, trimming).
 import type { ActionEnv, ActionTarget } from '../actions/target.js';
-import type { TrashPlan } from '../actions/trash.js';
+import type { SessionRef } from '../sources/source.js';
 
 export interface ForkOptions {
   /** Keep turns 1..N (the prompts a person typed) and what answered them. */
@@ -15,22 +14,8 @@ export interface Created {
   id: string;
   /** Its folder, file, or database file. */
   path: string;
-}
-
-export interface LayoutWriter {
-  /** The files, folders or row that make up the session, for the trash. */
-  trashPlan(t: ActionTarget, env: ActionEnv): TrashPlan;
-  /** Sets the title a person chose; `null` returns to the default title. */
-  rename(t: ActionTarget, title: string | null, env: ActionEnv): void;
-  fork(t: ActionTarget, options: ForkOptions, env: ActionEnv): Created;
-  /**
-   * Records a compaction the way the agent does, so that resuming starts
-   * from `summary`. Returns the session that carries it (Kiro's database
-   * makes a new row, as `/compact` does; the others compact in place).
-   */
-  compact(t: ActionTarget, summary: string, env: ActionEnv): Created;
-  /** Cuts tool outputs longer than `limit` characters and drops logs the agent can do without. */
-  shrink(t: ActionTarget, limit: number, env: ActionEnv): void;
+  /** How to find it for a next step (compact's shrink), where that is not the target's ref with the new id. */
+  ref?: SessionRef;
 }
 
 export function forkTitle(t: ActionTarget, options: ForkOptions): string {

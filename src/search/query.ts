@@ -14,7 +14,8 @@
 //   turns>5 turns<=2 messages>100 size>10mb size<1kb
 import bytes from 'bytes';
 import { CliError } from '../errors.js';
-import { SOURCE_ALIASES, SOURCE_KINDS, type SourceKind } from '../model.js';
+import { SOURCE_ALIASES } from '../layouts/registry.js';
+import { SOURCE_KINDS, type SourceKind } from '../model.js';
 import { parseSources } from '../catalog/select.js';
 
 export type WordMode = 'fuzzy' | 'exact' | 'prefix' | 'suffix';

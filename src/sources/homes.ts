@@ -1,17 +1,14 @@
 // Where each agent keeps its sessions: from $HOME, the agents' own
-// environment variables, and the command-line flags (flags win).
+// environment variables, and the command-line flags (flags win). Each layout
+// says where it lives (its module's `home`); this puts them together.
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { SourceKind } from '../model.js';
+import { LAYOUTS } from '../layouts/registry.js';
 
 export interface Homes {
-  /** Kimi Code: $KIMI_CODE_HOME or ~/.kimi-code */
-  kimiCode: string;
-  /** Kimi CLI: $KIMI_SHARE_DIR or ~/.kimi */
-  kimiCli: string;
-  /** Kiro CLI databases to read (those that exist are read). */
-  kiroDbs: string[];
-  /** Kiro CLI home holding sessions/cli: ~/.kiro */
-  kiroHome: string;
+  /** Each layout's roots (folders or database files); the first is where new sessions go. */
+  roots: Record<SourceKind, string[]>;
   /** The manager's own data (trash, titles for rows without a title field): ~/.local/share/sessions */
   data: string;
 }
@@ -19,10 +16,8 @@ export interface Homes {
 export interface HomeFlags {
   /** Read every layout under this home instead of $HOME, ignoring the agents' variables. */
   home?: string | undefined;
-  kimiCodeHome?: string | undefined;
-  kimiHome?: string | undefined;
-  kiroDb?: string | undefined;
-  kiroHome?: string | undefined;
+  /** Each layout's own flag, by its name (`kimiCodeHome`, `codexHome`, …). */
+  layouts?: Readonly<Record<string, string | undefined>>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -38,33 +33,17 @@ export function resolveHomes(env: Env, flags: HomeFlags = {}): Homes {
   const fromEnv = (name: string): string | undefined => (explicitHome ? undefined : env[name] || undefined);
   const xdgData = fromEnv('XDG_DATA_HOME');
   const dataHome = xdgData && isAbsolute(xdgData) ? xdgData : join(home, '.local', 'share');
-  const macSupport = join(home, 'Library', 'Application Support');
-  const kiroDb = flags.kiroDb ?? fromEnv('KIRO_TEST_DB_PATH');
-  const kiroDbs = kiroDb
-    ? [resolve(kiroDb)]
-    : unique([
-        join(dataHome, 'kiro-cli', 'data.sqlite3'),
-        join(macSupport, 'kiro-cli', 'data.sqlite3'),
-        // Kiro CLI's predecessor, Amazon Q Developer CLI, used the same file under another name.
-        join(dataHome, 'amazon-q', 'data.sqlite3'),
-        join(macSupport, 'amazon-q', 'data.sqlite3'),
-      ]);
-  return {
-    kimiCode: resolve(flags.kimiCodeHome ?? fromEnv('KIMI_CODE_HOME') ?? join(home, '.kimi-code')),
-    kimiCli: resolve(flags.kimiHome ?? fromEnv('KIMI_SHARE_DIR') ?? join(home, '.kimi')),
-    kiroDbs,
-    kiroHome: resolve(flags.kiroHome ?? join(home, '.kiro')),
-    // Under --home too: the demo home's trash and titles stay in the demo home.
-    data: join(dataHome, 'sessions'),
-  };
+  const roots = {} as Record<SourceKind, string[]>;
+  for (const layout of LAYOUTS) {
+    const flag = flags.layouts?.[layout.home.flag.name];
+    roots[layout.kind] = [...new Set(layout.home.locate({ home, env: fromEnv, flag: flag === undefined ? undefined : resolve(flag), dataHome }).map((p) => resolve(p)))];
+  }
+  // Under --home too: the demo home's trash and titles stay in the demo home.
+  return { roots, data: join(dataHome, 'sessions') };
 }
 
 /** The manager's own cache: $XDG_CACHE_HOME/sessions or ~/.cache/sessions. */
 export function cacheDir(env: Env): string {
   const xdg = env['XDG_CACHE_HOME'];
   return xdg && isAbsolute(xdg) ? join(xdg, 'sessions') : join(userHome(env), '.cache', 'sessions');
-}
-
-function unique(paths: string[]): string[] {
-  return [...new Set(paths)];
 }

@@ -9,7 +9,7 @@ import { isDirEntry, readJsonObject, statOrNull, statStamp, treeBytes, walkBucke
 import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from '../../sources/source.js';
 import { TranscriptBuilder, type ReadDepth } from '../../sources/transcript-builder.js';
-import { kimiCliBucket } from '../work-dir-keys.js';
+import { kimiCliBucket } from './paths.js';
 
 
 

@@ -12,10 +12,9 @@ import { contentText, isInjected, isRecord } from '../../util/text.js';
 import { faultPoint } from '../../actions/faults.js';
 import { copyTree } from '../../actions/file-ops.js';
 import { sessionOf, type ActionTarget } from '../../actions/target.js';
-import { Trash, trashedSession } from '../../actions/trash.js';
+import type { LayoutWriter } from '../contract.js';
 import { readJsonDoc, writeJsonDoc, type JsonDoc } from '../json-doc.js';
-import { endOfTurn, forkTitle, trimStrings, type LayoutWriter } from '../write-kit.js';
-
+import { endOfTurn, forkTitle, trimStrings } from '../write-kit.js';
 
 function isFlat(t: ActionTarget): boolean {
   return Boolean(t.ref.hint['flat']);
@@ -48,6 +47,13 @@ export const kimiCliWriter: LayoutWriter = {
     return { paths: [t.ref.path] };
   },
 
+  trashParts: null,
+
+  renameReplaces(t) {
+    // An unreadable state.json is replaced by the rename; the action backs it up first.
+    return !isFlat(t) && stateDoc(t.ref.path).broken ? [join(t.ref.path, 'state.json')] : [];
+  },
+
   rename(t, title, env) {
     if (isFlat(t)) {
       // The oldest form is one context file with nowhere to keep a title.
@@ -55,10 +61,6 @@ export const kimiCliWriter: LayoutWriter = {
       return;
     }
     const doc = stateDoc(t.ref.path);
-    if (doc.broken) {
-      // The unreadable file is replaced, so a copy of it goes to the trash first.
-      new Trash(env.homes.data).put([{ info: trashedSession(sessionOf(t)), plan: { paths: [join(t.ref.path, 'state.json')] } }], 'replaced', true);
-    }
     doc.value['custom_title'] = title;
     if (title !== null) doc.value['title_generated'] = false;
     writeJsonDoc(join(t.ref.path, 'state.json'), doc);

@@ -12,13 +12,38 @@ import { faultPoint } from '../../actions/faults.js';
 import { appendLine, copyTree } from '../../actions/file-ops.js';
 import { sessionOf, type ActionEnv } from '../../actions/target.js';
 import { readJsonDoc, writeJsonDoc } from '../json-doc.js';
-import { forkTitle, outOfTurns, trimmedNote, type LayoutWriter } from '../write-kit.js';
+import type { LayoutWriter, TrashParts } from '../contract.js';
+import { forkTitle, outOfTurns, trimmedNote } from '../write-kit.js';
 
 const MAIN = 'main';
 
 function indexFile(env: ActionEnv): string {
-  return join(env.homes.kimiCode, 'session_index.jsonl');
+  return join(env.homes.roots['kimi-code'][0]!, 'session_index.jsonl');
 }
+
+/** The agent's index line for a session that leaves and comes back (the last line of an id wins). */
+interface IndexPart {
+  file: string;
+  removed: object;
+  restored: object | null;
+}
+
+/** The index is the only part of a Kimi Code session that is not its folder. */
+export const kimiCodeTrashParts: TrashParts = {
+  capture: (extra) => extra,
+  remove(part) {
+    const p = part as IndexPart;
+    appendLine(p.file, JSON.stringify(p.removed));
+  },
+  clash: () => null,
+  restore(part, _root, how) {
+    const p = part as IndexPart;
+    // A compact backup never left: no line, or the agent would read it as deleted then restored.
+    if (p.restored && how.movedFiles && !how.copy) appendLine(p.file, JSON.stringify(p.restored));
+    return false;
+  },
+  bytes: () => 0,
+};
 
 function wirePath(sessionDir: string, agentId: string): string {
   return join(sessionDir, 'agents', agentId, 'wire.jsonl');
@@ -110,13 +135,15 @@ export const kimiCodeWriter: LayoutWriter = {
     const s = sessionOf(t);
     return {
       paths: [t.ref.path],
-      index: {
+      extra: {
         file: indexFile(env),
         removed: { sessionId: s.id, deleted: true },
         restored: s.workDir ? { sessionId: s.id, sessionDir: t.ref.path, workDir: s.workDir } : null,
-      },
+      } satisfies IndexPart,
     };
   },
+
+  trashParts: kimiCodeTrashParts,
 
   rename(t, title) {
     const path = join(t.ref.path, 'state.json');

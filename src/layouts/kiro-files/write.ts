@@ -10,7 +10,8 @@ import { isRecord } from '../../util/text.js';
 import { faultPoint } from '../../actions/faults.js';
 import type { ActionTarget } from '../../actions/target.js';
 import { readJsonDoc, writeJsonDoc } from '../json-doc.js';
-import { endOfTurn, forkTitle, trimStrings, type LayoutWriter } from '../write-kit.js';
+import type { LayoutWriter } from '../contract.js';
+import { endOfTurn, forkTitle, trimStrings } from '../write-kit.js';
 
 function files(t: ActionTarget): { dir: string; meta: string; log: string } {
   const dir = t.ref.hint['dir'] ?? '';
@@ -31,6 +32,8 @@ export const kiroFilesWriter: LayoutWriter = {
     const f = files(t);
     return { paths: [f.meta, f.log] };
   },
+
+  trashParts: null,
 
   rename(t, title, env) {
     const { meta } = files(t);

@@ -2,13 +2,70 @@
 // manager's annotations. A fork or a compaction is a new row under the same
 // key with the new conversation_id inside its JSON too; `/compact` keeps the
 // old row, and so does this. Deletion removes one row, as --delete-session.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { isRecord } from '../../util/text.js';
-import { getRow, insertRow, updateValue, withKiroDb, type KiroRow, type KiroTable } from './db.js';
+import { deleteRow, getRow, insertRow, rowExists, updateValue, withKiroDb, type KiroRow, type KiroTable } from './db.js';
 import { sessionOf, type ActionEnv, type ActionTarget } from '../../actions/target.js';
-import { endOfTurn, forkTitle, trimStrings, type Created, type LayoutWriter } from '../write-kit.js';
+import type { LayoutWriter, TrashParts } from '../contract.js';
+import { endOfTurn, forkTitle, trimStrings, type Created } from '../write-kit.js';
 
-function locator(t: ActionTarget): { db: string; table: KiroTable; key: string; conversationId: string } {
+type RowLocator = { db: string; table: KiroTable; key: string; conversationId: string };
+
+/** A deleted row in a trash entry: where it was, and the row itself as JSON in the entry with its hash. */
+interface StoredRow extends RowLocator {
+  createdAt: number | null;
+  updatedAt: number | null;
+  /** Relative to the entry folder. */
+  stored: string;
+  sha256: string;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * A row leaves the database for the trash entry (row.json), and comes back
+ * only byte-identical (its value's hash) and only where no row is now.
+ */
+export const kiroRowTrashParts: TrashParts = {
+  capture(extra, at) {
+    const loc = extra as RowLocator;
+    const row = withKiroDb(loc.db, (db) => getRow(db, loc.table, loc.key, loc.conversationId));
+    if (!row) throw new Error(`${at.label}: the row is gone from ${loc.db}`);
+    const stored = `${at.dir}/row.json`;
+    writeFileAtomic(join(at.root, stored), JSON.stringify(row), { mkdirMode: 0o700 });
+    return { ...loc, createdAt: row.createdAt, updatedAt: row.updatedAt, stored, sha256: sha256(row.value) } satisfies StoredRow;
+  },
+  remove(part) {
+    const row = part as StoredRow;
+    withKiroDb(row.db, (db) => deleteRow(db, row));
+  },
+  clash(part, root) {
+    const row = part as StoredRow;
+    if (!existsSync(join(root, row.stored))) return null;
+    return withKiroDb(row.db, (db) => rowExists(db, row)) ? `is in ${row.db} again` : null;
+  },
+  restore(part, root, how) {
+    const item = part as StoredRow;
+    if (!existsSync(join(root, item.stored))) return false;
+    const row = JSON.parse(readFileSync(join(root, item.stored), 'utf8')) as KiroRow;
+    if (sha256(row.value) !== item.sha256) throw new Error(`${item.stored} in trash entry ${how.entryId} is damaged; not restoring it`);
+    withKiroDb(item.db, (d) => {
+      if (!rowExists(d, row)) insertRow(d, row);
+    });
+    return true;
+  },
+  bytes(extra) {
+    const loc = extra as RowLocator;
+    return withKiroDb(loc.db, (db) => Buffer.byteLength(getRow(db, loc.table, loc.key, loc.conversationId)?.value ?? ''));
+  },
+};
+
+export function locator(t: ActionTarget): RowLocator {
   const { db, table, key } = t.ref.hint;
   if (!db || !key || (table !== 'conversations_v2' && table !== 'conversations')) throw new Error(`${t.ref.id}: no database row to act on`);
   return { db, table, key, conversationId: t.ref.id };
@@ -42,13 +99,16 @@ function insertCopy(t: ActionTarget, state: Record<string, unknown>, env: Action
   withKiroDb(loc.db, (db) =>
     insertRow(db, { table: 'conversations_v2', key: loc.key, conversationId: id, value: JSON.stringify(state), createdAt: now, updatedAt: now }),
   );
-  return { id, path: loc.db };
+  // The new row is always in conversations_v2, whichever table the original was in.
+  return { id, path: loc.db, ref: { ...t.ref, id, key: `${t.ref.key}#${id}`, hint: { ...t.ref.hint, table: 'conversations_v2' } } };
 }
 
 export const kiroSqliteWriter: LayoutWriter = {
   trashPlan(t) {
-    return { paths: [], row: locator(t) };
+    return { paths: [], extra: locator(t) };
   },
+
+  trashParts: kiroRowTrashParts,
 
   rename(t, title, env) {
     env.annotations.update('kiro-sqlite', t.ref.id, { title: title ?? undefined });

@@ -1,6 +1,7 @@
 // What each pane says, as tagged text. Pure: state in, lines out, so the
 // screen tests and the views agree by construction.
 import blessed from 'neo-blessed';
+import { layoutOf } from '../../layouts/registry.js';
 import { formatSize, relativeTime, tildePath } from '../../format/session-table.js';
 import { displayWidth, oneLine, padEnd, padStart, truncate, truncateStart } from '../../format/width.js';
 import type { Session } from '../../model.js';
@@ -10,7 +11,6 @@ import { layoutPreview } from '../preview-layout.js';
 import { listWidth, previewWidth } from '../reducer.js';
 import { keyOf, listHeight, selectedRow, type State } from '../state.js';
 
-const AGENT_COLOR: Record<string, string> = { 'kimi-code': 'cyan', 'kimi-cli': 'blue', 'kiro-sqlite': 'magenta', 'kiro-files': 'yellow' };
 
 function esc(text: string): string {
   return blessed.escape(text);
@@ -55,7 +55,7 @@ export function listLines(s: State, top: number, home: string, now: Date): strin
     const plain = `${lead}${c.join(' ')}`;
     // The selected row is inverse and marked with ›: visible without colour too.
     if (sel) out.push(`{inverse}${esc(padEnd(truncate(plain, w), w))}{/inverse}`);
-    else if (s.color) out.push(`${lead}{${AGENT_COLOR[x.source] ?? 'white'}-fg}${esc(c[0]!)}{/} ${esc(truncate(c.slice(1).join(' '), w - 14))}`);
+    else if (s.color) out.push(`${lead}{${layoutOf(x.source).color}-fg}${esc(c[0]!)}{/} ${esc(truncate(c.slice(1).join(' '), w - 14))}`);
     else out.push(esc(truncate(plain, w)));
   }
   return out;

@@ -1,4 +1,4 @@
-// How the agents name the folder of a work dir (FORMATS.md).
+// How Kimi Code names the folder of a work dir (FORMATS.md §1).
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 
@@ -13,10 +13,4 @@ export function kimiCodeWorkDirKey(workDir: string): string {
       .replace(/^-+|-+$/g, '')
       .slice(0, 40) || 'workspace';
   return `wd_${slug}_${createHash('sha256').update(normalized).digest('hex').slice(0, 12)}`;
-}
-
-/** Kimi CLI: md5 of the path (`<kaos>_<md5>` for a non-local kaos). */
-export function kimiCliBucket(workDir: string, kaos = 'local'): string {
-  const md5 = createHash('md5').update(workDir).digest('hex');
-  return kaos === 'local' ? md5 : `${kaos}_${md5}`;
 }
