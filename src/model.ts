@@ -1,7 +1,7 @@
 // The one vocabulary every layer shares. No I/O here. Each kind is a module
 // in src/layouts/ and a line in its registry.
 
-export const SOURCE_KINDS = ['kimi-code', 'kimi-cli', 'kiro-sqlite', 'kiro-files'] as const;
+export const SOURCE_KINDS = ['kimi-code', 'kimi-cli', 'kiro-sqlite', 'kiro-files', 'codex', 'claude-code'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { TestContext } from './harness.js';
 import Database from 'better-sqlite3';
 import type { Message, Session } from '../src/model.js';
+import { cannot, layoutOf } from '../src/layouts/registry.js';
 import { hashTree, listJson, REPO, runInProcess, tempDir, testEnv, type RunResult } from './helpers.js';
 
 export type Shown = Omit<Session, 'messages'> & { messageCount: number; messages: Message[] };
@@ -129,12 +130,33 @@ export async function checkEverySession(h: HomeRunner, only?: (s: Session) => bo
     const before = await h.show(id);
     const label = `${id} (${s.title})`;
 
-    await h.ok(['rename', id, 'A new name ✓']);
-    const renamed = await h.show(id);
-    assert.deepEqual([renamed.title, renamed.titleSource], ['A new name ✓', 'custom'], label);
-    assert.deepEqual(said(renamed.messages), said(before.messages), `${label}: rename changed the transcript`);
-    await h.ok(['rename', id, '--clear', '--force']);
-    assert.notEqual((await h.show(id)).titleSource, 'custom', `${label}: --clear kept a custom title`);
+    const layout = layoutOf(s.source);
+    const cannotRename = cannot(s.source, 'rename');
+    if (cannotRename) await checkRefused(h, ['rename', id, 'A new name ✓'], cannotRename, 1);
+    else {
+      await h.ok(['rename', id, 'A new name ✓']);
+      const renamed = await h.show(id);
+      assert.deepEqual([renamed.title, renamed.titleSource], ['A new name ✓', 'custom'], label);
+      assert.deepEqual(said(renamed.messages), said(before.messages), `${label}: rename changed the transcript`);
+      if (layout.writer.cannotClear) await checkRefused(h, ['rename', id, '--clear', '--force'], layout.writer.cannotClear, 2);
+      else {
+        await h.ok(['rename', id, '--clear', '--force']);
+        assert.notEqual((await h.show(id)).titleSource, 'custom', `${label}: --clear kept a custom title`);
+      }
+    }
+
+    await checkExportImport(h, s, before, label);
+    const cannotFork = cannot(s.source, 'fork');
+    const cannotCompact = cannot(s.source, 'compact');
+    if (cannotFork) {
+      await checkRefused(h, ['fork', id], cannotFork, 1);
+      await checkRefused(h, ['fork', id, '--at-turn', '1'], cannotFork, 1);
+    }
+    if (cannotCompact) await checkRefused(h, ['compact', id, '--force'], cannotCompact, 1);
+    if (cannotFork || cannotCompact) {
+      checked++;
+      continue;
+    }
 
     const fork = await h.json<{ id: string; title: string }>(['fork', id]);
     const forked = await h.show(`${s.source}:${fork.id}`);
@@ -160,11 +182,22 @@ export async function checkEverySession(h: HomeRunner, only?: (s: Session) => bo
     const tooFar = await h.run(['fork', id, '--at-turn', String(before.turns + 1)]);
     assert.equal(tooFar.code, 1, `${label}: --at-turn past the end: ${tooFar.stderr}`);
 
-    await checkExportImport(h, s, before, label);
     await checkCompact(h, s, before, label);
     checked++;
   }
   return checked;
+}
+
+/** An action the layout leaves off: one line naming why, the given exit code, and not a byte of the agents' files changed. */
+async function checkRefused(h: HomeRunner, args: string[], reason: string, code: number): Promise<void> {
+  const files = agentFiles(h.home);
+  const rows = kiroRows(h.home);
+  const r = await h.run(args);
+  assert.equal(r.code, code, `sessions ${args.join(' ')}: ${r.stderr}`);
+  assert.ok(r.stderr.includes(reason.replace(/^[^:]*: /, '')), `sessions ${args.join(' ')} does not say why: ${r.stderr}`);
+  assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+  assert.deepEqual(agentFiles(h.home), files, `sessions ${args.join(' ')} changed files`);
+  assert.deepEqual(kiroRows(h.home), rows);
 }
 
 async function checkCompact(h: HomeRunner, s: Session, before: Shown, label: string): Promise<void> {
@@ -216,9 +249,16 @@ async function checkExportImport(h: HomeRunner, s: Session, before: Shown, label
   const html = await h.ok(['export', id, '--format', 'html', '-o', '-']);
   assert.match(html, /^<!doctype html>/);
   assert.ok(!/<script/i.test(html), 'the HTML page has no scripts');
+  const cannotImport = cannot(s.source, 'import');
   for (const format of ['json', 'zip']) {
     const file = join(dir, `export.${format}`);
     await h.ok(['export', id, '--format', format, '-o', file]);
+    if (cannotImport) {
+      // The export is whole (its own transcript), and its import is refused with the reason.
+      if (format === 'json') assert.deepEqual(said((JSON.parse(readFileSync(file, 'utf8')) as { messages: Message[] }).messages), said(before.messages), `${label}: the JSON export`);
+      await checkRefused(h, ['import', file, ...(before.workDir ? [] : ['--dir', '/imported/here'])], cannotImport, 1);
+      continue;
+    }
     const imported = await h.json<{ id: string; source: string; originalId: string | null }>(['import', file, ...(before.workDir ? [] : ['--dir', '/imported/here'])]);
     assert.equal(imported.source, s.source);
     assert.equal(imported.originalId, s.id, `${label}: an import of an existing id gets a new id`);

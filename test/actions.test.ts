@@ -1,9 +1,10 @@
-// The actions on a copy of the demo home: every session of all four layouts.
+// The actions on a copy of the demo home: every session of every layout.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from './harness.js';
 import AdmZip from 'adm-zip';
+import { SOURCE_KINDS } from '../src/model.js';
 import { checkDeleteAndRestore, checkEverySession, demoHome, HomeRunner } from './action-suite.js';
 
 test('rm of every session in one batch, then restore --last: byte-identical files, identical rows', async (t) => {
@@ -13,7 +14,7 @@ test('rm of every session in one batch, then restore --last: byte-identical file
 test('rename, fork, fork --at-turn, export/import (json, zip), compact and its restore on every demo session', async (t) => {
   const h = new HomeRunner(demoHome(t));
   const sources = new Set((await h.list()).map((s) => s.source));
-  assert.equal(sources.size, 4);
+  assert.equal(sources.size, SOURCE_KINDS.length);
   const n = await checkEverySession(h);
   assert.ok(n >= 15, `only ${n} sessions checked`);
 });

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { generateDemoHome } from '../fixtures/generate.js';
 import { SUMMARY_CACHE_VERSION } from '../src/catalog/summary-cache.js';
-import type { Session } from '../src/model.js';
+import { SOURCE_KINDS, type Session } from '../src/model.js';
 import { runBin, runInProcess, tempDir, testEnv } from './helpers.js';
 
 const REQUIRED_FIELDS: Record<string, string> = {
@@ -28,11 +28,11 @@ describe('sessions list', () => {
     const r = runBin(['list', '--json'], testEnv(home()));
     assert.equal(r.code, 0, r.stderr);
     const sessions = JSON.parse(r.stdout) as Session[];
-    assert.equal(sessions.length, 18);
+    assert.equal(sessions.length, 26);
     for (const s of sessions) {
       for (const [k, type] of Object.entries(REQUIRED_FIELDS)) assert.equal(typeof (s as unknown as Record<string, unknown>)[k], type, `${s.id}.${k}`);
       assert.ok(s.workDir === null || typeof s.workDir === 'string');
-      assert.ok(['kimi-code', 'kimi-cli', 'kiro-sqlite', 'kiro-files'].includes(s.source));
+      assert.ok((SOURCE_KINDS as readonly string[]).includes(s.source));
     }
     const updated = sessions.map((s) => s.updatedAt);
     assert.deepEqual(updated, [...updated].sort().reverse());
@@ -43,7 +43,7 @@ describe('sessions list', () => {
     assert.equal(r.code, 0);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^AGENT\s+ID\s+TITLE\s+DIR\s+UPDATED\s+TURNS\s+MSGS\s+SIZE$/);
-    assert.equal(lines.length, 19);
+    assert.equal(lines.length, 27);
     assert.ok(lines.some((l) => /kimi-code\s+session_\w+\s+Fix checkout rounding\s/.test(l)));
     assert.ok(lines.some((l) => l.includes('日本語のエラーメッセージを英語に翻訳して 🌏')));
     assert.ok(lines.slice(1).every((l) => /\b(ago|from now)\b/.test(l)));
@@ -79,7 +79,7 @@ describe('sessions list', () => {
 
   test('bad options are one clear line on stderr and exit code 2', () => {
     const cases: Array<[string[], RegExp]> = [
-      [['list', '--source', 'claude'], /^sessions: unknown source 'claude' \(one of: kimi-code, kimi-cli, kiro-sqlite, kiro-files, kimi, kiro\)\n$/],
+      [['list', '--source', 'claud'], /^sessions: unknown source 'claud' \(one of: kimi-code, kimi-cli, kiro-sqlite, kiro-files, codex, claude-code, kimi, kiro, claude\)\n$/],
       [['list', '--sort', 'age'], /^sessions: unknown sort 'age'/],
       [['list', '--limit', 'ten'], /^sessions: --limit takes a whole number, got 'ten'\n$/],
       [['list', '--frobnicate'], /^sessions: unknown option --frobnicate \(see --help\)\n$/],
@@ -155,7 +155,7 @@ describe('where sessions are read from', () => {
       assert.equal(r.code, 0, r.stderr);
       return (JSON.parse(r.stdout) as Session[]).reduce<Record<string, number>>((acc, s) => ((acc[s.source] = (acc[s.source] ?? 0) + 1), acc), {});
     };
-    const all = { 'kimi-code': 6, 'kimi-cli': 4, 'kiro-sqlite': 5, 'kiro-files': 3 };
+    const all = { 'kimi-code': 6, 'kimi-cli': 4, 'kiro-sqlite': 5, 'kiro-files': 3, codex: 4, 'claude-code': 4 };
     assert.deepEqual(await count([], { HOME: other }), all);
     assert.deepEqual(await count(['--home', other]), all);
     assert.deepEqual(await count([], { KIMI_CODE_HOME: join(other, '.kimi-code') }), { 'kimi-code': 6 });
@@ -166,6 +166,11 @@ describe('where sessions are read from', () => {
     assert.deepEqual(await count([], { KIRO_TEST_DB_PATH: db }), { 'kiro-sqlite': 5 });
     assert.deepEqual(await count(['--kiro-db', db]), { 'kiro-sqlite': 5 });
     assert.deepEqual(await count(['--kiro-home', join(other, '.kiro')]), { 'kiro-files': 3 });
+    assert.deepEqual(await count([], { CODEX_HOME: join(other, '.codex') }), { codex: 4 });
+    assert.deepEqual(await count(['--codex-home', join(other, '.codex')]), { codex: 4 });
+    assert.deepEqual(await count([], { CLAUDE_CONFIG_DIR: join(other, '.claude') }), { 'claude-code': 4 });
+    assert.deepEqual(await count(['--claude-home', join(other, '.claude')]), { 'claude-code': 4 });
+    assert.deepEqual(await count(['--source', 'claude'], { HOME: other }), { 'claude-code': 4 });
     // The older Amazon Q database and the macOS path are read too.
     const mac = tempDir(t);
     mkdirSync(join(mac, 'Library', 'Application Support', 'amazon-q'), { recursive: true });
@@ -250,6 +255,6 @@ describe('the summary cache', () => {
     writeFileSync(join(h, 'not-a-dir'), '');
     const r = await runInProcess(['list', '--json'], { ...testEnv(h), XDG_CACHE_HOME: join(h, 'not-a-dir') });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).length, 18);
+    assert.equal(JSON.parse(r.stdout).length, 26);
   });
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from './harness.js';
 import { generateDemoHome } from '../fixtures/generate.js';
 import { hashTree, listJson, REPO, tempDir } from './helpers.js';
+import { SOURCE_KINDS } from '../src/model.js';
 
 test('the committed demo home is exactly what the generator writes', (t) => {
   const fresh = tempDir(t);
@@ -15,7 +16,7 @@ test('the demo home holds every layout, several work dirs, forks, a compaction, 
   generateDemoHome(home);
   const { sessions } = await listJson(home, ['--home', home]);
   const kinds = new Set(sessions.map((s) => s.source));
-  assert.deepEqual([...kinds].sort(), ['kimi-cli', 'kimi-code', 'kiro-files', 'kiro-sqlite']);
+  assert.deepEqual([...kinds].sort(), [...SOURCE_KINDS].sort());
   assert.ok(new Set(sessions.map((s) => s.workDir)).size >= 4);
   assert.ok(sessions.some((s) => s.forkedFrom !== null), 'a fork');
   assert.ok(sessions.some((s) => /[\u3040-\u30ff\u4e00-\u9fff]/.test(s.title)), 'CJK');

@@ -71,7 +71,7 @@ describe('query language', () => {
     const cases: Array<[string, RegExp]> = [
       ['after:yesterday', /^sessions: bad filter 'after:yesterday': expected a date like 2026-01-31\n$/],
       ['newer:7 days', /^sessions: bad filter 'newer:7': expected an age like 7d/],
-      ['agent:claude', /^sessions: bad filter 'agent:claude': agent is one of kimi-code, kimi-cli, kiro-sqlite, kiro-files, kimi, kiro\n$/],
+      ['agent:claud', /^sessions: bad filter 'agent:claud': agent is one of kimi-code, kimi-cli, kiro-sqlite, kiro-files, codex, claude-code, kimi, kiro, claude\n$/],
       ['turns>many', /^sessions: bad filter 'turns>many': expected a whole number\n$/],
       ['size>huge', /^sessions: bad filter 'size>huge': expected a size like 10mb or 500kb\n$/],
       ['colour:red', /^sessions: unknown filter 'colour:' in 'colour:red'/],
@@ -624,7 +624,7 @@ describe('the index', () => {
     const home = tempDir(t);
     generateDemoHome(home);
     const tty = await runInProcess(['search', 'deploy'], testEnv(home), undefined, true);
-    assert.match(tty.stderr, /\r\x1b\[Kindexing 18\/18 sessions/);
+    assert.match(tty.stderr, /\r\x1b\[Kindexing 26\/26 sessions/);
     assert.ok(tty.stderr.endsWith('\r\x1b[K'), 'the progress line is cleared');
     // Colour on a terminal: the match is bold, not bracketed.
     assert.match(tty.stdout, /\x1b\[1mDeploy\x1b\[22m|\x1b\[1mdeploy\x1b\[22m/);

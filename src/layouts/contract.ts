@@ -79,6 +79,8 @@ export interface LayoutWriter {
   trashParts: TrashParts | null;
   /** Sets the title a person chose; `null` returns to the default title. */
   rename: Capability<(t: ActionTarget, title: string | null, env: ActionEnv) => void>;
+  /** Why a rename cannot return to the default title (`--clear`), when the agent has no way to. */
+  cannotClear?: string;
   /** Files a rename would replace because they cannot be read (backed up to the trash first). */
   renameReplaces?(t: ActionTarget): string[];
   fork: Capability<(t: ActionTarget, options: ForkOptions, env: ActionEnv) => Created>;

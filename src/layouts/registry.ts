@@ -4,6 +4,8 @@
 import type { SourceKind } from '../model.js';
 import { CliError } from '../errors.js';
 import { isUnsupported, type Layout, type LayoutWriter, type Unsupported } from './contract.js';
+import { claudeCode } from './claude-code/index.js';
+import { codex } from './codex/index.js';
 import { kimiCli } from './kimi-cli/index.js';
 import { kimiCode } from './kimi-code/index.js';
 import { kiroFiles } from './kiro-files/index.js';
@@ -14,6 +16,8 @@ const BY_KIND: { readonly [K in SourceKind]: Layout & { kind: K } } = {
   'kimi-cli': kimiCli as Layout & { kind: 'kimi-cli' },
   'kiro-sqlite': kiroSqlite as Layout & { kind: 'kiro-sqlite' },
   'kiro-files': kiroFiles as Layout & { kind: 'kiro-files' },
+  codex: codex as Layout & { kind: 'codex' },
+  'claude-code': claudeCode as Layout & { kind: 'claude-code' },
 };
 
 /** In the order they are listed and searched. */
@@ -23,8 +27,8 @@ export const LAYOUTS: readonly Layout[] = Object.values(BY_KIND);
 export const SOURCE_ALIASES: Readonly<Record<string, readonly SourceKind[]>> = (() => {
   const out: Record<string, SourceKind[]> = {};
   for (const l of LAYOUTS) (out[l.agent] ??= []).push(l.kind);
-  // An agent with one layout is already named by its kind.
-  for (const [name, kinds] of Object.entries(out)) if (kinds.length < 2 || kinds.includes(name as SourceKind)) delete out[name];
+  // An agent named like its one layout (codex) needs no alias.
+  for (const [name, kinds] of Object.entries(out)) if (kinds.includes(name as SourceKind)) delete out[name];
   return out;
 })();
 
