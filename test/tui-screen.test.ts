@@ -211,3 +211,27 @@ test('a long session opens around its match: only that window is read, n reads a
   await h.waitFor((_, s) => s.preview.transcript?.window === undefined && s.preview.transcript!.messages.length === 3000 * 4, 'the whole session');
   await h.waitFor((text) => /zeppelin number 2900/.test(text) && !/o reads/.test(text), 'still at the match, all of it read');
 });
+
+test('an action a layout leaves off says why in a box and asks nothing; delete still works for every layout', async (t) => {
+  const home = demoHome(t);
+  const h = await openManager(t, home, { width: 160 });
+  h.press('/');
+  for (const ch of 'agent:claude terraform') h.press(ch);
+  await h.waitFor((_, s) => s.results?.length === 1, 'the Claude Code session');
+  const closed = (): Promise<void> => h.waitFor((_, s) => s.mode === 'list', 'the box closed');
+  h.press('enter', 'r');
+  await h.waitFor((text) => text.includes('Cannot rename this session here.') && text.includes('Claude Code: use /rename in Claude Code'), 'the reason');
+  assert.equal(h.app.state().dialog?.stage, 'done', 'nothing to confirm');
+  h.press('x');
+  await closed();
+  h.press('c');
+  await h.waitFor((text) => text.includes('Cannot compact this session here.') && text.includes('use /compact in Claude Code'), 'the reason for compact');
+  h.press('x');
+  await closed();
+  h.press('f');
+  await h.waitFor((text) => text.includes('Cannot fork this session here.'), 'the reason for fork');
+  h.press('x');
+  await closed();
+  h.press('d');
+  await h.waitFor((_, s) => s.mode === 'dialog' && s.dialog?.kind === 'delete', 'the delete dialog');
+});

@@ -3,6 +3,7 @@
 import { SORT_KEYS, sortSessions } from '../catalog/select.js';
 import { hasSelectingFilter, planClean } from '../actions/clean.js';
 import { formatSize } from '../format/session-table.js';
+import { cannot } from '../layouts/registry.js';
 import type { Session, Transcript } from '../model.js';
 import { parseCleanSpec } from './clean-spec.js';
 import { commandFor, type CommandId } from './keymap.js';
@@ -201,6 +202,9 @@ function openDialog(s: State, kind: DialogKind): Result {
   if (!row) return [{ ...s, message: 'no session selected' }, []];
   const marked = s.sessions.filter((x) => s.marked.has(keyOf(x)));
   const targets = kind === 'delete' && marked.length > 0 ? marked : [row.session];
+  // An action the session's layout leaves off: a box that says why (a status line is too short for it).
+  const why = kind === 'rename' || kind === 'fork' || kind === 'compact' ? cannot(row.session.source, kind) : null;
+  if (why) return [{ ...s, mode: 'dialog', back: s.mode, dialog: { kind, targets, input: '', stage: 'done', message: `Cannot ${kind} this session here.\n${why}.` } }, []];
   const input = kind === 'rename' ? row.session.title : kind === 'export' ? `./${row.session.source}-${row.session.id}.md` : kind === 'clean' ? 'older-than 90d' : '';
   const dialog: Dialog = { kind, targets, input, stage: 'ask', message: '' };
   const next: State = { ...s, mode: 'dialog', back: s.mode, dialog };

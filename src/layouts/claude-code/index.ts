@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Layout } from '../contract.js';
 import { ClaudeCodeSource } from './read.js';
 
-const NOT_DOCUMENTED = "Claude Code's documentation does not say what the agent writes for this, and its source is not public; nothing is written";
+// Claude Code's documentation does not say what the agent writes for these, and its source is not public.
+const NOT_DOCUMENTED = 'what Claude Code writes for it is not public, so nothing is written';
 
 export const claudeCode: Layout = {
   kind: 'claude-code',
@@ -27,13 +28,13 @@ export const claudeCode: Layout = {
       return { paths: existsSync(folder) ? [t.ref.path, folder] : [t.ref.path] };
     },
     trashParts: null,
-    rename: { unsupported: `use /rename inside Claude Code; ${NOT_DOCUMENTED}` },
-    fork: { unsupported: `use --fork-session with claude --resume; ${NOT_DOCUMENTED}` },
-    compact: { unsupported: `use /compact inside Claude Code; ${NOT_DOCUMENTED}` },
+    rename: { unsupported: `use /rename in Claude Code; ${NOT_DOCUMENTED}` },
+    fork: { unsupported: `use claude --resume <id> --fork-session; ${NOT_DOCUMENTED}` },
+    compact: { unsupported: `use /compact in Claude Code; ${NOT_DOCUMENTED}` },
     shrink: { unsupported: NOT_DOCUMENTED },
   },
   transfer: {
-    place: { unsupported: 'Claude Code has no import of its own to follow; the export is for reading and keeping' },
+    place: { unsupported: 'Claude Code has no import of its own to follow' },
   },
   resume: (s) => ['claude', '--resume', s.id],
 };

@@ -28,12 +28,12 @@ export const codex: Layout = {
       if (title === null) throw new CliError('Codex has no way back to an unnamed thread', 2);
       appendLine(join(env.homes.roots.codex[0]!, CODEX_INDEX), JSON.stringify({ id: t.ref.id, thread_name: title, updated_at: new Date(env.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') }));
     },
-    fork: { unsupported: 'Codex forks a thread itself; a copy written here could not be checked against it, so nothing is written' },
-    compact: { unsupported: "Codex compacts with its model (/compact); run it in Codex, where the summary is the agent's own" },
+    fork: { unsupported: 'fork it in Codex; a copy written here could not be checked by it, so nothing is written' },
+    compact: { unsupported: 'use /compact in Codex; its compaction is made by its model' },
     shrink: { unsupported: 'Codex rollouts are not rewritten here' },
   },
   transfer: {
-    place: { unsupported: 'Codex has no import of its own to follow; the export is for reading and keeping' },
+    place: { unsupported: 'Codex has no import of its own to follow' },
   },
   resume: (s) => ['codex', 'resume', s.id],
 };
