@@ -55,6 +55,16 @@ const CASES: Case[] = [
       return ['restore', r.trashId];
     },
   },
+  { action: 'rename of a Codex thread (a line in its index)', setup: async () => ['rename', '95e37f56', 'Renamed under fire'] },
+  // A Claude Code session is its transcript and its own folder (subagents): both go, or neither.
+  { action: 'rm of a Claude Code session with its folder and a Codex rollout', setup: async () => ['rm', '2bc5833b', 'a63c59ae'] },
+  {
+    action: 'restore of the Claude Code and Codex batch',
+    setup: async (h) => {
+      const r = await h.json<{ trashId: string }>(['rm', '2bc5833b', 'a63c59ae']);
+      return ['restore', r.trashId];
+    },
+  },
   {
     action: 'import of a Kiro files ZIP',
     setup: async (h) => {

@@ -5,7 +5,7 @@
 // read through (a document or a line that is not JSON) ends up in
 // `problems` or a report. The runs are seeded; the seed is printed.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from './harness.js';
 import fc from 'fast-check';
@@ -160,7 +160,50 @@ const TARGETS: Target[] = [
     },
     damageReported: true,
   })),
+  {
+    name: 'Codex rollout (demo fixture, with tools, reasoning and a compaction)',
+    place: (h: string) => {
+      const [rel] = demoFiles('.codex', /a63c59ae[^/]*\.jsonl$/);
+      copy(join(DEMO, rel!), join(h, rel!));
+      return join(h, rel!);
+    },
+    damageReported: true,
+  },
+  {
+    name: 'Codex session_index.jsonl (thread names)',
+    place: (h: string) => {
+      for (const rel of demoFiles('.codex', /\.jsonl$/)) copy(join(DEMO, rel), join(h, rel));
+      return join(h, '.codex', 'session_index.jsonl');
+    },
+    damageReported: true,
+  },
+  {
+    name: 'Claude Code transcript (demo fixture, with tools, thinking and a subagent)',
+    place: (h: string) => {
+      const files = demoFiles('.claude', /2bc5833b/);
+      for (const rel of files) copy(join(DEMO, rel), join(h, rel));
+      const main = files.find((f) => /2bc5833b[^/]*\.jsonl$/.test(f))!;
+      return join(h, main);
+    },
+    damageReported: true,
+  },
 ];
+
+const DEMO = join(REPO, 'fixtures', 'demo-home');
+
+/** Files of the demo home under `top` whose path matches, relative to the demo home. */
+function demoFiles(top: string, match: RegExp): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(join(DEMO, rel), { withFileTypes: true })) {
+      const r = join(rel, e.name);
+      if (e.isDirectory()) walk(r);
+      else if (match.test(r)) out.push(r);
+    }
+  };
+  walk(top);
+  return out;
+}
 
 const KIRO_VALUES = ['basic_tool_use.json', 'with_compaction_summary.json'];
 

@@ -88,5 +88,24 @@ export function addHostileFiles(home: string, o: { big?: boolean } = {}): Hostil
   write(join(cli, 'garbage.json'), '\x00\x01\x02');
   write(join(cli, 'garbage.jsonl'), '{"version":"v1","kind":"Prompt","data":5}\n[]\n');
   cases.push({ name: 'Kiro session files that are garbage', reported: 'garbage' });
+  // Codex: a rollout of binary garbage, one that is a dangling link, a file named like no rollout, a broken index.
+  const day = join(home, '.codex', 'sessions', '2026', '01', '02');
+  write(join(day, 'rollout-2026-01-02T03-04-05-0badc0de-0000-4000-8000-000000000001.jsonl'), Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+  cases.push({ name: 'a Codex rollout of binary garbage', reported: '0badc0de-0000-4000-8000-000000000001' });
+  mkdirSync(day, { recursive: true });
+  symlinkSync(join(home, 'nowhere.jsonl'), join(day, 'rollout-2026-01-02T03-04-06-0badc0de-0000-4000-8000-000000000002.jsonl'));
+  cases.push({ name: 'a Codex rollout that is a dangling link', reported: '0badc0de-0000-4000-8000-000000000002' });
+  write(join(day, 'rollout-no-uuid-here.jsonl'), '{"type":"session_meta","payload":{}}\n');
+  cases.push({ name: 'a Codex file named like no rollout (ignored, as Codex does)', reported: null });
+  appendFileSync(join(home, '.codex', 'session_index.jsonl'), 'not json\n{"id":5,"thread_name":["x"]}\n');
+  cases.push({ name: 'a Codex session_index.jsonl with lines that are not entries', reported: 'session_index.jsonl' });
+  // Claude Code: a transcript of garbage, a dangling link, a subagent file of the older kind beside the sessions.
+  const proj = join(home, '.claude', 'projects', '-work-hostile');
+  write(join(proj, '0badc1a0-0000-4000-8000-000000000001.jsonl'), '\x00\x01\x02 not json\n{"type":"user","message":{"role":"user","content":[{"type":"text","text":5}]}}\n');
+  cases.push({ name: 'a Claude Code transcript that is garbage', reported: '0badc1a0-0000-4000-8000-000000000001' });
+  symlinkSync(join(home, 'nowhere-claude.jsonl'), join(proj, '0badc1a0-0000-4000-8000-000000000002.jsonl'));
+  cases.push({ name: 'a Claude Code transcript that is a dangling link', reported: '0badc1a0-0000-4000-8000-000000000002' });
+  write(join(proj, 'agent-0badc1a0.jsonl'), '{"type":"user","isSidechain":true,"message":{"role":"user","content":"sub"}}\n');
+  cases.push({ name: 'an older Claude Code subagent file beside the sessions (not a session)', reported: null });
   return cases;
 }

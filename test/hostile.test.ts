@@ -44,6 +44,9 @@ test('list, show, search and the manager over a hostile home: the good sessions 
   // The 50 MB line and the bad bytes still list, with what could be read.
   assert.ok(listed.includes('kimi-code:session_bigline'));
   assert.ok(listed.includes('kimi-code:session_truncated'));
+  // Named like no session of the agent's: not listed (the agents skip them too).
+  assert.ok(!listed.some((k) => k.includes('agent-0badc1a0') || k.includes('no-uuid')), 'a file the agent would not list is listed');
+  assert.ok(listed.includes('codex:0badc0de-0000-4000-8000-000000000001') && listed.includes('claude-code:0badc1a0-0000-4000-8000-000000000001'), 'a damaged rollout or transcript is still listed');
 
   const shown = await h.run(['show', 'session_badutf8']);
   assert.equal(shown.code, 0, shown.stderr);

@@ -115,8 +115,10 @@ export class ClaudeCodeSource implements Source {
       session.titleSource = 'prompt';
     }
     session.workDir = cwd;
-    if (b.firstTimeMs !== null) session.createdAt = isoOrNull(b.firstTimeMs)!;
-    if (b.lastTimeMs !== null) session.updatedAt = isoOrNull(b.lastTimeMs)!;
+    // A time no date can hold (a damaged record) falls back to the file's.
+    session.createdAt = isoOrNull(b.firstTimeMs) ?? session.createdAt;
+    session.updatedAt = isoOrNull(b.lastTimeMs) ?? session.updatedAt;
+    if (session.updatedAt < session.createdAt) session.updatedAt = session.createdAt;
     session.turns = b.turns;
     session.messages = b.messageCount;
     session.bytes = statOrNull(ref.path)?.size ?? 0;

@@ -115,9 +115,9 @@ export class CodexSource implements Source {
       session.titleSource = 'prompt';
     }
     session.workDir = r.cwd;
-    const created = r.createdMs ?? b.firstTimeMs;
-    if (created !== null) session.createdAt = isoOrNull(created)!;
-    if (b.lastTimeMs !== null) session.updatedAt = isoOrNull(Math.max(b.lastTimeMs, created ?? 0))!;
+    // A time no date can hold (a damaged record) falls back to the file's.
+    session.createdAt = isoOrNull(r.createdMs) ?? isoOrNull(b.firstTimeMs) ?? session.createdAt;
+    session.updatedAt = isoOrNull(b.lastTimeMs) ?? session.updatedAt;
     if (session.updatedAt < session.createdAt) session.updatedAt = session.createdAt;
     session.turns = b.turns;
     session.messages = b.messageCount;
