@@ -77,17 +77,26 @@ export class ClaudeCodeSource implements Source {
     let custom: string | null = null;
     let generated: string | null = null;
     let cwd: string | null = null;
+    // Records in file order; the conversation is the chain of parentUuid links
+    // from the last message back (a rewind leaves the abandoned branch in the file).
+    const records: Array<Record<string, unknown>> = [];
     const problems = forEachRecord(ref.path, `${ref.id}.jsonl`, (rec) => {
+      records.push(rec);
+    });
+    const abandoned = abandonedBranches(records);
+    for (const rec of records) {
       const t = toMs(rec['timestamp']);
       cwd ??= str(rec['cwd']);
       switch (rec['type']) {
         case 'user':
-        case 'assistant':
-          // A subagent's own conversation is not this one's.
-          if (rec['isSidechain'] === true) b.touch(t);
+        case 'assistant': {
+          const uuid = str(rec['uuid']);
+          // A subagent's own conversation is not this one's, nor is a branch the person rewound away from.
+          if (rec['isSidechain'] === true || (abandoned && uuid && abandoned.has(uuid))) b.touch(t);
           else if (rec['type'] === 'user') userRecord(b, rec, t);
           else assistantRecord(b, rec, t);
           break;
+        }
         case 'summary': {
           const s = str(rec['summary']);
           if (s) generated = s;
@@ -102,7 +111,7 @@ export class ClaudeCodeSource implements Source {
         default:
           b.touch(t);
       }
-    });
+    }
     session.problems.push(...problems);
     if (custom) {
       session.title = custom;
@@ -126,6 +135,52 @@ export class ClaudeCodeSource implements Source {
   }
 
   close(): void {}
+}
+
+/**
+ * The uuids of records on a branch the person rewound away from: not on the
+ * chain from the last main-conversation record back through parentUuid (and
+ * logicalParentUuid across a compaction), but descended from a record on it.
+ * A record whose ancestry never meets that chain (a link lost to damage) is
+ * kept: nothing is hidden on a guess. Null when there is nothing to hide.
+ */
+function abandonedBranches(records: ReadonlyArray<Record<string, unknown>>): Set<string> | null {
+  const parent = new Map<string, string | null>();
+  let last: string | null = null;
+  for (const rec of records) {
+    const uuid = str(rec['uuid']);
+    if (!uuid || rec['isSidechain'] === true) continue;
+    parent.set(uuid, str(rec['parentUuid']) ?? str(rec['logicalParentUuid']));
+    if (rec['type'] === 'user' || rec['type'] === 'assistant') last = uuid;
+  }
+  if (last === null) return null;
+  const live = new Set<string>();
+  for (let at: string | null = last; at !== null && !live.has(at); at = parent.get(at) ?? null) live.add(at);
+  const off = new Map<string, boolean>();
+  const branchesOff = (uuid: string): boolean => {
+    const seen = new Set<string>();
+    let at: string | null = uuid;
+    let answer = false;
+    while (at !== null && parent.has(at)) {
+      if (live.has(at)) {
+        answer = at !== uuid;
+        break;
+      }
+      const known = off.get(at);
+      if (known !== undefined) {
+        answer = known;
+        break;
+      }
+      if (seen.has(at)) break; // a loop: damage
+      seen.add(at);
+      at = parent.get(at) ?? null;
+    }
+    for (const u of seen) off.set(u, answer);
+    return answer;
+  };
+  const hidden = new Set<string>();
+  for (const uuid of parent.keys()) if (!live.has(uuid) && branchesOff(uuid)) hidden.add(uuid);
+  return hidden.size > 0 ? hidden : null;
 }
 
 function userRecord(b: TranscriptBuilder, rec: Record<string, unknown>, t: number | null): void {
