@@ -13,6 +13,9 @@ function session(id: string, over: Partial<Session> = {}): Session {
   };
 }
 
+/** The clock the loads carry: the reducer reads none of its own. */
+const NOW = Date.parse('2026-01-10T00:00:00Z');
+
 const SESSIONS = [session('a'), session('bb', { workDir: '/w/b' }), session('ccc'), session('dddd', { workDir: '/w/b', title: 'zeta' })];
 
 function run(s: State, ...msgs: Msg[]): [State, Effect[]] {
@@ -24,7 +27,7 @@ function run(s: State, ...msgs: Msg[]): [State, Effect[]] {
 const key = (k: string, ch?: string): Msg => ({ type: 'key', key: k, ch: ch ?? (k.length === 1 ? k : undefined) });
 
 function loaded(o: Partial<Parameters<typeof initialState>[0]> = {}): State {
-  return update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, ...o }), { type: 'loaded', sessions: SESSIONS })[0];
+  return update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW, ...o }), { type: 'loaded', sessions: SESSIONS, now: NOW, locked: [] })[0];
 }
 
 test('keymap: every command has keys, a label and a mode; no key means two things in one mode', () => {
@@ -204,7 +207,7 @@ test('the preview opens at a match below hidden thinking at the line shown on sc
 
 test('a session already in the preview moves to the match when results for a query arrive', () => {
   // Not the default-sorted first row: it is the one previewed once the list loads.
-  let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false }), { type: 'loaded', sessions: [SESSIONS[0]!] })[0];
+  let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW }), { type: 'loaded', sessions: [SESSIONS[0]!], now: NOW, locked: [] })[0];
   const target = SESSIONS[0]!;
   const transcript: Transcript = {
     session: target,
@@ -228,7 +231,7 @@ test('a session already in the preview moves to the match when results for a que
 
 test('the cleanup pane: its filters mark what would go, over the rows shown; Enter runs one batch', async () => {
   const old = session('old', { updatedAt: '2025-01-01T00:00:00.000Z', turns: 0, messages: 0 });
-  let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false }), { type: 'loaded', sessions: [...SESSIONS, old] })[0];
+  let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW }), { type: 'loaded', sessions: [...SESSIONS, old], now: NOW, locked: [] })[0];
   s = { ...s, clock: Date.parse('2026-01-20T00:00:00Z') };
   let fx: Effect[];
   [s] = run(s, key('S-c'));
@@ -300,4 +303,30 @@ test('dialog edges: a running action ignores every key, any key closes a finishe
     assert.equal(run(ask, key('x'))[0].dialog?.input, '', `${open} dialog: a letter is not text`);
     assert.equal(run(ask, key('x'))[0], ask, `${open} dialog: a letter changes nothing`);
   }
+});
+
+test('the cleanup pane keeps a session the agent holds open and says so, as `sessions clean` does; its ages are by the clock the load carried', () => {
+  const open = session('open', { updatedAt: '2025-01-01T00:00:00.000Z', inUse: true, source: 'kiro-files' });
+  const busy = session('busy', { updatedAt: '2025-01-01T00:00:00.000Z', inUse: true });
+  const old = session('old', { updatedAt: '2025-01-01T00:00:00.000Z' });
+  const now = Date.parse('2026-01-20T00:00:00Z');
+  let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: 0 }), { type: 'loaded', sessions: [open, busy, old], now, locked: ['kiro-files:open'] })[0];
+  assert.equal(s.clock, now);
+  [s] = run(s, key('S-c'));
+  assert.deepEqual([...s.marked], ['kimi-code:old']);
+  assert.match(s.dialog!.message, /kept: 1 in use, 1 open in Kiro/);
+});
+
+test('dialog keys come from the keymap: y and n answer a yes/no dialog, and are letters in a dialog that takes text', () => {
+  assert.equal(commandFor('dialog', 'y', false, false), 'confirm');
+  assert.equal(commandFor('dialog', 'n', false, false), 'cancel');
+  assert.equal(commandFor('dialog', 'y', false, true), null);
+  assert.equal(commandFor('dialog', 'backspace', false, true), 'erase');
+  assert.equal(commandFor('dialog', 'C-u', false, true), 'erase-all');
+  let s = loaded();
+  [s] = run(s, key('r'), key('C-u'), key('y', 'y'), key('n', 'n'));
+  assert.deepEqual([s.mode, s.dialog?.input], ['dialog', 'yn']);
+  [s] = run(s, key('backspace'));
+  assert.equal(s.dialog?.input, 'y');
+  assert.ok(helpLines(false).some((l) => /^\s+n\s+no \(in a dialog without text\)/.test(l)), 'the ? overlay lists the dialog keys');
 });

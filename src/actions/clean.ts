@@ -1,7 +1,10 @@
 // Bulk cleanup: which sessions a set of filters picks, and why the others
 // were kept. Pure (sessions in, plan out), so the CLI and the manager's
 // cleanup pane share it; the deleting is removeSessions, into one trash batch.
+import bytes from 'bytes';
+import { CliError } from '../errors.js';
 import type { Session, SourceKind } from '../model.js';
+import { parseAge } from '../search/query.js';
 
 export interface CleanFilters {
   /** Last activity more than this many ms ago. */
@@ -32,6 +35,36 @@ export interface CleanPlan {
 /** The filters that pick sessions; --source and --dir only narrow, so alone they pick nothing. */
 export function hasSelectingFilter(f: CleanFilters): boolean {
   return f.olderThanMs !== undefined || f.empty === true || f.smallerThan !== undefined || f.largerThan !== undefined || f.matching !== undefined || f.keepLast !== undefined;
+}
+
+export type CleanValueFilter = 'older-than' | 'smaller-than' | 'larger-than' | 'keep-last';
+
+/**
+ * The value of a filter that takes one, as the CLI's flags and the manager's
+ * filter line both give it; `label` is how the person typed its name.
+ */
+export function parseCleanValue(name: CleanValueFilter, value: string, label: string = name): number {
+  const v = value.trim();
+  if (name === 'older-than') {
+    const age = parseAge(v);
+    if (age === null) throw new CliError(`${label} takes an age like 90d, 12h, 2w, 3m, 1y; got '${value}'`, 2);
+    return age;
+  }
+  if (name === 'keep-last') {
+    if (!/^\d+$/.test(v)) throw new CliError(`${label} takes a whole number, got '${value}'`, 2);
+    return Number(v);
+  }
+  const n = bytes.parse(v);
+  if (n === null || Number.isNaN(n) || !/^\d/.test(v)) throw new CliError(`${label} takes a size like 10kb or 5mb; got '${value}'`, 2);
+  return n;
+}
+
+/** Puts a parsed value where its filter keeps it. */
+export function setCleanValue(f: CleanFilters, name: CleanValueFilter, n: number): void {
+  if (name === 'older-than') f.olderThanMs = n;
+  else if (name === 'smaller-than') f.smallerThan = n;
+  else if (name === 'larger-than') f.largerThan = n;
+  else f.keepLast = n;
 }
 
 export function isEmptySession(s: Session): boolean {

@@ -4,6 +4,7 @@ import { CliError } from '../errors.js';
 import { isSourceKind, type Session, type SourceKind, type Transcript } from '../model.js';
 import { createSources, linkSameConversations } from '../sources/discover.js';
 import type { Homes } from '../sources/homes.js';
+import type { ReadDepth } from '../sources/transcript-builder.js';
 import type { Reporter, ResumeMark, ScanMemo, SessionRef, Source } from '../sources/source.js';
 import { errorText } from '../util/text.js';
 import { SummaryCache } from './summary-cache.js';
@@ -94,9 +95,10 @@ export class Catalog {
     throw new CliError(`'${query}' matches ${matches.length} sessions: ${names.join(', ')}${more}`, 2);
   }
 
-  /** The full transcript of a session found by resolve(). */
-  read(found: { ref: SessionRef; source: Source }): Transcript {
-    const transcript = found.source.read(found.ref);
+  /** The transcript of a session found by resolve(); at depth 'summary', its session alone (from the cache where valid). */
+  read(found: { ref: SessionRef; source: Source }, depth: ReadDepth = 'transcript'): Transcript {
+    const cached = depth === 'summary' ? this.cache.session(found.ref.key, found.ref.stamp) : null;
+    const transcript = cached ? { session: cached, messages: [] } : found.source.read(found.ref, depth);
     transcript.session.inUse = isInUse(found.ref, this.now());
     linkSameConversations([transcript.session], this.scan().map((r) => r.ref));
     return transcript;

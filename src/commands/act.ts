@@ -4,8 +4,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compactSession } from '../actions/compact.js';
-import { EXPORT_FORMATS, exportFileName, exportSession, type ExportFormat } from '../actions/export.js';
-import { forkSession } from '../actions/fork.js';
+import { exportFileName, exportSession } from '../actions/export.js';
+import { forkSession, parseTurn } from '../actions/fork.js';
 import { importFile } from '../actions/import.js';
 import { removeSessions, restoreEntry, type RemovedSession } from '../actions/remove.js';
 import { renameSession } from '../actions/rename.js';
@@ -14,8 +14,9 @@ import { Trash, type TrashEntry } from '../actions/trash.js';
 import { CliError } from '../errors.js';
 import { formatSize, relativeTime, tildePath } from '../format/session-table.js';
 import { parseAge } from '../search/query.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
-import type { CommandContext } from './context.js';
+import { exportFormatFor, writeExportFile } from '../services/export-file.js';
+import { targetOf } from '../services/targets.js';
+import { commandMatches, type CommandContext } from './context.js';
 
 export interface ActFlags {
   json: boolean;
@@ -27,9 +28,8 @@ function envOf(ctx: CommandContext): ActionEnv {
   return new ActionEnv(ctx.homes);
 }
 
-export function target(ctx: CommandContext, id: string): ActionTarget {
-  const found = ctx.catalog.resolve(id);
-  return { ...found, transcript: ctx.catalog.read(found) };
+export function target(ctx: CommandContext, id: string, depth: 'summary' | 'transcript' = 'transcript'): ActionTarget {
+  return targetOf(ctx.catalog, id, depth);
 }
 
 function out(ctx: CommandContext, flags: ActFlags, result: unknown, text: string): number {
@@ -51,7 +51,7 @@ export function runRename(ctx: CommandContext, args: string[], flags: ActFlags &
 
 export function runFork(ctx: CommandContext, args: string[], flags: ActFlags & { atTurn?: string | undefined; title?: string | undefined }): number {
   if (args.length !== 1) throw new CliError(`fork takes one session id, got ${args.length}`, 2);
-  const atTurn = flags.atTurn === undefined ? undefined : wholeNumber(flags.atTurn, '--at-turn', 1);
+  const atTurn = flags.atTurn === undefined ? undefined : parseTurn(flags.atTurn, '--at-turn');
   const r = forkSession(envOf(ctx), target(ctx, args[0]!), { ...(atTurn !== undefined ? { atTurn } : {}), ...(flags.title !== undefined ? { title: flags.title } : {}) }, flags);
   const cut = r.atTurn === null ? '' : ` (cut after turn ${r.atTurn})`;
   return out(ctx, flags, r, would(flags, `Forked ${r.source}:${r.forkedFrom} as ${r.source}:${r.id} ${JSON.stringify(r.title)}${cut}`, `fork ${r.source}:${r.forkedFrom} as ${JSON.stringify(r.title)}${cut}`));
@@ -61,7 +61,7 @@ export function runRm(ctx: CommandContext, args: string[], flags: ActFlags): num
   if (args.length === 0) throw new CliError('rm needs one or more session ids', 2);
   // Resolve every id before anything moves: one typo and nothing is deleted.
   const seen = new Set<string>();
-  const targets = args.map((id) => target(ctx, id)).filter((t) => !seen.has(t.ref.key) && seen.add(t.ref.key));
+  const targets = args.map((id) => target(ctx, id, 'summary')).filter((t) => !seen.has(t.ref.key) && seen.add(t.ref.key));
   const r = removeSessions(envOf(ctx), targets, flags);
   const list = sessionLines(ctx, r.sessions);
   const n = `${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'} (${formatSize(r.bytes)})`;
@@ -126,11 +126,11 @@ export async function runExport(
   flags: ActFlags & { format?: string | undefined; output?: string | undefined; all: boolean },
   cache: boolean,
 ): Promise<number> {
-  const format = (flags.format ?? 'md') as ExportFormat;
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format takes ${EXPORT_FORMATS.join(', ')}; got '${flags.format}'`, 2);
   const targets = flags.all ? await matching(ctx, args.join(' '), cache) : args.map((id) => target(ctx, id));
   if (targets.length === 0) throw new CliError(flags.all ? 'no session matches' : 'export needs one or more session ids (or --all [query])', 2);
   const env = envOf(ctx);
+  // One session: the format the file name says (f.html is HTML), unless --format says otherwise.
+  const format = exportFormatFor(targets.length === 1 && !flags.all ? flags.output : undefined, flags.format);
   if (flags.output === '-') {
     if (targets.length > 1) throw new CliError('-o - writes one session to stdout; give a folder for several', 2);
     if (!flags.dryRun) ctx.io.stdout.write(exportSession(targets[0]!, format, env));
@@ -144,8 +144,7 @@ export async function runExport(
   for (const t of targets) {
     const path = one && flags.output !== undefined ? resolve(ctx.io.cwd, flags.output) : join(dir, exportFileName(t, format));
     const data = flags.dryRun ? Buffer.alloc(0) : exportSession(t, format, env);
-    // A person's own export: their umask decides who may read it, and missing folders are made.
-    if (!flags.dryRun) writeFileAtomic(path, data, { mode: 0o666, mkdirMode: 0o777 });
+    if (!flags.dryRun) writeExportFile(path, data);
     written.push({ source: t.ref.source, id: t.ref.id, path, bytes: data.length });
   }
   const lines = written.map((w) => `  ${w.source}:${w.id} -> ${tildePath(w.path, ctx.home)}${flags.dryRun ? '' : ` (${formatSize(w.bytes)})`}`);
@@ -163,7 +162,7 @@ export function runImport(ctx: CommandContext, args: string[], flags: ActFlags &
 /** `--all [query]`: every session, or those the query (the search language) matches. */
 async function matching(ctx: CommandContext, query: string, cache: boolean): Promise<ActionTarget[]> {
   const all = ctx.catalog.list();
-  const keys = query.trim() === '' ? null : await (await import('./search.js')).matchingKeys(ctx, query, cache);
+  const keys = query.trim() === '' ? null : await commandMatches(ctx, query, cache);
   return all.filter((s) => keys === null || keys.has(`${s.source}:${s.id}`)).map((s) => target(ctx, `${s.source}:${s.id}`));
 }
 
@@ -175,10 +174,4 @@ function entryLine(ctx: CommandContext, trash: Trash, e: TrashEntry): string {
   const titles = e.items.slice(0, 2).map((i) => JSON.stringify(i.title)).join(', ') + (e.items.length > 2 ? `, +${e.items.length - 2}` : '');
   const state = e.state === 'moving' ? ' (incomplete: restore puts back what it holds)' : '';
   return `${e.id}  ${e.action.padEnd(8)} ${relativeTime(e.createdAt, ctx.now).padEnd(14)} ${String(e.items.length).padStart(3)} session${e.items.length === 1 ? ' ' : 's'} ${formatSize(trash.bytes(e)).padStart(8)}  ${titles}${state}`;
-}
-
-function wholeNumber(value: string, flag: string, min: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min) throw new CliError(`${flag} takes a whole number of at least ${min}, got '${value}'`, 2);
-  return n;
 }

@@ -1,13 +1,11 @@
 // `sessions clean`: the plan first (what would go, how much it frees, what
 // was kept and why), then one question, then one trash batch.
-import bytes from 'bytes';
-import { hasSelectingFilter, planClean, type CleanFilters, type CleanPlan } from '../actions/clean.js';
+import { hasSelectingFilter, parseCleanValue, planClean, setCleanValue, type CleanFilters, type CleanPlan, type CleanValueFilter } from '../actions/clean.js';
 import type { ActionTarget } from '../actions/target.js';
 import { inDir, parseSources } from '../catalog/select.js';
 import { CliError } from '../errors.js';
 import { formatSize, renderSessionTable } from '../format/session-table.js';
-import { parseAge } from '../search/query.js';
-import type { CommandContext } from './context.js';
+import { commandMatches, type CommandContext } from './context.js';
 
 export interface CleanFlags {
   json: boolean;
@@ -77,37 +75,20 @@ export async function runClean(ctx: CommandContext, args: string[], flags: Clean
 
 async function parseFilters(ctx: CommandContext, flags: CleanFlags): Promise<CleanFilters> {
   const f: CleanFilters = {};
-  if (flags.olderThan !== undefined) {
-    const age = parseAge(flags.olderThan);
-    if (age === null) throw new CliError(`--older-than takes an age like 90d, 12h, 2w, 3m, 1y; got '${flags.olderThan}'`, 2);
-    f.olderThanMs = age;
-  }
+  const values: Array<[CleanValueFilter, string | undefined]> = [['older-than', flags.olderThan], ['smaller-than', flags.smallerThan], ['larger-than', flags.largerThan], ['keep-last', flags.keepLast]];
+  for (const [name, value] of values) if (value !== undefined) setCleanValue(f, name, parseCleanValue(name, value, `--${name}`));
   if (flags.empty) f.empty = true;
-  if (flags.smallerThan !== undefined) f.smallerThan = size(flags.smallerThan, '--smaller-than');
-  if (flags.largerThan !== undefined) f.largerThan = size(flags.largerThan, '--larger-than');
   if (flags.source && flags.source.length > 0) f.sources = parseSources(flags.source);
   if (flags.dir !== undefined) {
     const dir = flags.dir;
     f.dir = (wd) => inDir(wd, dir, true);
   }
-  if (flags.keepLast !== undefined) {
-    const n = Number(flags.keepLast);
-    if (!/^\d+$/.test(flags.keepLast.trim()) || !Number.isInteger(n)) throw new CliError(`--keep-last takes a whole number, got '${flags.keepLast}'`, 2);
-    f.keepLast = n;
-  }
   if (flags.exceptRenamed) f.exceptRenamed = true;
   if (flags.query !== undefined) {
     if (flags.query.trim() === '') throw new CliError('--query needs a query (the search language)', 2);
-    const { matchingKeys } = await import('./search.js');
-    f.matching = await matchingKeys(ctx, flags.query, flags.cache);
+    f.matching = await commandMatches(ctx, flags.query, flags.cache);
   }
   return f;
-}
-
-function size(value: string, flag: string): number {
-  const n = bytes.parse(value);
-  if (n === null || Number.isNaN(n) || !/^\d/.test(value.trim())) throw new CliError(`${flag} takes a size like 10kb or 5mb; got '${value}'`, 2);
-  return n;
 }
 
 function planJson(plan: CleanPlan, dryRun: boolean) {

@@ -1,8 +1,8 @@
 // What every command needs: where the homes are, a catalog over them, and
 // where warnings go. Built from the parsed flags and the environment.
-import { Catalog } from '../catalog/catalog.js';
-import { FileScanMemo } from '../catalog/scan-memo.js';
-import { SummaryCache } from '../catalog/summary-cache.js';
+import type { Catalog } from '../catalog/catalog.js';
+import { openCatalog } from '../services/catalog.js';
+import { matchingKeys, type IndexOptions } from '../services/search-index.js';
 import type { Session } from '../model.js';
 import { cacheDir, resolveHomes, userHome, type HomeFlags, type Homes } from '../sources/homes.js';
 import type { Reporter } from '../sources/source.js';
@@ -34,10 +34,7 @@ export interface ContextFlags extends HomeFlags {
 export function createContext(io: CommandIO, flags: ContextFlags): CommandContext {
   const homes = resolveHomes(io.env, flags);
   const report: Reporter = (path, reason) => io.stderr.write(`sessions: ${path}: ${reason}\n`);
-  const dir = cacheDir(io.env);
-  const catalog = flags.cache
-    ? new Catalog({ homes, report, cache: () => SummaryCache.load(dir), memo: FileScanMemo.load(dir) })
-    : new Catalog({ homes, report });
+  const catalog = openCatalog(homes, { cacheDir: flags.cache ? cacheDir(io.env) : null, report });
   // Piped output is not cut to a terminal; 160 columns keeps it readable.
   const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 160;
   return { io, homes, catalog, home: userHome(io.env), now: new Date(), width };
@@ -50,4 +47,42 @@ export function warnProblems(io: CommandIO, sessions: readonly Session[]): void 
     const more = s.problems.length > 1 ? ` (+${s.problems.length - 1} more)` : '';
     io.stderr.write(`sessions: ${s.source}:${s.id}: ${s.problems[0]}${more}\n`);
   }
+}
+
+/** The index as a command opens it: its catalog, the cache folder (unless --no-cache), reports and progress on stderr. */
+export function indexOptions(ctx: CommandContext, persistent: boolean): IndexOptions {
+  return {
+    catalog: ctx.catalog,
+    homes: ctx.homes,
+    dir: persistent ? cacheDir(ctx.io.env) : null,
+    report: (path, reason) => void ctx.io.stderr.write(`sessions: ${path}: ${reason}\n`),
+    progress: progressLine(ctx),
+    waiting: () => void ctx.io.stderr.write('sessions: waiting for another sessions process to finish updating the index…\n'),
+  };
+}
+
+/** `source:id` of every session the query matches (for `export --all` and `clean --query`). */
+export async function commandMatches(ctx: CommandContext, queryText: string, persistent: boolean): Promise<Set<string>> {
+  const o = indexOptions(ctx, persistent);
+  try {
+    return await matchingKeys(o, queryText, { cwd: ctx.io.cwd, now: ctx.now.getTime() });
+  } finally {
+    o.progress?.(0, 0);
+  }
+}
+
+/** "indexing 1200/10000 sessions" on a terminal's stderr while the index is built; nothing otherwise. */
+function progressLine(ctx: CommandContext): (done: number, total: number) => void {
+  const tty = (ctx.io.stderr as NodeJS.WritableStream & { isTTY?: boolean }).isTTY;
+  let shown = false;
+  return (done, total) => {
+    if (!tty) return;
+    if (total === 0) {
+      if (shown) ctx.io.stderr.write('\r\x1b[K');
+      shown = false;
+      return;
+    }
+    shown = true;
+    ctx.io.stderr.write(`\r\x1b[Kindexing ${done}/${total} sessions`);
+  };
 }

@@ -4,9 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import tty from 'node:tty';
-import { Catalog } from '../catalog/catalog.js';
-import { FileScanMemo } from '../catalog/scan-memo.js';
-import { SummaryCache } from '../catalog/summary-cache.js';
+import { openCatalog } from '../services/catalog.js';
 import { CliError } from '../errors.js';
 import type { Session } from '../model.js';
 import { layoutOf } from '../layouts/registry.js';
@@ -32,13 +30,13 @@ export async function runUi(ctx: CommandContext, o: UiOptions): Promise<number> 
   const streams = terminalStreams(ctx);
   const { startApp } = await import('../tui/app.js');
   const { Effects } = await import('../tui/effects.js');
-  const dir = cacheDir(ctx.io.env);
+  const dir = o.cache ? cacheDir(ctx.io.env) : null;
+  // Reports would draw over the screen; what is broken shows in each session's problems.
   const report = (): void => {};
   const effects = new Effects({
     homes: ctx.homes,
-    catalog: () =>
-      o.cache ? new Catalog({ homes: ctx.homes, report, cache: () => SummaryCache.load(dir), memo: FileScanMemo.load(dir) }) : new Catalog({ homes: ctx.homes, report }),
-    indexDir: o.cache ? dir : null,
+    catalog: () => openCatalog(ctx.homes, { cacheDir: dir, report }),
+    indexDir: dir,
     cwd: ctx.io.cwd,
     now: () => Date.now(),
   });

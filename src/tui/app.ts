@@ -58,7 +58,7 @@ export function startApp(o: AppOptions): App {
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
   const now = o.now ?? (() => new Date());
   const views = createViews(screen, o.home, now);
-  let state = initialState({ cwd: o.cwd, picker: o.picker, width: Number(screen.width), height: Number(screen.height), color: o.color, ...(o.query ? { query: o.query } : {}) });
+  let state = initialState({ cwd: o.cwd, picker: o.picker, width: Number(screen.width), height: Number(screen.height), color: o.color, now: o.effects.now(), ...(o.query ? { query: o.query } : {}) });
   let finish: (r: AppResult) => void = () => {};
   const done = new Promise<AppResult>((res) => (finish = res));
   let ended = false;

@@ -1,9 +1,8 @@
 // The cleanup pane's filter line: the same filters as `sessions clean`,
 // typed as they are on the command line (`--older-than 90d --keep-last 3`,
 // the dashes optional). The search box narrows what they apply to.
-import bytes from 'bytes';
-import type { CleanFilters } from '../actions/clean.js';
-import { parseAge } from '../search/query.js';
+import { parseCleanValue, setCleanValue, type CleanFilters } from '../actions/clean.js';
+import { errorText } from '../util/text.js';
 
 export const CLEAN_SPEC_HELP = 'older-than 90d  empty  smaller-than 10kb  larger-than 1mb  keep-last 3  except-renamed';
 
@@ -20,29 +19,17 @@ export function parseCleanSpec(text: string): { filters: CleanFilters; error: st
       case 'except-renamed':
         f.exceptRenamed = true;
         break;
-      case 'older-than': {
-        const age = parseAge(value() ?? '');
-        if (age === null) return { filters: f, error: 'older-than takes an age: 90d, 12h, 2w, 3m, 1y' };
-        f.olderThanMs = age;
-        i++;
-        break;
-      }
+      case 'older-than':
       case 'smaller-than':
-      case 'larger-than': {
-        const n = bytes.parse(value() ?? '');
-        if (n === null || Number.isNaN(n)) return { filters: f, error: `${w} takes a size: 10kb, 5mb` };
-        if (w === 'smaller-than') f.smallerThan = n;
-        else f.largerThan = n;
+      case 'larger-than':
+      case 'keep-last':
+        try {
+          setCleanValue(f, w, parseCleanValue(w, value() ?? ''));
+        } catch (error) {
+          return { filters: f, error: errorText(error) };
+        }
         i++;
         break;
-      }
-      case 'keep-last': {
-        const v = value() ?? '';
-        if (!/^\d+$/.test(v)) return { filters: f, error: 'keep-last takes a whole number' };
-        f.keepLast = Number(v);
-        i++;
-        break;
-      }
       default:
         return { filters: f, error: `unknown filter '${w}' (${CLEAN_SPEC_HELP})` };
     }

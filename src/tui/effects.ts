@@ -3,8 +3,8 @@
 // that reads or writes sessions.
 import { resolve } from 'node:path';
 import { compactSession } from '../actions/compact.js';
-import { EXPORT_FORMATS, exportSession, type ExportFormat } from '../actions/export.js';
-import { forkSession } from '../actions/fork.js';
+import { exportSession } from '../actions/export.js';
+import { forkSession, parseTurn } from '../actions/fork.js';
 import { removeSessions, restoreEntry } from '../actions/remove.js';
 import { renameSession } from '../actions/rename.js';
 import { ActionEnv, type ActionTarget } from '../actions/target.js';
@@ -14,11 +14,12 @@ import { formatSize } from '../format/session-table.js';
 import type { Session, Transcript } from '../model.js';
 import { SearchEngine } from '../search/engine.js';
 import { IndexStore } from '../search/index-store.js';
-import { syncIndex } from '../search/indexer.js';
 import { parseQuery } from '../search/query.js';
 import type { Homes } from '../sources/homes.js';
 import type { ResumeMark } from '../sources/source.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { exportFormatFor, writeExportFile } from '../services/export-file.js';
+import { openIndex } from '../services/search-index.js';
+import { targetOf } from '../services/targets.js';
 import { errorText } from '../util/text.js';
 import type { Msg } from './reducer.js';
 import type { Dialog, Row } from './state.js';
@@ -55,27 +56,36 @@ export class Effects {
     this.env = new ActionEnv(o.homes);
   }
 
+  /** The clock every message carries (the reducer reads none). */
+  now(): number {
+    return this.o.now();
+  }
+
   /** The sessions as the summary cache last saw them, unchecked: the first frame, at once. */
   loadCached(): Msg | null {
     if (this.o.indexDir === null) return null;
     const sessions = SummaryCache.load(this.o.indexDir).all();
-    return sessions.length > 0 ? { type: 'loaded', sessions } : null;
+    return sessions.length > 0 ? { type: 'loaded', sessions, now: this.o.now(), locked: [] } : null;
   }
 
   /** Every session, from the summary cache where it is valid. */
   load(): Msg {
     const sessions = this.catalog.list();
     this.byKey = new Map(sessions.map((x) => [`${x.source}:${x.id}`, x]));
-    return { type: 'loaded', sessions };
+    const locked = this.catalog.scanned().flatMap((f) => (f.ref.locked ? [`${f.ref.source}:${f.ref.id}`] : []));
+    return { type: 'loaded', sessions, now: this.o.now(), locked };
   }
 
   /** Brings the search index up to date in the background; progress goes to `send`. */
   startIndex(send: (m: Msg) => void): Promise<void> {
     this.indexReady ??= (async () => {
-      const store = IndexStore.open(this.o.indexDir);
+      let store: IndexStore;
       try {
-        await syncIndex(store, this.catalog.scanned(), () => {}, {
+        store = await openIndex({
+          catalog: this.catalog,
           homes: this.o.homes,
+          dir: this.o.indexDir,
+          report: () => {},
           progress: (done, total) => send({ type: 'indexing', text: total === 0 ? null : `indexing ${done}/${total}` }),
         });
       } finally {
@@ -169,9 +179,8 @@ export class Effects {
     return this.load();
   }
 
-  private target(s: Session): ActionTarget {
-    const found = this.catalog.resolve(`${s.source}:${s.id}`);
-    return { ...found, transcript: this.catalog.read(found) };
+  private target(s: Session, depth: 'summary' | 'transcript' = 'transcript'): ActionTarget {
+    return targetOf(this.catalog, `${s.source}:${s.id}`, depth);
   }
 
   private run(d: Dialog): Msg {
@@ -183,13 +192,13 @@ export class Effects {
       }
       case 'fork': {
         const turn = d.input.trim();
-        if (turn !== '' && !/^\d+$/.test(turn)) throw new Error(`a turn is a whole number, not "${turn}"`);
-        const r = forkSession(this.env, this.target(first), turn === '' ? {} : { atTurn: Number(turn) });
+        const r = forkSession(this.env, this.target(first), turn === '' ? {} : { atTurn: parseTurn(turn, 'the turn') });
         return { type: 'action-done', message: `forked as ${r.id}${r.atTurn ? ` (turns 1–${r.atTurn})` : ''}` };
       }
       case 'clean':
       case 'delete': {
-        const r = removeSessions(this.env, d.targets.map((s) => this.target(s)), { reason: d.kind === 'clean' ? 'clean' : 'rm' });
+        // Where each session is and what to call it is all a delete needs: no transcript is read.
+        const r = removeSessions(this.env, d.targets.map((s) => this.target(s, 'summary')), { reason: d.kind === 'clean' ? 'clean' : 'rm' });
         return { type: 'action-done', message: `${r.sessions.length} moved to the trash (${formatSize(r.bytes)}); u undoes`, trashId: r.trashId };
       }
       case 'compact': {
@@ -198,10 +207,8 @@ export class Effects {
       }
       case 'export': {
         const path = resolve(this.o.cwd, d.input.trim());
-        const ext = path.split('.').pop() ?? '';
-        const format = ((EXPORT_FORMATS as readonly string[]).includes(ext) ? ext : 'md') as ExportFormat;
-        const data = exportSession(this.target(first), format, this.env);
-        writeFileAtomic(path, data, { mode: 0o666, mkdirMode: 0o777 });
+        const data = exportSession(this.target(first), exportFormatFor(path, undefined), this.env);
+        writeExportFile(path, data);
         return { type: 'action-done', message: `exported ${formatSize(data.length)} to ${path}` };
       }
     }

@@ -8,7 +8,7 @@ export type CommandId =
   | 'open' | 'scope' | 'sort' | 'mark' | 'mark-all'
   | 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean' | 'undo'
   | 'toggle-tools' | 'toggle-thinking' | 'next-match' | 'prev-match' | 'whole-session'
-  | 'confirm' | 'cancel' | 'help' | 'quit';
+  | 'confirm' | 'cancel' | 'erase' | 'erase-all' | 'help' | 'quit';
 
 export interface Command {
   id: CommandId;
@@ -24,6 +24,8 @@ export interface Command {
   writes?: boolean;
   /** Only in the picker, or only in the manager. */
   picker?: boolean;
+  /** A letter: in a dialog that takes text it is typed, not run. */
+  letter?: boolean;
 }
 
 const NAV: Mode[] = ['list', 'preview'];
@@ -57,8 +59,12 @@ export const COMMANDS: readonly Command[] = [
   { id: 'next-match', keys: ['n'], label: 'next match', short: 'match', modes: ['preview'], hint: ['preview'] },
   { id: 'prev-match', keys: ['S-n'], label: 'previous match', modes: ['preview'] },
   { id: 'whole-session', keys: ['o'], label: 'read all of a long session', modes: ['preview'] },
-  { id: 'confirm', keys: ['enter', 'y'], label: 'do it', modes: ['dialog'], hint: ['dialog'] },
+  { id: 'confirm', keys: ['enter'], label: 'do it', modes: ['dialog'], hint: ['dialog'] },
+  { id: 'confirm', keys: ['y'], label: 'yes (in a dialog without text)', modes: ['dialog'], letter: true },
   { id: 'cancel', keys: ['escape'], label: 'cancel', modes: ['dialog'], hint: ['dialog'] },
+  { id: 'cancel', keys: ['n'], label: 'no (in a dialog without text)', modes: ['dialog'], letter: true },
+  { id: 'erase', keys: ['backspace'], label: 'erase a character', modes: ['dialog'] },
+  { id: 'erase-all', keys: ['C-u'], label: 'erase the text', modes: ['dialog'] },
   { id: 'help', keys: ['?'], label: 'all keys', short: 'keys', modes: NAV, hint: ['list', 'preview'] },
   { id: 'quit', keys: ['q', 'escape', 'C-c'], label: 'quit (picker: choose nothing)', modes: ['list'], hint: ['list'] },
   // In the preview Esc goes back to the list; q still quits.
@@ -73,12 +79,13 @@ export function keyName(ch: string | undefined, key: { name?: string; full?: str
   return ch ?? key?.name ?? '';
 }
 
-export function commandFor(mode: Mode, key: string, picker: boolean): CommandId | null {
+/** The command a key runs in a mode; `typing`: a dialog that takes text, where letters are text. */
+export function commandFor(mode: Mode, key: string, picker: boolean, typing = false): CommandId | null {
   if (key === 'C-c') return mode === 'dialog' ? 'cancel' : 'quit';
   for (const c of COMMANDS) {
     if (!c.modes.includes(mode) || !c.keys.includes(key)) continue;
     if (c.picker === false && picker) continue;
-    // In a dialog that takes text, `y` is a letter of it (the reducer decides, it knows the dialog).
+    if (c.letter && typing) continue;
     return c.id;
   }
   return null;

@@ -12,7 +12,8 @@ import { keyOf, listHeight, selectedRow, type Dialog, type DialogKind, type Row,
 
 export type Msg =
   | { type: 'key'; key: string; ch?: string | undefined }
-  | { type: 'loaded'; sessions: Session[] }
+  /** `now`: the clock the ages are measured by (the reducer reads no clock); `locked`: sessions the agent holds open (Kiro's .lock). */
+  | { type: 'loaded'; sessions: Session[]; now: number; locked: readonly string[] }
   | { type: 'results'; query: string; rows: Row[] }
   | { type: 'preview'; key: string; transcript: Transcript; match?: number }
   | { type: 'resize'; width: number; height: number }
@@ -37,7 +38,7 @@ const READING_WHOLE = 'reading the whole session…';
 export function update(s: State, msg: Msg): Result {
   switch (msg.type) {
     case 'loaded': {
-      const next = withRows({ ...s, sessions: msg.sessions, loading: false, clock: Date.now() });
+      const next = withRows({ ...s, sessions: msg.sessions, loading: false, clock: msg.now, locked: new Set(msg.locked) });
       return [next, previewFx(next)];
     }
     case 'results': {
@@ -193,6 +194,8 @@ function run(s: State, id: CommandId): Result {
       return [s, [{ type: 'exit', code: s.picker ? 1 : 0, chosen: null }]];
     case 'confirm':
     case 'cancel':
+    case 'erase':
+    case 'erase-all':
       return [s, []];
   }
 }
@@ -222,7 +225,7 @@ function planned(s: State): State {
   const { filters, error } = parseCleanSpec(d.input);
   if (error) return { ...s, marked: new Set(), dialog: { ...d, targets: [], message: error } };
   if (!hasSelectingFilter(filters)) return { ...s, marked: new Set(), dialog: { ...d, targets: [], message: 'give a filter' } };
-  const plan = planClean(s.rows.map((r) => r.session), filters, s.clock);
+  const plan = planClean(s.rows.map((r) => r.session), filters, s.clock, (x) => s.locked.has(keyOf(x)));
   const words: Record<string, string> = { inUse: 'in use', locked: 'open in Kiro', keptLast: 'newest of their dir', renamed: 'renamed' };
   const kept = Object.entries(plan.kept).filter(([, n]) => n > 0).map(([why, n]) => `${n} ${words[why] ?? why}`);
   return {
@@ -237,19 +240,18 @@ function onDialogKey(s: State, key: string, ch: string | undefined): Result {
   if (!d) return [{ ...s, mode: 'list' }, []];
   if (d.stage === 'running') return [s, []];
   if (d.stage === 'done') return [{ ...s, dialog: null, mode: s.back === 'dialog' ? 'list' : s.back }, []];
-  if (key === 'escape' || key === 'C-c' || (!TAKES_TEXT.has(d.kind) && key === 'n')) {
+  const typing = TAKES_TEXT.has(d.kind);
+  const id = commandFor('dialog', key, s.picker, typing);
+  if (id === 'cancel') {
     return [{ ...s, dialog: null, mode: s.back, message: 'cancelled', marked: d.kind === 'clean' ? new Set() : s.marked }, []];
   }
-  if (key === 'enter' || (!TAKES_TEXT.has(d.kind) && key === 'y')) {
+  if (id === 'confirm') {
     if (d.kind === 'clean' && d.targets.length === 0) return [s, []];
     const running = { ...d, stage: 'running' as const };
     return [{ ...s, dialog: running }, [{ type: 'act', dialog: running }]];
   }
-  if (TAKES_TEXT.has(d.kind)) {
-    let input: string | null = null;
-    if (key === 'backspace') input = d.input.slice(0, -1);
-    else if (key === 'C-u') input = '';
-    else if (isPrintable(ch, key)) input = d.input + ch;
+  if (typing) {
+    const input = id === 'erase' ? d.input.slice(0, -1) : id === 'erase-all' ? '' : isPrintable(ch, key) ? d.input + ch : null;
     if (input !== null) {
       const next = { ...s, dialog: { ...d, input } };
       return [d.kind === 'clean' ? planned(next) : next, []];

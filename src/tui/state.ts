@@ -66,13 +66,15 @@ export interface State {
   color: boolean;
   /** Epoch ms the ages of the cleanup pane are measured from (set when sessions load). */
   clock: number;
+  /** `source:id` of the sessions the agent holds open (a live lock), as the last load saw them. */
+  locked: ReadonlySet<string>;
 }
 
 export function keyOf(s: Pick<Session, 'source' | 'id'>): string {
   return `${s.source}:${s.id}`;
 }
 
-export function initialState(o: { cwd: string; picker: boolean; width: number; height: number; color: boolean; query?: string }): State {
+export function initialState(o: { cwd: string; picker: boolean; width: number; height: number; color: boolean; now: number; query?: string }): State {
   return {
     mode: o.query ? 'list' : 'list',
     back: 'list',
@@ -96,7 +98,8 @@ export function initialState(o: { cwd: string; picker: boolean; width: number; h
     lastTrash: null,
     picker: o.picker,
     color: o.color,
-    clock: Date.now(),
+    clock: o.now,
+    locked: new Set(),
   };
 }
 
