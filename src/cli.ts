@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import meow from 'meow';
 import { parseSortKey, parseSources, type Selection } from './catalog/select.js';
 import { createContext, type CommandIO } from './commands/context.js';
-import { CliError } from './errors.js';
+import { UserError } from './errors.js';
 import { errorText } from './util/text.js';
 import { LAYOUTS, SOURCE_ALIASES } from './layouts/registry.js';
 import type { Session } from './model.js';
@@ -204,7 +204,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     // `sessions` alone opens the manager on a terminal; piped, it lists.
     const [command = picking || (io.stdout.isTTY && !f0.json) ? 'pick' : 'list', ...args] = cli.input;
     if (!(COMMANDS as readonly string[]).includes(command)) {
-      throw new CliError(`unknown command '${command}' (try: ${COMMANDS.join(', ')}, or --help)`, 2);
+      throw new UserError(`unknown command '${command}' (try: ${COMMANDS.join(', ')}, or --help)`, 'bad-input');
     }
     const f = cli.flags;
     const ctx = createContext(io, {
@@ -214,7 +214,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     });
     try {
       if (command === 'show') {
-        if (args.length > 1) throw new CliError(`show takes one id, got ${args.length}`, 2);
+        if (args.length > 1) throw new UserError(`show takes one id, got ${args.length}`, 'bad-input');
         // Commands load on demand: a one-shot command pays only for what it uses.
         const { runShow } = await import('./commands/show.js');
         return await runShow(ctx, args[0], { json: f.json, full: f.full });
@@ -237,17 +237,21 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
         const { runClean } = await import('./commands/clean.js');
         return await runClean(ctx, args, { ...f, source: f.source });
       }
-      if (args.length > 0) throw new CliError(`list takes no arguments (got '${args[0]}')`, 2);
+      if (args.length > 0) throw new UserError(`list takes no arguments (got '${args[0]}')`, 'bad-input');
       const { runList } = await import('./commands/list.js');
       return await runList(ctx, { json: f.json, ...selection(f, io.cwd) });
     } finally {
       ctx.catalog.close();
     }
   } catch (error) {
-    const code = error instanceof CliError ? error.exitCode : 1;
     io.stderr.write(`sessions: ${errorText(error)}\n`);
-    return code;
+    return exitCode(error);
   }
+}
+
+/** The exit codes, here only: 0 done, 1 failed, 2 bad input. */
+export function exitCode(error: unknown): 1 | 2 {
+  return error instanceof UserError && error.kind === 'bad-input' ? 2 : 1;
 }
 
 type Flags = ReturnType<typeof meow<typeof FLAGS>>['flags'];
@@ -287,7 +291,7 @@ function selection(
   f: { sort?: string | undefined; reverse: boolean; here: boolean; dir?: string | undefined; source?: string[] | undefined; limit?: string | undefined },
   cwd: string,
 ): Selection {
-  if (f.here && f.dir !== undefined) throw new CliError('use either --here or --dir, not both', 2);
+  if (f.here && f.dir !== undefined) throw new UserError('use either --here or --dir, not both', 'bad-input');
   const sel: Selection = { reverse: f.reverse };
   if (f.sort !== undefined) sel.sort = parseSortKey(f.sort);
   if (f.source && f.source.length > 0) sel.sources = parseSources(f.source);
@@ -299,7 +303,7 @@ function selection(
 
 function parseLimit(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || value.trim() === '') throw new CliError(`--limit takes a whole number, got '${value}'`, 2);
+  if (!Number.isInteger(n) || n < 0 || value.trim() === '') throw new UserError(`--limit takes a whole number, got '${value}'`, 'bad-input');
   return n;
 }
 
@@ -316,6 +320,6 @@ function rejectUnknownFlags(flags: Record<string, unknown>): void {
   const unknown = Object.keys(flags).filter((k) => !known.has(k));
   if (unknown.length > 0) {
     const name = unknown[0]!.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    throw new CliError(`unknown option --${name} (see --help)`, 2);
+    throw new UserError(`unknown option --${name} (see --help)`, 'bad-input');
   }
 }

@@ -1,12 +1,17 @@
-// Errors that end a command with a clear one-line message and an exit code.
+// The one error a person is meant to read: thrown from any layer (actions,
+// search, catalog, layouts) with a plain one-line message and what kind of
+// failure it is. Only cli.ts turns the kind into an exit code; the manager
+// shows the message in its status bar or a box.
 
-export class CliError extends Error {
+/** `bad-input`: what was asked cannot be (unknown id, bad option, a damaged file given); `failed`: it could not be done. */
+export type FailureKind = 'bad-input' | 'failed';
+
+export class UserError extends Error {
   constructor(
     message: string,
-    /** 2: the input was wrong (unknown id, bad flag); 1: the command failed. */
-    readonly exitCode: 1 | 2 = 1,
+    readonly kind: FailureKind = 'failed',
   ) {
     super(message);
-    this.name = 'CliError';
+    this.name = 'UserError';
   }
 }

@@ -47,7 +47,7 @@ export interface Session {
   bytes: number;
   /** The session's folder, file, or `database#row` locator. */
   path: string;
-  /** Kiro `.lock` present, or written in the last minute: do not rewrite it now. */
+  /** The agent holds its lock (Kiro's .lock), or it was written in the last minute: do not rewrite it now. */
   inUse: boolean;
   archived: boolean;
   /** Id of the session this one was forked from, when the layout records it. */
@@ -68,6 +68,11 @@ export interface Transcript {
    * number `first` on, and `more` says whether later ones were left unread.
    */
   window?: { first: number; more: boolean };
+}
+
+/** `source:id`: how a session is named across layouts (ids are unique only within one). */
+export function sessionKey(s: { source: string; id: string }): string {
+  return `${s.source}:${s.id}`;
 }
 
 export function isSourceKind(value: string): value is SourceKind {

@@ -96,7 +96,7 @@ test('sessions in use are not renamed, compacted or deleted without --force; for
   for (const args of [['rename', ref(locked), 'x'], ['compact', ref(locked)], ['rm', ref(locked)]]) {
     const r = await h.run(args);
     assert.equal(r.code, 1, args.join(' '));
-    assert.match(r.stderr, /is in use \(Kiro holds its \.lock file\); not \w+ it \(--force/);
+    assert.match(r.stderr, /is in use \(its agent has it locked\); not \w+ it \(--force/);
   }
   assert.deepEqual(agentFiles(h.home), before);
   // A Kimi session written seconds ago counts as in use too.

@@ -91,7 +91,7 @@ test('the plan as text: a table, the total, and what was kept and why', async (t
   const out = await h.ok(['clean', '--older-than', '90d', '--dry-run']);
   assert.match(out, /^Would move 5 sessions \([\d.]+ KB\) to the trash:\nAGENT +ID +TITLE +DIR +UPDATED/);
   assert.match(out, /kc-old/);
-  assert.match(out, /Kept, though they match: 1 open in Kiro \(a \.lock file\)\.\n$/);
+  assert.match(out, /Kept, though they match: 1 open in their agent \(a lock file\)\.\n$/);
   assert.equal(await h.ok(['clean', '--older-than', '5y', '--dry-run']), 'Nothing to clean.\n');
 });
 

@@ -88,7 +88,7 @@ test('a trash entry is found by its id or a unique prefix; an unknown or ambiguo
   assert.equal(p.trash.get('20260101-a').id, '20260101-a', 'an exact id wins over the longer one it prefixes');
   assert.equal(p.trash.get('20260101-ab').id, '20260101-ab');
   assert.equal(p.trash.get('20260102').id, '20260102-x');
-  assert.throws(() => p.trash.get('2027'), /^CliError: no trash entry '2027' \(see `sessions trash`\)$/);
+  assert.throws(() => p.trash.get('2027'), /^UserError: no trash entry '2027' \(see `sessions trash`\)$/);
   assert.throws(() => p.trash.get('20260101'), /'20260101' matches 2 trash entries: 20260101-ab?, 20260101-ab?$/);
   assert.throws(() => p.trash.get('-x'), /no trash entry '-x'/, 'a prefix, not any part');
 });
@@ -184,7 +184,7 @@ test('a Kiro row: the row is kept by hash, a gone row is an error, and a row bac
   const w = openKiroDb(db);
   insertKiroConversation(w, conv('k1'));
   w.close();
-  assert.throws(() => p.trash.restore(again), /^CliError: not restoring \S+: kiro-sqlite:k1 is in .*data\.sqlite3 again$/);
+  assert.throws(() => p.trash.restore(again), /^UserError: not restoring \S+: kiro-sqlite:k1 is in .*data\.sqlite3 again$/);
   assert.equal(p.trash.list().length, 1, 'the entry stays');
 });
 

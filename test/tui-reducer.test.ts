@@ -314,7 +314,7 @@ test('the cleanup pane keeps a session the agent holds open and says so, as `ses
   assert.equal(s.clock, now);
   [s] = run(s, key('S-c'));
   assert.deepEqual([...s.marked], ['kimi-code:old']);
-  assert.match(s.dialog!.message, /kept: 1 in use, 1 open in Kiro/);
+  assert.match(s.dialog!.message, /kept: 1 in use, 1 open in their agent/);
 });
 
 test('dialog keys come from the keymap: y and n answer a yes/no dialog, and are letters in a dialog that takes text', () => {

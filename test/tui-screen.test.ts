@@ -38,13 +38,15 @@ test('delete and undo from the list: the dialog shows what will happen, y moves 
   h.press('d');
   await h.waitFor((text) => text.includes('Delete (to the trash; u undoes)'), 'the delete dialog');
   h.press('y');
-  await h.waitFor((text) => text.includes('is in use (Kiro holds its .lock file)'), 'the refusal');
+  // The box wraps the message where the width falls: the words are looked for across lines.
+  const shown = (words: string) => (text: string) => text.replace(/\s*│\n\s*\S?│\s*/g, ' ').includes(words);
+  await h.waitFor(shown('is in use (its agent has it locked)'), 'the refusal');
   assert.equal(h.app.state().sessions.length, count);
   h.press('escape');
   h.press('c');
   await h.waitFor((_, s) => s.dialog?.kind === 'compact', 'the compact dialog');
   h.press('y');
-  await h.waitFor((text) => text.includes('not compacting it'), 'the refusal to compact');
+  await h.waitFor(shown('not compacting it'), 'the refusal to compact');
   h.press('escape');
   // The next one can be deleted.
   h.press('j');

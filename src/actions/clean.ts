@@ -2,8 +2,8 @@
 // were kept. Pure (sessions in, plan out), so the CLI and the manager's
 // cleanup pane share it; the deleting is removeSessions, into one trash batch.
 import bytes from 'bytes';
-import { CliError } from '../errors.js';
-import type { Session, SourceKind } from '../model.js';
+import { UserError } from '../errors.js';
+import { sessionKey, type Session, type SourceKind } from '../model.js';
 import { parseAge } from '../search/query.js';
 
 export interface CleanFilters {
@@ -47,15 +47,15 @@ export function parseCleanValue(name: CleanValueFilter, value: string, label: st
   const v = value.trim();
   if (name === 'older-than') {
     const age = parseAge(v);
-    if (age === null) throw new CliError(`${label} takes an age like 90d, 12h, 2w, 3m, 1y; got '${value}'`, 2);
+    if (age === null) throw new UserError(`${label} takes an age like 90d, 12h, 2w, 3m, 1y; got '${value}'`, 'bad-input');
     return age;
   }
   if (name === 'keep-last') {
-    if (!/^\d+$/.test(v)) throw new CliError(`${label} takes a whole number, got '${value}'`, 2);
+    if (!/^\d+$/.test(v)) throw new UserError(`${label} takes a whole number, got '${value}'`, 'bad-input');
     return Number(v);
   }
   const n = bytes.parse(v);
-  if (n === null || Number.isNaN(n) || !/^\d/.test(v)) throw new CliError(`${label} takes a size like 10kb or 5mb; got '${value}'`, 2);
+  if (n === null || Number.isNaN(n) || !/^\d/.test(v)) throw new UserError(`${label} takes a size like 10kb or 5mb; got '${value}'`, 'bad-input');
   return n;
 }
 
@@ -86,7 +86,7 @@ export function planClean(all: readonly Session[], f: CleanFilters, now: number,
     }
     for (const list of byDir.values()) {
       list.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0));
-      for (const s of list.slice(0, f.keepLast)) protectedKeys.add(key(s));
+      for (const s of list.slice(0, f.keepLast)) protectedKeys.add(sessionKey(s));
     }
   }
   const picked: Session[] = [];
@@ -97,8 +97,8 @@ export function planClean(all: readonly Session[], f: CleanFilters, now: number,
     if (f.empty && !isEmptySession(s)) continue;
     if (f.smallerThan !== undefined && !(s.bytes < f.smallerThan)) continue;
     if (f.largerThan !== undefined && !(s.bytes > f.largerThan)) continue;
-    if (f.matching && !f.matching.has(key(s))) continue;
-    if (protectedKeys.has(key(s))) {
+    if (f.matching && !f.matching.has(sessionKey(s))) continue;
+    if (protectedKeys.has(sessionKey(s))) {
       kept.keptLast++;
       continue;
     }
@@ -115,8 +115,4 @@ export function planClean(all: readonly Session[], f: CleanFilters, now: number,
   }
   picked.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
   return { sessions: picked, bytes: picked.reduce((n, s) => n + s.bytes, 0), kept };
-}
-
-function key(s: Session): string {
-  return `${s.source}:${s.id}`;
 }

@@ -1,6 +1,6 @@
 // Fork: a new session in the agent's own id format, same work dir, linked to
 // its source, optionally cut after turn N. The source is only read.
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { SourceKind } from '../model.js';
 import { writeAction } from '../layouts/registry.js';
 import { forkTitle, type ForkOptions } from '../layouts/write-kit.js';
@@ -35,6 +35,6 @@ export function forkSession(env: ActionEnv, t: ActionTarget, options: ForkOption
 /** A turn number as a person types it (`--at-turn 2`, the fork dialog): a whole number from 1. */
 export function parseTurn(value: string, what: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1) throw new CliError(`${what} takes a whole number of at least 1, got '${value}'`, 2);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1) throw new UserError(`${what} takes a whole number of at least 1, got '${value}'`, 'bad-input');
   return n;
 }

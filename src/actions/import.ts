@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import AdmZip from 'adm-zip';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { isSourceKind, type SourceKind } from '../model.js';
 import { isRecord, str } from '../util/text.js';
 import { isUnsupported } from '../layouts/contract.js';
@@ -39,7 +39,7 @@ export function importFile(env: ActionEnv, file: string, options: ImportOptions)
   try {
     data = readFileSync(file);
   } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 2);
+    throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'bad-input');
   }
   const bundle = data.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) ? fromZip(data, file) : fromJson(data, file);
   if (options.dir !== undefined) bundle.workDir = resolve(options.cwd, options.dir);
@@ -51,7 +51,7 @@ function fromZip(data: Buffer, file: string): Bundle {
   try {
     zip = new AdmZip(data);
   } catch (error) {
-    throw new CliError(`${file} is not a readable ZIP (${(error as Error).message})`, 2);
+    throw new UserError(`${file} is not a readable ZIP (${(error as Error).message})`, 'bad-input');
   }
   const files: BundleFile[] = [];
   let manifest: Record<string, unknown> = {};
@@ -63,10 +63,10 @@ function fromZip(data: Buffer, file: string): Bundle {
     if (e.isDirectory) continue;
     const path = safeRelPath(e.entryName);
     // Zip-slip.
-    if (path === null) throw new CliError(`${file}: unsafe path in archive: ${JSON.stringify(e.entryName)}; nothing imported`, 2);
-    if (((e.attr >>> 16) & 0o170000) === 0o120000) throw new CliError(`${file}: the archive holds a symbolic link (${path}); nothing imported`, 2);
+    if (path === null) throw new UserError(`${file}: unsafe path in archive: ${JSON.stringify(e.entryName)}; nothing imported`, 'bad-input');
+    if (((e.attr >>> 16) & 0o170000) === 0o120000) throw new UserError(`${file}: the archive holds a symbolic link (${path}); nothing imported`, 'bad-input');
     total += e.header.size;
-    if (total > MAX_ARCHIVE_BYTES) throw new CliError(`${file}: the archive unpacks to more than 4 GB; nothing imported`, 2);
+    if (total > MAX_ARCHIVE_BYTES) throw new UserError(`${file}: the archive unpacks to more than 4 GB; nothing imported`, 'bad-input');
     checked.push({ e, path });
   }
   for (const { e, path } of checked) {
@@ -74,14 +74,14 @@ function fromZip(data: Buffer, file: string): Bundle {
     try {
       content = e.getData();
     } catch (error) {
-      throw new CliError(`${file}: ${path} is damaged in the archive (${(error as Error).message.replace(/^ADM-ZIP: /, '')}); nothing imported`, 2);
+      throw new UserError(`${file}: ${path} is damaged in the archive (${(error as Error).message.replace(/^ADM-ZIP: /, '')}); nothing imported`, 'bad-input');
     }
     if (path === 'manifest.json') {
       try {
         const v: unknown = JSON.parse(content.toString('utf8'));
         if (isRecord(v)) manifest = v;
       } catch {
-        throw new CliError(`${file}: manifest.json is not valid JSON`, 2);
+        throw new UserError(`${file}: manifest.json is not valid JSON`, 'bad-input');
       }
       continue;
     }
@@ -92,7 +92,7 @@ function fromZip(data: Buffer, file: string): Bundle {
   const declared = str(manifest['source']);
   // Ours names its layout; an agent's own export is told by the layout that knows it.
   const source = declared && isSourceKind(declared) ? declared : LAYOUTS.find((l) => l.transfer.recognize?.(manifest, files))?.kind;
-  if (!source) throw new CliError(`${file}: not an export of a session (no manifest.json naming one)`, 2);
+  if (!source) throw new UserError(`${file}: not an export of a session (no manifest.json naming one)`, 'bad-input');
   const id = str(manifest['sessionId']) ?? randomUUID();
   const workDir = str(manifest['workspaceDir']) ?? str(manifest['workDir']);
   return { source, id, title: str(manifest['title']) ?? '', workDir, files };
@@ -103,9 +103,9 @@ function fromJson(data: Buffer, file: string): Bundle {
   try {
     v = JSON.parse(data.toString('utf8'));
   } catch {
-    throw new CliError(`${file} is neither a ZIP nor JSON`, 2);
+    throw new UserError(`${file} is neither a ZIP nor JSON`, 'bad-input');
   }
-  if (!isRecord(v)) throw new CliError(`${file}: expected a JSON object`, 2);
+  if (!isRecord(v)) throw new UserError(`${file}: expected a JSON object`, 'bad-input');
   if (v['format'] !== EXPORT_FORMAT_TAG) {
     // Not ours: a file the agent itself writes (Kiro's `/chat save`), if a layout knows it.
     for (const layout of LAYOUTS) {
@@ -114,16 +114,16 @@ function fromJson(data: Buffer, file: string): Bundle {
     }
   }
   if (v['format'] !== EXPORT_FORMAT_TAG || !isRecord(v['session']) || !Array.isArray(v['files'])) {
-    throw new CliError(`${file}: not a session export (neither \`sessions export\` JSON nor a Kiro /chat save)`, 2);
+    throw new UserError(`${file}: not a session export (neither \`sessions export\` JSON nor a Kiro /chat save)`, 'bad-input');
   }
   const s = v['session'];
   const source = str(s['source']);
-  if (!source || !isSourceKind(source)) throw new CliError(`${file}: unknown agent '${String(s['source'])}'`, 2);
+  if (!source || !isSourceKind(source)) throw new UserError(`${file}: unknown agent '${String(s['source'])}'`, 'bad-input');
   const files: BundleFile[] = [];
   for (const f of v['files']) {
-    if (!isRecord(f) || typeof f['path'] !== 'string' || typeof f['data'] !== 'string') throw new CliError(`${file}: a file entry is malformed`, 2);
+    if (!isRecord(f) || typeof f['path'] !== 'string' || typeof f['data'] !== 'string') throw new UserError(`${file}: a file entry is malformed`, 'bad-input');
     const path = safeRelPath(f['path']);
-    if (path === null) throw new CliError(`${file}: unsafe path ${JSON.stringify(f['path'])}; nothing imported`, 2);
+    if (path === null) throw new UserError(`${file}: unsafe path ${JSON.stringify(f['path'])}; nothing imported`, 'bad-input');
     files.push({ path, data: Buffer.from(f['data'], f['encoding'] === 'base64' ? 'base64' : 'utf8') });
   }
   return { source, id: str(s['id']) ?? randomUUID(), title: str(s['title']) ?? '', workDir: str(s['workDir']), files };
@@ -132,7 +132,7 @@ function fromJson(data: Buffer, file: string): Bundle {
 function place(env: ActionEnv, b: Bundle, options: ImportOptions): ImportResult {
   const layout = layoutOf(b.source);
   const place = layout.transfer.place;
-  if (isUnsupported(place)) throw new CliError(`cannot import a ${layout.label} session: ${place.unsupported}`, 1);
+  if (isUnsupported(place)) throw new UserError(`cannot import a ${layout.label} session: ${place.unsupported}`, 'failed');
   const placed = place(b, env.homes.roots[b.source], { cwd: options.cwd, dryRun: options.dryRun ?? false }, env);
   return {
     action: 'import',

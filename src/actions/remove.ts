@@ -1,6 +1,6 @@
 // Delete (to the trash) and restore. Nothing is deleted for good here: every
 // session goes into one trash entry per batch, which `restore` puts back.
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { writerFor } from '../layouts/registry.js';
 import { assertNotInUse, sessionOf, type ActionEnv, type ActionTarget } from './target.js';
 import { Trash, trashedSession, type TrashAction, type TrashEntry, type TrashedSession } from './trash.js';
@@ -48,7 +48,7 @@ export function restoreEntry(env: ActionEnv, which: { id?: string; last?: boolea
   let entry: TrashEntry;
   if (which.last) {
     const newest = trash.list()[0];
-    if (!newest) throw new CliError('the trash is empty', 1);
+    if (!newest) throw new UserError('the trash is empty', 'failed');
     entry = newest;
   } else {
     entry = trash.get(which.id ?? '');

@@ -1,5 +1,5 @@
 // Rename: the layout's own title field (Kiro rows: the manager's notes).
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { SourceKind } from '../model.js';
 import { writeAction, writerFor } from '../layouts/registry.js';
 import { assertNotInUse, sessionOf, type ActionEnv, type ActionTarget } from './target.js';
@@ -21,7 +21,7 @@ export function renameSession(env: ActionEnv, t: ActionTarget, title: string | n
   const clean = title === null ? null : title.replace(/\s*\n\s*/g, ' ').trim();
   const rename = writeAction(s.source, 'rename');
   const noClear = writerFor(s.source).cannotClear;
-  if (clean === null && noClear) throw new CliError(`cannot clear the title of ${s.source}:${s.id}: ${noClear}`, 2);
+  if (clean === null && noClear) throw new UserError(`cannot clear the title of ${s.source}:${s.id}: ${noClear}`, 'bad-input');
   assertNotInUse(t, opts.force ?? false, 'renaming');
   if (opts.dryRun) return { action: 'rename', source: s.source, id: s.id, from: s.title, to: clean, dryRun: true };
   const replaced = writerFor(s.source).renameReplaces?.(t) ?? [];

@@ -1,6 +1,6 @@
 // What every action works on and with: the session found by the catalog,
 // and the homes, the clock and the manager's own notes.
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { Session, Transcript } from '../model.js';
 import { Annotations } from '../sources/annotations.js';
 import type { Homes } from '../sources/homes.js';
@@ -37,6 +37,6 @@ export function sessionOf(t: ActionTarget): Session {
 export function assertNotInUse(t: ActionTarget, force: boolean, verb: string): void {
   const s = sessionOf(t);
   if (!s.inUse || force) return;
-  const why = t.ref.locked ? 'Kiro holds its .lock file' : 'it was written in the last minute';
-  throw new CliError(`${s.source}:${s.id} is in use (${why}); not ${verb} it (--force to do it anyway)`, 1);
+  const why = t.ref.locked ? 'its agent has it locked' : 'it was written in the last minute';
+  throw new UserError(`${s.source}:${s.id} is in use (${why}); not ${verb} it (--force to do it anyway)`, 'failed');
 }

@@ -8,8 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { format } from 'date-fns';
-import { CliError } from '../errors.js';
-import type { SourceKind } from '../model.js';
+import { UserError } from '../errors.js';
+import { sessionKey, type SourceKind } from '../model.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readJsonObject } from '../util/fsx.js';
 import { faultPoint } from './faults.js';
@@ -124,7 +124,7 @@ export class Trash {
       item.paths.push({ original, stored: `items/${n}/${basename(original)}`, hashes: hashTree(original) });
     }
     const parts = partsOf(info);
-    if (plan.extra !== undefined && parts) item.part = parts.capture(plan.extra, { root, dir: `items/${n}`, label: `${info.source}:${info.id}` });
+    if (plan.extra !== undefined && parts) item.part = parts.capture(plan.extra, { root, dir: `items/${n}`, label: sessionKey(info) });
     return item;
   }
 
@@ -170,8 +170,8 @@ export class Trash {
     const exact = matches.find((e) => e.id === id);
     if (exact) return exact;
     if (matches.length === 1) return matches[0]!;
-    if (matches.length === 0) throw new CliError(`no trash entry '${id}' (see \`sessions trash\`)`, 2);
-    throw new CliError(`'${id}' matches ${matches.length} trash entries: ${matches.map((e) => e.id).join(', ')}`, 2);
+    if (matches.length === 0) throw new UserError(`no trash entry '${id}' (see \`sessions trash\`)`, 'bad-input');
+    throw new UserError(`'${id}' matches ${matches.length} trash entries: ${matches.map((e) => e.id).join(', ')}`, 'bad-input');
   }
 
   /**
@@ -190,7 +190,7 @@ export class Trash {
       if (current.length > 0) replaced = this.put(current, 'replaced');
     } else {
       const clashes = this.clashes(root, entry);
-      if (clashes.length > 0) throw new CliError(`not restoring ${entry.id}: ${clashes.join('; ')}`, 1);
+      if (clashes.length > 0) throw new UserError(`not restoring ${entry.id}: ${clashes.join('; ')}`, 'failed');
     }
     try {
       this.putBack(root, entry);

@@ -1,7 +1,7 @@
 // One view over every layout: scan, reuse cached summaries, read what changed,
 // find a session by id or unique prefix.
-import { CliError } from '../errors.js';
-import { isSourceKind, type Session, type SourceKind, type Transcript } from '../model.js';
+import { UserError } from '../errors.js';
+import { sessionKey, isSourceKind, type Session, type SourceKind, type Transcript } from '../model.js';
 import { createSources, linkSameConversations } from '../sources/discover.js';
 import type { Homes } from '../sources/homes.js';
 import type { ReadDepth } from '../sources/transcript-builder.js';
@@ -84,15 +84,15 @@ export class Catalog {
       wanted = id.slice(0, colon) as SourceKind;
       id = id.slice(colon + 1);
     }
-    if (id === '') throw new CliError('no session id given', 2);
+    if (id === '') throw new UserError('no session id given', 'bad-input');
     const candidates = this.scan().filter((c) => wanted === null || c.ref.source === wanted);
     const exact = candidates.filter((c) => c.ref.id === id);
     const matches = exact.length > 0 ? exact : candidates.filter((c) => c.ref.id.startsWith(id));
     if (matches.length === 1) return matches[0]!;
-    if (matches.length === 0) throw new CliError(`no session with id '${query}'`, 2);
-    const names = matches.slice(0, 5).map((c) => `${c.ref.source}:${c.ref.id}`);
+    if (matches.length === 0) throw new UserError(`no session with id '${query}'`, 'bad-input');
+    const names = matches.slice(0, 5).map((c) => sessionKey(c.ref));
     const more = matches.length > 5 ? `, and ${matches.length - 5} more` : '';
-    throw new CliError(`'${query}' matches ${matches.length} sessions: ${names.join(', ')}${more}`, 2);
+    throw new UserError(`'${query}' matches ${matches.length} sessions: ${names.join(', ')}${more}`, 'bad-input');
   }
 
   /** The transcript of a session found by resolve(); at depth 'summary', its session alone (from the cache where valid). */

@@ -1,7 +1,7 @@
 // Filtering and sorting a list of sessions. Pure, so the CLI and the
 // full-screen manager share it.
 import { resolve, sep } from 'node:path';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { SOURCE_ALIASES } from '../layouts/registry.js';
 import { isSourceKind, SOURCE_KINDS, type Session, type SourceKind } from '../model.js';
 
@@ -68,7 +68,7 @@ export function parseSources(values: readonly string[]): SourceKind[] {
     else if (SOURCE_ALIASES[name]) SOURCE_ALIASES[name]!.forEach((k) => out.add(k));
     else {
       const known = [...SOURCE_KINDS, ...Object.keys(SOURCE_ALIASES)].join(', ');
-      throw new CliError(`unknown source '${raw}' (one of: ${known})`, 2);
+      throw new UserError(`unknown source '${raw}' (one of: ${known})`, 'bad-input');
     }
   }
   return [...out];
@@ -76,5 +76,5 @@ export function parseSources(values: readonly string[]): SourceKind[] {
 
 export function parseSortKey(value: string): SortKey {
   if ((SORT_KEYS as readonly string[]).includes(value)) return value as SortKey;
-  throw new CliError(`unknown sort '${value}' (one of: ${SORT_KEYS.join(', ')})`, 2);
+  throw new UserError(`unknown sort '${value}' (one of: ${SORT_KEYS.join(', ')})`, 'bad-input');
 }

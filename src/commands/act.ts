@@ -1,6 +1,7 @@
 // The action commands: rename, fork, rm, restore, trash, compact, export,
 // import. Each finds its sessions, calls the action layer (src/actions, the
 // same functions the full-screen manager calls) and prints what was done.
+import { sessionKey } from '../model.js';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { compactSession } from '../actions/compact.js';
@@ -11,7 +12,7 @@ import { removeSessions, restoreEntry, type RemovedSession } from '../actions/re
 import { renameSession } from '../actions/rename.js';
 import { ActionEnv, type ActionTarget } from '../actions/target.js';
 import { Trash, type TrashEntry } from '../actions/trash.js';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { formatSize, relativeTime, tildePath } from '../format/session-table.js';
 import { parseAge } from '../search/query.js';
 import { exportFormatFor, writeExportFile } from '../services/export-file.js';
@@ -41,16 +42,16 @@ const would = (flags: ActFlags, done: string, planned: string): string => (flags
 
 export function runRename(ctx: CommandContext, args: string[], flags: ActFlags & { clear: boolean }): number {
   const [id, ...words] = args;
-  if (!id) throw new CliError('rename needs a session id and a title', 2);
-  if (flags.clear && words.length > 0) throw new CliError('use either a new title or --clear, not both', 2);
-  if (!flags.clear && words.length === 0) throw new CliError('rename needs a title (or --clear for the default one)', 2);
+  if (!id) throw new UserError('rename needs a session id and a title', 'bad-input');
+  if (flags.clear && words.length > 0) throw new UserError('use either a new title or --clear, not both', 'bad-input');
+  if (!flags.clear && words.length === 0) throw new UserError('rename needs a title (or --clear for the default one)', 'bad-input');
   const r = renameSession(envOf(ctx), target(ctx, id), flags.clear ? null : words.join(' '), flags);
   const to = r.to === null ? 'its default title' : JSON.stringify(r.to);
   return out(ctx, flags, r, would(flags, `Renamed ${r.source}:${r.id} to ${to}`, `rename ${r.source}:${r.id} from ${JSON.stringify(r.from)} to ${to}`));
 }
 
 export function runFork(ctx: CommandContext, args: string[], flags: ActFlags & { atTurn?: string | undefined; title?: string | undefined }): number {
-  if (args.length !== 1) throw new CliError(`fork takes one session id, got ${args.length}`, 2);
+  if (args.length !== 1) throw new UserError(`fork takes one session id, got ${args.length}`, 'bad-input');
   const atTurn = flags.atTurn === undefined ? undefined : parseTurn(flags.atTurn, '--at-turn');
   const r = forkSession(envOf(ctx), target(ctx, args[0]!), { ...(atTurn !== undefined ? { atTurn } : {}), ...(flags.title !== undefined ? { title: flags.title } : {}) }, flags);
   const cut = r.atTurn === null ? '' : ` (cut after turn ${r.atTurn})`;
@@ -58,7 +59,7 @@ export function runFork(ctx: CommandContext, args: string[], flags: ActFlags & {
 }
 
 export function runRm(ctx: CommandContext, args: string[], flags: ActFlags): number {
-  if (args.length === 0) throw new CliError('rm needs one or more session ids', 2);
+  if (args.length === 0) throw new UserError('rm needs one or more session ids', 'bad-input');
   // Resolve every id before anything moves: one typo and nothing is deleted.
   const seen = new Set<string>();
   const targets = args.map((id) => target(ctx, id, 'summary')).filter((t) => !seen.has(t.ref.key) && seen.add(t.ref.key));
@@ -69,8 +70,8 @@ export function runRm(ctx: CommandContext, args: string[], flags: ActFlags): num
 }
 
 export function runRestore(ctx: CommandContext, args: string[], flags: ActFlags & { last: boolean }): number {
-  if (args.length > 1) throw new CliError('restore takes one trash entry id (see `sessions trash`)', 2);
-  if (flags.last === (args.length === 1)) throw new CliError('restore needs a trash entry id or --last (see `sessions trash`)', 2);
+  if (args.length > 1) throw new UserError('restore takes one trash entry id (see `sessions trash`)', 'bad-input');
+  if (flags.last === (args.length === 1)) throw new UserError('restore needs a trash entry id or --last (see `sessions trash`)', 'bad-input');
   const r = restoreEntry(envOf(ctx), flags.last ? { last: true } : { id: args[0]! }, flags);
   const list = sessionLines(ctx, r.sessions);
   const replaced = r.replacedBy ? `\nThe version it replaced is in the trash as ${r.replacedBy}.` : '';
@@ -79,7 +80,7 @@ export function runRestore(ctx: CommandContext, args: string[], flags: ActFlags 
 
 export async function runTrash(ctx: CommandContext, args: string[], flags: ActFlags & { olderThan?: string | undefined; yes: boolean }): Promise<number> {
   const [sub = 'list', ...rest] = args;
-  if (rest.length > 0) throw new CliError(`trash ${sub} takes no arguments`, 2);
+  if (rest.length > 0) throw new UserError(`trash ${sub} takes no arguments`, 'bad-input');
   const trash = new Trash(ctx.homes.data);
   const entries = trash.list((path, reason) => ctx.io.stderr.write(`sessions: ${path}: ${reason}\n`));
   if (sub === 'list') {
@@ -87,24 +88,24 @@ export async function runTrash(ctx: CommandContext, args: string[], flags: ActFl
     if (entries.length === 0) return out(ctx, flags, [], 'The trash is empty.');
     return out(ctx, flags, entries, entries.map((e) => entryLine(ctx, trash, e)).join('\n'));
   }
-  if (sub !== 'purge') throw new CliError(`unknown trash command '${sub}' (list, purge)`, 2);
+  if (sub !== 'purge') throw new UserError(`unknown trash command '${sub}' (list, purge)`, 'bad-input');
   let chosen = entries;
   if (flags.olderThan !== undefined) {
     const age = parseAge(flags.olderThan);
-    if (age === null) throw new CliError(`--older-than takes an age like 30d, 12h, 2w, 3m, 1y; got '${flags.olderThan}'`, 2);
+    if (age === null) throw new UserError(`--older-than takes an age like 30d, 12h, 2w, 3m, 1y; got '${flags.olderThan}'`, 'bad-input');
     const cutoff = Date.now() - age;
     chosen = entries.filter((e) => Date.parse(e.createdAt) < cutoff);
   }
   const total = chosen.reduce((n, e) => n + trash.bytes(e), 0);
   const what = `${chosen.length} trash entr${chosen.length === 1 ? 'y' : 'ies'} (${formatSize(total)})`;
   if (flags.dryRun || chosen.length === 0) return out(ctx, flags, { action: 'purge', entries: chosen.map((e) => e.id), bytes: total, dryRun: true }, `Would delete for good ${what}.`);
-  if (!flags.yes) throw new CliError(`this deletes ${what} for good; add --yes to do it`, 2);
+  if (!flags.yes) throw new UserError(`this deletes ${what} for good; add --yes to do it`, 'bad-input');
   trash.purge(chosen);
   return out(ctx, flags, { action: 'purge', entries: chosen.map((e) => e.id), bytes: total, dryRun: false }, `Deleted for good ${what}.`);
 }
 
 export function runCompact(ctx: CommandContext, args: string[], flags: ActFlags & { summarizer?: string | undefined; shrink: boolean }): number {
-  if (args.length !== 1) throw new CliError(`compact takes one session id, got ${args.length}`, 2);
+  if (args.length !== 1) throw new UserError(`compact takes one session id, got ${args.length}`, 'bad-input');
   const r = compactSession(envOf(ctx), target(ctx, args[0]!), {
     ...(flags.summarizer !== undefined ? { summarizer: flags.summarizer } : {}),
     shrink: flags.shrink,
@@ -112,7 +113,7 @@ export function runCompact(ctx: CommandContext, args: string[], flags: ActFlags 
     dryRun: flags.dryRun,
     cwd: ctx.io.cwd,
   });
-  const where = r.resultId === r.id ? '' : ` into a new session ${r.source}:${r.resultId} (the original stays, as Kiro's /compact does)`;
+  const where = r.resultId === r.id ? '' : ` into a new session ${r.source}:${r.resultId} (the original stays, as the agent's own compaction does)`;
   const sizes = flags.shrink ? `\nSize: ${formatSize(r.bytesBefore)} before, ${formatSize(r.bytesAfter)} after.` : '';
   const text = flags.dryRun
     ? `Would compact ${r.source}:${r.id} with this summary:\n\n${r.summary}`
@@ -127,12 +128,12 @@ export async function runExport(
   cache: boolean,
 ): Promise<number> {
   const targets = flags.all ? await matching(ctx, args.join(' '), cache) : args.map((id) => target(ctx, id));
-  if (targets.length === 0) throw new CliError(flags.all ? 'no session matches' : 'export needs one or more session ids (or --all [query])', 2);
+  if (targets.length === 0) throw new UserError(flags.all ? 'no session matches' : 'export needs one or more session ids (or --all [query])', 'bad-input');
   const env = envOf(ctx);
   // One session: the format the file name says (f.html is HTML), unless --format says otherwise.
   const format = exportFormatFor(targets.length === 1 && !flags.all ? flags.output : undefined, flags.format);
   if (flags.output === '-') {
-    if (targets.length > 1) throw new CliError('-o - writes one session to stdout; give a folder for several', 2);
+    if (targets.length > 1) throw new UserError('-o - writes one session to stdout; give a folder for several', 'bad-input');
     if (!flags.dryRun) ctx.io.stdout.write(exportSession(targets[0]!, format, env));
     return 0;
   }
@@ -152,7 +153,7 @@ export async function runExport(
 }
 
 export function runImport(ctx: CommandContext, args: string[], flags: ActFlags & { dir?: string | undefined }): number {
-  if (args.length !== 1) throw new CliError(`import takes one file, got ${args.length}`, 2);
+  if (args.length !== 1) throw new UserError(`import takes one file, got ${args.length}`, 'bad-input');
   const r = importFile(envOf(ctx), resolve(ctx.io.cwd, args[0]!), { cwd: ctx.io.cwd, dryRun: flags.dryRun, ...(flags.dir !== undefined ? { dir: flags.dir } : {}) });
   const renamed = r.originalId ? ` (a new id: ${r.originalId} exists already)` : '';
   const wd = r.workDir ? ` for ${tildePath(r.workDir, ctx.home)}` : '';
@@ -163,7 +164,7 @@ export function runImport(ctx: CommandContext, args: string[], flags: ActFlags &
 async function matching(ctx: CommandContext, query: string, cache: boolean): Promise<ActionTarget[]> {
   const all = ctx.catalog.list();
   const keys = query.trim() === '' ? null : await commandMatches(ctx, query, cache);
-  return all.filter((s) => keys === null || keys.has(`${s.source}:${s.id}`)).map((s) => target(ctx, `${s.source}:${s.id}`));
+  return all.filter((s) => keys === null || keys.has(sessionKey(s))).map((s) => target(ctx, sessionKey(s)));
 }
 
 function sessionLines(ctx: CommandContext, sessions: readonly RemovedSession[]): string {

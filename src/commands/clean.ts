@@ -1,9 +1,10 @@
 // `sessions clean`: the plan first (what would go, how much it frees, what
 // was kept and why), then one question, then one trash batch.
+import { sessionKey } from '../model.js';
 import { hasSelectingFilter, parseCleanValue, planClean, setCleanValue, type CleanFilters, type CleanPlan, type CleanValueFilter } from '../actions/clean.js';
 import type { ActionTarget } from '../actions/target.js';
 import { inDir, parseSources } from '../catalog/select.js';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { formatSize, renderSessionTable } from '../format/session-table.js';
 import { commandMatches, type CommandContext } from './context.js';
 
@@ -25,14 +26,14 @@ export interface CleanFlags {
 }
 
 export async function runClean(ctx: CommandContext, args: string[], flags: CleanFlags): Promise<number> {
-  if (args.length > 0) throw new CliError(`clean takes no arguments (got '${args[0]}'); filters are options, e.g. --older-than 90d`, 2);
+  if (args.length > 0) throw new UserError(`clean takes no arguments (got '${args[0]}'); filters are options, e.g. --older-than 90d`, 'bad-input');
   const filters = await parseFilters(ctx, flags);
   if (!hasSelectingFilter(filters)) {
-    throw new CliError('clean needs a filter: --older-than, --empty, --smaller-than, --larger-than, --query or --keep-last', 2);
+    throw new UserError('clean needs a filter: --older-than, --empty, --smaller-than, --larger-than, --query or --keep-last', 'bad-input');
   }
   const all = ctx.catalog.list();
-  const refs = new Map(ctx.catalog.scanned().map((f) => [`${f.ref.source}:${f.ref.id}`, f]));
-  const plan = planClean(all, filters, ctx.now.getTime(), (s) => refs.get(`${s.source}:${s.id}`)?.ref.locked ?? false);
+  const refs = new Map(ctx.catalog.scanned().map((f) => [sessionKey(f.ref), f]));
+  const plan = planClean(all, filters, ctx.now.getTime(), (s) => refs.get(sessionKey(s))?.ref.locked ?? false);
   const summary = planJson(plan, flags.dryRun);
   const what = `${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${formatSize(plan.bytes)})`;
 
@@ -43,7 +44,7 @@ export async function runClean(ctx: CommandContext, args: string[], flags: Clean
   if (!flags.json) ctx.io.stdout.write(`${table(ctx, plan)}${keptLine(plan)}\n`);
   const verb = flags.purge ? 'Delete' : 'Move';
   if (!flags.yes) {
-    if (!ctx.io.confirm) throw new CliError(`add --yes to ${verb.toLowerCase()} ${what}${flags.purge ? ' for good' : ''} (or --dry-run for the plan alone)`, 2);
+    if (!ctx.io.confirm) throw new UserError(`add --yes to ${verb.toLowerCase()} ${what}${flags.purge ? ' for good' : ''} (or --dry-run for the plan alone)`, 'bad-input');
     if (!(await ctx.io.confirm(`${verb} ${what}${flags.purge ? ' for good' : ' to the trash'}?`))) {
       ctx.io.stderr.write('sessions: nothing done\n');
       return 1;
@@ -58,7 +59,7 @@ export async function runClean(ctx: CommandContext, args: string[], flags: Clean
   const env = new ActionEnv(ctx.homes);
   // Summaries are all removal needs: where the session is, and what to call it in the trash.
   const targets: ActionTarget[] = plan.sessions.map((s) => {
-    const found = refs.get(`${s.source}:${s.id}`);
+    const found = refs.get(sessionKey(s));
     if (!found) throw new Error(`${s.source}:${s.id} vanished while planning`);
     return { ...found, transcript: { session: s, messages: [] } };
   });
@@ -85,7 +86,7 @@ async function parseFilters(ctx: CommandContext, flags: CleanFlags): Promise<Cle
   }
   if (flags.exceptRenamed) f.exceptRenamed = true;
   if (flags.query !== undefined) {
-    if (flags.query.trim() === '') throw new CliError('--query needs a query (the search language)', 2);
+    if (flags.query.trim() === '') throw new UserError('--query needs a query (the search language)', 'bad-input');
     f.matching = await commandMatches(ctx, flags.query, flags.cache);
   }
   return f;
@@ -109,7 +110,7 @@ function table(ctx: CommandContext, plan: CleanPlan): string {
 function keptLine(plan: CleanPlan): string {
   const k = plan.kept;
   const parts = [
-    k.locked && `${k.locked} open in Kiro (a .lock file)`,
+    k.locked && `${k.locked} open in their agent (a lock file)`,
     k.inUse && `${k.inUse} in use (written in the last minute)`,
     k.keptLast && `${k.keptLast} among the newest of their work dir (--keep-last)`,
     k.renamed && `${k.renamed} renamed (--except-renamed)`,

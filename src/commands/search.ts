@@ -3,7 +3,7 @@ import { SearchEngine } from '../search/engine.js';
 import { withIndex } from '../services/search-index.js';
 import { parseQuery } from '../search/query.js';
 import { indexOptions, type CommandContext } from './context.js';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 
 export interface SearchCommandOptions {
   json: boolean;
@@ -14,7 +14,7 @@ export interface SearchCommandOptions {
 }
 
 export async function runSearch(ctx: CommandContext, queryText: string, options: SearchCommandOptions): Promise<number> {
-  if (queryText.trim() === '') throw new CliError('search needs a query (see --help for the query language)', 2);
+  if (queryText.trim() === '') throw new UserError('search needs a query (see --help for the query language)', 'bad-input');
   const query = parseQuery(queryText, ctx.now.getTime());
   const o = indexOptions(ctx, options.cache);
   const results = await withIndex(o, (store) => (o.progress?.(0, 0), new SearchEngine(store).search(query, { limit: options.limit, toolOutput: options.toolOutput, cwd: ctx.io.cwd, now: ctx.now.getTime() })));

@@ -1,5 +1,5 @@
 // `sessions show <id>`: one session's transcript.
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { warnProblems, type CommandContext } from './context.js';
 
 export interface ShowOptions {
@@ -8,7 +8,7 @@ export interface ShowOptions {
 }
 
 export async function runShow(ctx: CommandContext, id: string | undefined, options: ShowOptions): Promise<number> {
-  if (!id) throw new CliError('show needs a session id (see `sessions list`)', 2);
+  if (!id) throw new UserError('show needs a session id (see `sessions list`)', 'bad-input');
   const transcript = ctx.catalog.read(ctx.catalog.resolve(id));
   warnProblems(ctx.io, [transcript.session]);
   if (options.json) {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, openSync } from 'node:fs';
 import tty from 'node:tty';
 import { openCatalog } from '../services/catalog.js';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import type { Session } from '../model.js';
 import { layoutOf } from '../layouts/registry.js';
 import { cacheDir } from '../sources/homes.js';
@@ -69,7 +69,7 @@ function terminalStreams(ctx: CommandContext): AppStreams & { close?: () => void
   try {
     fd = openSync('/dev/tty', 'r+');
   } catch {
-    throw new CliError('no terminal to draw on (stdout is not a terminal and /dev/tty cannot be opened); use `sessions list`', 2);
+    throw new UserError('no terminal to draw on (stdout is not a terminal and /dev/tty cannot be opened); use `sessions list`', 'bad-input');
   }
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);
@@ -85,6 +85,6 @@ function resumeIn(s: Session, cwd: string): number {
   const [cmd, ...args] = resumeCommand(s);
   const dir = s.workDir && existsSync(s.workDir) ? s.workDir : cwd;
   const r = spawnSync(cmd!, args, { cwd: dir, stdio: 'inherit', shell: false });
-  if (r.error) throw new CliError(`cannot run ${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`, 1);
+  if (r.error) throw new UserError(`cannot run ${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`, 'failed');
   return r.status ?? 1;
 }

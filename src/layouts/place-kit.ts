@@ -1,9 +1,9 @@
 // What the layouts' imports share: a free id, a JSON object from an archive,
-// and a folder written whole or not at all.
+// and a folder written whole or not at all (imports and forks).
 import { randomUUID } from 'node:crypto';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { faultPoint } from '../actions/faults.js';
 import type { BundleFile } from '../actions/bundle.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -21,27 +21,40 @@ export function parseObject(data: Buffer, what: string): Record<string, unknown>
   try {
     v = JSON.parse(data.toString('utf8'));
   } catch {
-    throw new CliError(`${what} is not valid JSON`, 2);
+    throw new UserError(`${what} is not valid JSON`, 'bad-input');
   }
-  if (!isRecord(v)) throw new CliError(`${what} is not a JSON object`, 2);
+  if (!isRecord(v)) throw new UserError(`${what} is not a JSON object`, 'bad-input');
   return v;
 }
 
-/** Writes the files into a staging folder beside `target`, then renames it into place whole. */
-export function writeTree(target: string, files: readonly BundleFile[]): void {
-  if (existsSync(target)) throw new CliError(`${target} exists; not overwriting it`, 1);
-  const staging = join(dirname(target), `.sessions-staging-${randomUUID()}`);
+/**
+ * Builds a session folder under `staging` (a dot name beside the sessions,
+ * which the agent does not list) with `fill`, then renames it to `target`
+ * whole: the agent sees all of it or nothing. On any failure the staging
+ * folder goes and nothing is left behind. An existing `target` is never
+ * overwritten.
+ */
+export function stagedFolder(target: string, staging: string, fill: (dir: string) => void): void {
+  if (existsSync(target)) throw new UserError(`${target} exists; not overwriting it`, 'failed');
   try {
-    for (const f of files) {
-      const dest = resolve(staging, f.path);
-      // safeRelPath already refused `..`; this is the belt to its braces.
-      if (!dest.startsWith(staging + '/')) throw new CliError(`unsafe path ${f.path}`, 2);
-      writeFileAtomic(dest, f.data, { mkdirMode: 0o700 });
-      faultPoint('import.file-written');
-    }
+    fill(staging);
+    faultPoint('folder.staged');
     renameSync(staging, target);
   } catch (error) {
     rmSync(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** Writes the files of an import into a folder, placed whole. */
+export function writeTree(target: string, files: readonly BundleFile[]): void {
+  stagedFolder(target, join(dirname(target), `.sessions-staging-${randomUUID()}`), (staging) => {
+    for (const f of files) {
+      const dest = resolve(staging, f.path);
+      // safeRelPath already refused `..`; this is the belt to its braces.
+      if (!dest.startsWith(staging + '/')) throw new UserError(`unsafe path ${f.path}`, 'bad-input');
+      writeFileAtomic(dest, f.data, { mkdirMode: 0o700 });
+      faultPoint('import.file-written');
+    }
+  });
 }

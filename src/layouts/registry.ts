@@ -2,7 +2,7 @@
 // src/layouts/ finds a layout's answers here; the kinds' names are in
 // model.ts (SOURCE_KINDS), and the compiler holds the two lists together.
 import type { SourceKind } from '../model.js';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { isUnsupported, type Layout, type LayoutWriter, type Unsupported } from './contract.js';
 import { claudeCode } from './claude-code/index.js';
 import { codex } from './codex/index.js';
@@ -52,6 +52,6 @@ export function cannot(kind: SourceKind, action: WriteAction | 'import'): string
 /** The layout's way of doing `action`; a one-line error naming the reason when it has none. */
 export function writeAction<A extends WriteAction>(kind: SourceKind, action: A): Done<LayoutWriter[A]> {
   const c = BY_KIND[kind].writer[action];
-  if (isUnsupported(c)) throw new CliError(`cannot ${action} a ${BY_KIND[kind].label} session: ${c.unsupported}`, 1);
+  if (isUnsupported(c)) throw new UserError(`cannot ${action} a ${BY_KIND[kind].label} session: ${c.unsupported}`, 'failed');
   return c as Done<LayoutWriter[A]>;
 }

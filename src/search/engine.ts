@@ -7,7 +7,7 @@
 //      title (counts most), and how recent the session is.
 // Only the sessions returned are opened: phrases are checked there, and
 // fuse.js ranks their messages to pick the snippets.
-import type { Session } from '../model.js';
+import { sessionKey, type Session } from '../model.js';
 import { allowedEdits, deletes, deletes2, editDistance } from './fuzzy.js';
 import type { DocPart, IndexStore, RankRow, SessRow, TermHit } from './index-store.js';
 import { compare, isFilterOnly, type Query, type QueryWord } from './query.js';
@@ -111,11 +111,11 @@ export class SearchEngine {
    */
   matchingIds(q: Query, opts: Omit<SearchOptions, 'limit' | 'snippets'>): string[] {
     if (q.phrases.length > 0 || q.notPhrases.length > 0) {
-      return this.search(q, { ...opts, limit: Number.MAX_SAFE_INTEGER, snippets: false }).map((r) => `${r.session.source}:${r.session.id}`);
+      return this.search(q, { ...opts, limit: Number.MAX_SAFE_INTEGER, snippets: false }).map((r) => sessionKey(r.session));
     }
     if (!this.keys) {
       this.keys = new Map();
-      for (const r of this.fullRows().values()) this.keys.set(r.n, `${r.source}:${r.id}`);
+      for (const r of this.fullRows().values()) this.keys.set(r.n, sessionKey(r));
     }
     const keys = this.keys;
     return rank(this.store, this.rows(q), q, { ...opts, limit: Number.MAX_SAFE_INTEGER }).ranked.map((r) => keys.get(r.n)!);

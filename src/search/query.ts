@@ -13,7 +13,7 @@
 //   title:WORD        the title has this word
 //   turns>5 turns<=2 messages>100 size>10mb size<1kb
 import bytes from 'bytes';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { SOURCE_ALIASES } from '../layouts/registry.js';
 import { SOURCE_KINDS, type SourceKind } from '../model.js';
 import { parseSources } from '../catalog/select.js';
@@ -107,16 +107,16 @@ export function isFilterOnly(q: Query): boolean {
 function addFilter(q: Query, raw: string, key: string, value: string, now: number): void {
   const f = q.filters;
   if (!FILTER_KEYS.includes(key)) {
-    throw new CliError(`unknown filter '${key}:' in '${raw}' (filters: ${FILTER_KEYS.map((k) => k + ':').join(' ')} here turns> messages> size>)`, 2);
+    throw new UserError(`unknown filter '${key}:' in '${raw}' (filters: ${FILTER_KEYS.map((k) => k + ':').join(' ')} here turns> messages> size>)`, 'bad-input');
   }
-  if (value === '') throw new CliError(`filter '${raw}' needs a value`, 2);
+  if (value === '') throw new UserError(`filter '${raw}' needs a value`, 'bad-input');
   switch (key) {
     case 'agent':
     case 'source':
       try {
         f.sources = intersect(f.sources, parseSources([value]));
       } catch {
-        throw new CliError(`bad filter '${raw}': agent is one of ${[...SOURCE_KINDS, ...Object.keys(SOURCE_ALIASES)].join(', ')}`, 2);
+        throw new UserError(`bad filter '${raw}': agent is one of ${[...SOURCE_KINDS, ...Object.keys(SOURCE_ALIASES)].join(', ')}`, 'bad-input');
       }
       return;
     case 'dir':
@@ -128,7 +128,7 @@ function addFilter(q: Query, raw: string, key: string, value: string, now: numbe
     case 'after':
     case 'before': {
       const ms = parseDate(value);
-      if (ms === null) throw new CliError(`bad filter '${raw}': expected a date like 2026-01-31`, 2);
+      if (ms === null) throw new UserError(`bad filter '${raw}': expected a date like 2026-01-31`, 'bad-input');
       if (key === 'after') f.after = Math.max(f.after ?? -Infinity, ms);
       else f.before = Math.min(f.before ?? Infinity, ms);
       return;
@@ -136,7 +136,7 @@ function addFilter(q: Query, raw: string, key: string, value: string, now: numbe
     case 'newer':
     case 'older': {
       const age = parseAge(value);
-      if (age === null) throw new CliError(`bad filter '${raw}': expected an age like 7d, 12h, 2w, 3m (months), 1y`, 2);
+      if (age === null) throw new UserError(`bad filter '${raw}': expected an age like 7d, 12h, 2w, 3m (months), 1y`, 'bad-input');
       const at = now - age;
       if (key === 'newer') f.after = Math.max(f.after ?? -Infinity, at);
       else f.before = Math.min(f.before ?? Infinity, at);
@@ -148,12 +148,12 @@ function addFilter(q: Query, raw: string, key: string, value: string, now: numbe
 function addComparison(f: QueryFilters, raw: string, key: string, op: Comparison['op'], value: string): void {
   if (key === 'size') {
     const n = bytes.parse(value);
-    if (n === null || Number.isNaN(n) || !/^\d/.test(value)) throw new CliError(`bad filter '${raw}': expected a size like 10mb or 500kb`, 2);
+    if (n === null || Number.isNaN(n) || !/^\d/.test(value)) throw new UserError(`bad filter '${raw}': expected a size like 10mb or 500kb`, 'bad-input');
     f.size.push({ op, value: n });
     return;
   }
   const n = Number(value);
-  if (!Number.isFinite(n) || !/^\d+$/.test(value)) throw new CliError(`bad filter '${raw}': expected a whole number`, 2);
+  if (!Number.isFinite(n) || !/^\d+$/.test(value)) throw new UserError(`bad filter '${raw}': expected a whole number`, 'bad-input');
   (key === 'turns' ? f.turns : f.messages).push({ op, value: n });
 }
 

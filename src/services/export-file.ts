@@ -2,12 +2,12 @@
 // the one asked for, else the file name's extension, else Markdown.
 import { extname } from 'node:path';
 import { EXPORT_FORMATS, type ExportFormat } from '../actions/export.js';
-import { CliError } from '../errors.js';
+import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
 export function exportFormatFor(path: string | undefined, asked: string | undefined): ExportFormat {
   if (asked !== undefined) {
-    if (!(EXPORT_FORMATS as readonly string[]).includes(asked)) throw new CliError(`--format takes ${EXPORT_FORMATS.join(', ')}; got '${asked}'`, 2);
+    if (!(EXPORT_FORMATS as readonly string[]).includes(asked)) throw new UserError(`--format takes ${EXPORT_FORMATS.join(', ')}; got '${asked}'`, 'bad-input');
     return asked as ExportFormat;
   }
   const ext = path === undefined || path === '-' ? '' : extname(path).slice(1).toLowerCase();

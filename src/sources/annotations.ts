@@ -4,7 +4,7 @@
 // `source:id`, and laid over what the readers find.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Session, SourceKind } from '../model.js';
+import { sessionKey, type Session, type SourceKind } from '../model.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readJsonObject } from '../util/fsx.js';
 import { isRecord } from '../util/text.js';
@@ -41,12 +41,12 @@ export class Annotations {
   }
 
   get(source: SourceKind, id: string): Annotation | undefined {
-    return this.entries.get(`${source}:${id}`);
+    return this.entries.get(sessionKey({ source, id }));
   }
 
   /** Sets (or with `undefined`, removes) fields and saves at once. */
   update(source: SourceKind, id: string, patch: { [K in keyof Annotation]?: string | undefined }): void {
-    const key = `${source}:${id}`;
+    const key = sessionKey({ source, id });
     const next: Annotation = { ...this.entries.get(key) };
     for (const [k, v] of Object.entries(patch) as Array<[keyof Annotation, string | undefined]>) {
       if (v === undefined) delete next[k];

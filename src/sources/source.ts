@@ -33,7 +33,7 @@ export interface SessionRef {
   stamp: string;
   /** Newest write seen by the scan, epoch ms: a session written in the last minute is in use. */
   lastWriteMs: number;
-  /** Kiro's `.lock` file is present. */
+  /** The agent holds the session's lock (Kiro's `.lock` file). */
   locked: boolean;
   /** Source-private locator (work dir hint, table, row key). */
   hint: Readonly<Record<string, string | null>>;

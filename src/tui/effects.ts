@@ -11,7 +11,7 @@ import { ActionEnv, type ActionTarget } from '../actions/target.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { SummaryCache } from '../catalog/summary-cache.js';
 import { formatSize } from '../format/session-table.js';
-import type { Session, Transcript } from '../model.js';
+import { sessionKey, type Session, type Transcript } from '../model.js';
 import { SearchEngine } from '../search/engine.js';
 import { IndexStore } from '../search/index-store.js';
 import { parseQuery } from '../search/query.js';
@@ -71,8 +71,8 @@ export class Effects {
   /** Every session, from the summary cache where it is valid. */
   load(): Msg {
     const sessions = this.catalog.list();
-    this.byKey = new Map(sessions.map((x) => [`${x.source}:${x.id}`, x]));
-    const locked = this.catalog.scanned().flatMap((f) => (f.ref.locked ? [`${f.ref.source}:${f.ref.id}`] : []));
+    this.byKey = new Map(sessions.map((x) => [sessionKey(x), x]));
+    const locked = this.catalog.scanned().flatMap((f) => (f.ref.locked ? [sessionKey(f.ref)] : []));
     return { type: 'loaded', sessions, now: this.o.now(), locked };
   }
 
@@ -106,7 +106,7 @@ export class Effects {
       // Every match for the list (no cap: the count and a cleanup over the query cover them all),
       // but the matched messages (the costly part) only for the first screenful: those are the rows a person opens.
       const found = this.engine.matchingIds(q, opts);
-      const top = new Map(this.engine.search(q, { ...opts, limit: SNIPPET_ROWS }).map((r) => [`${r.session.source}:${r.session.id}`, r.matches]));
+      const top = new Map(this.engine.search(q, { ...opts, limit: SNIPPET_ROWS }).map((r) => [sessionKey(r.session), r.matches]));
       // The sessions of the last load: listing again (thousands of stats) on every keystroke would lag.
       const rows: Row[] = [];
       for (const key of found) {
@@ -123,7 +123,7 @@ export class Effects {
 
   /** The selected session's transcript; a long one only around message `at` (its match), unless `whole`. */
   preview(s: Session, o: { at?: number; match?: number; whole?: boolean } = {}): Msg {
-    const key = `${s.source}:${s.id}`;
+    const key = sessionKey(s);
     const match = o.match ?? 0;
     try {
       const found = this.catalog.resolve(key);
@@ -180,7 +180,7 @@ export class Effects {
   }
 
   private target(s: Session, depth: 'summary' | 'transcript' = 'transcript'): ActionTarget {
-    return targetOf(this.catalog, `${s.source}:${s.id}`, depth);
+    return targetOf(this.catalog, sessionKey(s), depth);
   }
 
   private run(d: Dialog): Msg {

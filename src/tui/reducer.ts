@@ -226,7 +226,7 @@ function planned(s: State): State {
   if (error) return { ...s, marked: new Set(), dialog: { ...d, targets: [], message: error } };
   if (!hasSelectingFilter(filters)) return { ...s, marked: new Set(), dialog: { ...d, targets: [], message: 'give a filter' } };
   const plan = planClean(s.rows.map((r) => r.session), filters, s.clock, (x) => s.locked.has(keyOf(x)));
-  const words: Record<string, string> = { inUse: 'in use', locked: 'open in Kiro', keptLast: 'newest of their dir', renamed: 'renamed' };
+  const words: Record<string, string> = { inUse: 'in use', locked: 'open in their agent', keptLast: 'newest of their dir', renamed: 'renamed' };
   const kept = Object.entries(plan.kept).filter(([, n]) => n > 0).map(([why, n]) => `${n} ${words[why] ?? why}`);
   return {
     ...s,

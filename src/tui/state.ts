@@ -1,7 +1,7 @@
 // Everything the full-screen manager shows, in one value. Only the reducer
 // makes a new one; views read it.
 import type { SortKey } from '../catalog/select.js';
-import type { Session, Transcript } from '../model.js';
+import { sessionKey, type Session, type Transcript } from '../model.js';
 import type { Match } from '../search/engine.js';
 
 export type Mode = 'list' | 'search' | 'preview' | 'dialog' | 'help';
@@ -70,9 +70,8 @@ export interface State {
   locked: ReadonlySet<string>;
 }
 
-export function keyOf(s: Pick<Session, 'source' | 'id'>): string {
-  return `${s.source}:${s.id}`;
-}
+/** The manager's name for a row: the one `source:id` key. */
+export const keyOf = sessionKey;
 
 export function initialState(o: { cwd: string; picker: boolean; width: number; height: number; color: boolean; now: number; query?: string }): State {
   return {

@@ -4,7 +4,7 @@
 // session_index.jsonl). Fork, compact and import are left to Codex itself:
 // its compaction is the model's, and nothing here could judge a rollout we wrote.
 import { join } from 'node:path';
-import { CliError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { appendLine } from '../../actions/file-ops.js';
 import type { Layout } from '../contract.js';
 import { CODEX_INDEX, CodexSource } from './read.js';
@@ -25,7 +25,7 @@ export const codex: Layout = {
     cannotClear: 'Codex has no way back to an unnamed thread; give it a new name instead',
     rename(t, title, env) {
       // codex-rs/core/src/rollout/session_index.rs append_thread_name: one JSON line, the last for an id wins.
-      if (title === null) throw new CliError('Codex has no way back to an unnamed thread', 2);
+      if (title === null) throw new UserError('Codex has no way back to an unnamed thread', 'bad-input');
       appendLine(join(env.homes.roots.codex[0]!, CODEX_INDEX), JSON.stringify({ id: t.ref.id, thread_name: title, updated_at: new Date(env.now()).toISOString().replace(/\.\d{3}Z$/, 'Z') }));
     },
     fork: { unsupported: 'fork it in Codex; a copy written here could not be checked by it, so nothing is written' },

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { AnnotatedSource } from '../../sources/annotations.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { readJsonObject } from '../../util/fsx.js';
@@ -30,7 +30,7 @@ export const kimiCli: Layout = {
     // The oldest one-file form is its context; it comes back as a folder session.
     files: (t) => (t.ref.hint['flat'] ? [{ path: 'context.jsonl', data: readFileSync(t.ref.path) }] : null),
     place(b, roots, options) {
-      if (!b.workDir) throw new CliError('the export names no work dir; give one with --dir', 2);
+      if (!b.workDir) throw new UserError('the export names no work dir; give one with --dir', 'bad-input');
       const bucket = join(roots[0]!, 'sessions', kimiCliBucket(b.workDir));
       const id = isFreeId(b.id, (id) => existsSync(join(bucket, id)) || existsSync(join(bucket, `${id}.jsonl`))) ? b.id : randomUUID();
       const target = join(bucket, id);

@@ -3,7 +3,7 @@
 // compaction rotates context.jsonl to context_<n>.jsonl and starts a new
 // one from the summary, as the agent's own compaction clears its context.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { KIMI_CLI_COMPACTION_MARKER } from './read.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
@@ -14,6 +14,7 @@ import { copyTree } from '../../actions/file-ops.js';
 import { sessionOf, type ActionTarget } from '../../actions/target.js';
 import type { LayoutWriter } from '../contract.js';
 import { readJsonDoc, writeJsonDoc, type JsonDoc } from '../json-doc.js';
+import { stagedFolder } from '../place-kit.js';
 import { endOfTurn, forkTitle, trimStrings } from '../write-kit.js';
 
 function isFlat(t: ActionTarget): boolean {
@@ -80,8 +81,7 @@ export const kimiCliWriter: LayoutWriter = {
     }
     const state = stateDoc(t.ref.path);
     const target = join(bucket, id);
-    const staging = join(bucket, `.sessions-staging-${id}`);
-    try {
+    stagedFolder(target, join(bucket, `.sessions-staging-${id}`), (staging) => {
       const cut = options.atTurn !== undefined;
       // A cut fork starts from the current context only: the rotated ones hold what came before a clear.
       copyTree(t.ref.path, staging, (rel) => rel === 'state.json' || (cut && /^(context(_\d+)?|wire)\.jsonl$/.test(rel)));
@@ -96,11 +96,7 @@ export const kimiCliWriter: LayoutWriter = {
       Object.assign(state.value, { custom_title: title, title_generated: false, archived: false, archived_at: null });
       writeJsonDoc(join(staging, 'state.json'), state);
       faultPoint('fork.staged');
-      renameSync(staging, target);
-    } catch (error) {
-      rmSync(staging, { recursive: true, force: true });
-      throw error;
-    }
+    });
     env.annotations.update('kimi-cli', id, { forkedFrom: s.id });
     return { id, path: target };
   },

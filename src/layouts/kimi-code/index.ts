@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { appendLine } from '../../actions/file-ops.js';
 import { isRecord, str } from '../../util/text.js';
 import type { Layout } from '../contract.js';
@@ -42,7 +42,7 @@ export const kimiCode: Layout = {
     // A `kimi export` ZIP has no `source`; its manifest names the session and it holds state.json or agents/.
     recognize: (manifest, files) => Boolean(str(manifest['sessionId'])) && files.some((f) => f.path === 'state.json' || f.path.startsWith('agents/')),
     place(b, roots, options) {
-      if (!b.workDir) throw new CliError('the export names no work dir; give one with --dir', 2);
+      if (!b.workDir) throw new UserError('the export names no work dir; give one with --dir', 'bad-input');
       const sessions = join(roots[0]!, 'sessions');
       const taken = (id: string): boolean => existsSync(sessions) && readdirSync(sessions).some((bucket) => existsSync(join(sessions, bucket, id)));
       const id = isFreeId(b.id, taken) ? b.id : `session_${randomUUID()}`;

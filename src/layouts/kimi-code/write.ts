@@ -3,7 +3,7 @@
 // the folder and appends a `forked` record and an index line, compaction
 // appends the three compaction records to the main wire.
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { firstRecordType, joinLines, readRawRecords, rewriteLog, surveyLog, type RawRecord } from '../../util/jsonl.js';
@@ -12,6 +12,7 @@ import { faultPoint } from '../../actions/faults.js';
 import { appendLine, copyTree } from '../../actions/file-ops.js';
 import { sessionOf, type ActionEnv } from '../../actions/target.js';
 import { readJsonDoc, writeJsonDoc } from '../json-doc.js';
+import { stagedFolder } from '../place-kit.js';
 import type { LayoutWriter, TrashParts } from '../contract.js';
 import { forkTitle, outOfTurns, trimmedNote } from '../write-kit.js';
 
@@ -173,8 +174,7 @@ export const kimiCodeWriter: LayoutWriter = {
     const bucket = dirname(t.ref.path);
     const target = join(bucket, id);
     // Built beside the buckets under a dot name the agent does not list, then renamed into place whole.
-    const staging = join(dirname(bucket), `.sessions-staging-${id}`);
-    try {
+    stagedFolder(target, join(dirname(bucket), `.sessions-staging-${id}`), (staging) => {
       const cut = options.atTurn !== undefined;
       copyTree(t.ref.path, staging, (rel) => {
         if (rel === 'state.json' || rel === 'logs' || rel === 'upcoming-goals.json') return true;
@@ -247,11 +247,7 @@ export const kimiCodeWriter: LayoutWriter = {
       if (source['lastTurnReason'] !== undefined) state['lastTurnReason'] = source['lastTurnReason'];
       writeFileAtomic(join(staging, 'state.json'), JSON.stringify(state));
       faultPoint('fork.staged');
-      renameSync(staging, target);
-    } catch (error) {
-      rmSync(staging, { recursive: true, force: true });
-      throw error;
-    }
+    });
     if (s.workDir) appendLine(indexFile(env), JSON.stringify({ sessionId: id, sessionDir: target, workDir: s.workDir }));
     return { id, path: target };
   },

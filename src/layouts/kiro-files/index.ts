@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { AnnotatedSource } from '../../sources/annotations.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import type { Layout } from '../contract.js';
@@ -27,7 +27,7 @@ export const kiroFiles: Layout = {
       const dir = join(roots[0]!, 'sessions', 'cli');
       const meta = b.files.find((f) => f.path.endsWith('.json') && !f.path.includes('/'));
       const log = b.files.find((f) => f.path.endsWith('.jsonl') && !f.path.includes('/'));
-      if (!meta) throw new CliError('the export has no Kiro session metadata (<id>.json)', 2);
+      if (!meta) throw new UserError('the export has no Kiro session metadata (<id>.json)', 'bad-input');
       const id = isFreeId(b.id, (id) => existsSync(join(dir, `${id}.json`)) || existsSync(join(dir, `${id}.jsonl`))) ? b.id : randomUUID();
       const path = join(dir, `${id}.json`);
       if (options.dryRun) return { id, path, workDir: b.workDir };

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError } from '../../errors.js';
+import { UserError } from '../../errors.js';
 import { AnnotatedSource } from '../../sources/annotations.js';
 import type { Layout } from '../contract.js';
 import { parseObject } from '../place-kit.js';
@@ -53,9 +53,9 @@ export const kiroSqlite: Layout = {
         : null,
     place(b, roots, options, env) {
       const db = roots.find((p) => existsSync(p));
-      if (!db) throw new CliError(`no Kiro database to import into (looked for ${roots[0]})`, 1);
+      if (!db) throw new UserError(`no Kiro database to import into (looked for ${roots[0]})`, 'failed');
       const conv = b.files.find((f) => f.path === KIRO_CONVERSATION_FILE);
-      if (!conv) throw new CliError(`the export has no ${KIRO_CONVERSATION_FILE}`, 2);
+      if (!conv) throw new UserError(`the export has no ${KIRO_CONVERSATION_FILE}`, 'bad-input');
       const state = parseObject(conv.data, 'the conversation');
       // `/chat load` files the conversation under the directory it is run in.
       const key = b.workDir ?? options.cwd;
