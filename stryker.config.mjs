@@ -11,16 +11,16 @@ export const groups = {
     testFiles: ['test/phrases.test.ts', 'test/search.test.ts', 'test/samples/search-samples.test.ts'],
   },
   dialogs: {
-    mutate: ['src/tui/reducer.ts:231-256'],
+    mutate: ['src/tui/reducer.ts:238-261'],
     testFiles: ['test/tui-reducer.test.ts', 'test/tui-screen.test.ts'],
   },
   paths: {
     // import's checks on names inside an archive, and the bundle's own check
-    mutate: ['src/actions/import.ts:54-94', 'src/actions/import.ts:216-233', 'src/actions/bundle.ts:74-79'],
+    mutate: ['src/actions/import.ts:49-99', 'src/layouts/place-kit.ts:31-60', 'src/actions/bundle.ts:53-61'],
     testFiles: ['test/safety-guards.test.ts', 'test/actions-safety.test.ts', 'test/actions.test.ts', 'test/cli.test.ts'],
   },
   trash: {
-    mutate: ['src/actions/trash.ts', 'src/actions/remove.ts'],
+    mutate: ['src/actions/trash.ts', 'src/actions/remove.ts', 'src/layouts/kiro-sqlite/write.ts:16-75', 'src/layouts/kimi-code/write.ts:22-47'],
     testFiles: ['test/trash.test.ts', 'test/safety-guards.test.ts', 'test/actions-safety.test.ts', 'test/actions.test.ts', 'test/clean.test.ts', 'test/cli.test.ts', 'test/tui-screen.test.ts'],
   },
   writers: {

@@ -303,3 +303,36 @@ test('rm --force moves a session the agent has open; an empty batch makes no tra
   assert.deepEqual(none, { action: 'rm', trashId: null, sessions: [], bytes: 0, dryRun: false });
   assert.equal(existsSync(join(data, 'trash')), false);
 });
+
+test('an entry written before layouts owned their parts (`row` and `index` in the manifest) restores as it did', (t) => {
+  const p = place(t);
+  const db = join(p.home, 'data.sqlite3');
+  const d = openKiroDb(db);
+  insertKiroConversation(d, { id: 'k1', workDir: '/w/k', startMs: Date.now() - 1000, turns: [{ prompt: 'hi', answer: 'ok' }] });
+  d.close();
+  const index = join(p.home, 'index.jsonl');
+  const rowEntry = p.trash.put([{ info: info('k1', 'kiro-sqlite'), plan: { paths: [], extra: { db, table: 'conversations_v2', key: '/w/k', conversationId: 'k1' } } }], 'rm');
+  const fileEntry = p.trash.put([{ info: info('s1', 'kimi-code'), plan: { ...p.files('s1'), extra: { file: index, removed: { gone: 's1' }, restored: { back: 's1' } } } }], 'rm');
+  // Rewrite both manifests in the older shape.
+  for (const [entry, field] of [[rowEntry, 'row'], [fileEntry, 'index']] as const) {
+    const path = join(p.trash.dir, entry.id, 'manifest.json');
+    const m = JSON.parse(readFileSync(path, 'utf8')) as { items: Array<Record<string, unknown>> };
+    for (const item of m.items) {
+      item[field] = item['part'];
+      delete item['part'];
+    }
+    writeFileSync(path, JSON.stringify(m));
+  }
+  const count = (): number => {
+    const c = new Database(db, { readonly: true });
+    const n = c.prepare('SELECT count(*) FROM conversations_v2').pluck().get() as number;
+    c.close();
+    return n;
+  };
+  assert.equal(count(), 0);
+  p.trash.restore(p.trash.get(rowEntry.id));
+  assert.equal(count(), 1, 'the row is back');
+  p.trash.restore(p.trash.get(fileEntry.id));
+  assert.deepEqual(readFileSync(index, 'utf8').trim().split('\n'), ['{"gone":"s1"}', '{"back":"s1"}'], 'the index line of the older entry is written on restore');
+  assert.ok(p.files('s1').paths.every((f) => existsSync(f)));
+});
