@@ -336,3 +336,15 @@ test('an entry written before layouts owned their parts (`row` and `index` in th
   assert.deepEqual(readFileSync(index, 'utf8').trim().split('\n'), ['{"gone":"s1"}', '{"back":"s1"}'], 'the index line of the older entry is written on restore');
   assert.ok(p.files('s1').paths.every((f) => existsSync(f)));
 });
+
+test('an entry holding parts of a layout this version does not know is refused in one plain line, and kept', (t) => {
+  const p = place(t);
+  const entry = p.trash.put([{ info: info('s1'), plan: p.files('s1') }], 'rm');
+  const path = join(p.trash.dir, entry.id, 'manifest.json');
+  const m = JSON.parse(readFileSync(path, 'utf8')) as { items: Array<Record<string, unknown>> };
+  m.items[0]!['source'] = 'future-agent';
+  m.items[0]!['part'] = { row: 1 };
+  writeFileSync(path, JSON.stringify(m));
+  assert.throws(() => p.trash.restore(p.trash.get(entry.id)), /^UserError: future-agent:s1: this version of sessions does not know how to put back its future-agent parts$/);
+  assert.equal(p.trash.list().length, 1, 'the entry stays for a version that knows it');
+});

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { basename, join } from 'node:path';
 import { format } from 'date-fns';
 import { UserError } from '../errors.js';
-import { sessionKey, type SourceKind } from '../model.js';
+import { isSourceKind, sessionKey, type SourceKind } from '../model.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readJsonObject } from '../util/fsx.js';
 import { faultPoint } from './faults.js';
@@ -52,8 +52,11 @@ function upgradeItem(item: TrashItem & { row?: unknown; index?: unknown }): Tras
   return { ...rest, part: row ?? index };
 }
 
-function partsOf(item: TrashedSession): TrashParts | null {
-  return layoutOf(item.source).writer.trashParts;
+/** The layout's handler of an item's own parts; an item whose layout this version does not know cannot be put back. */
+function partsOf(item: TrashedSession): TrashParts {
+  const parts = isSourceKind(item.source) ? layoutOf(item.source).writer.trashParts : null;
+  if (!parts) throw new UserError(`${item.source}:${item.id}: this version of sessions does not know how to put back its ${item.source} parts`, 'failed');
+  return parts;
 }
 
 export type TrashAction = 'rm' | 'clean' | 'compact' | 'replaced';
@@ -104,7 +107,7 @@ export class Trash {
           if (copy) copyTree(p.original, join(root, p.stored));
           else movePath(p.original, join(root, p.stored));
         }
-        if (item.part !== undefined && !copy) partsOf(item)!.remove(item.part);
+        if (item.part !== undefined && !copy) partsOf(item).remove(item.part);
         done.push(item);
         faultPoint('trash.item-moved');
       }
@@ -123,8 +126,7 @@ export class Trash {
       if (!existsSync(original)) continue;
       item.paths.push({ original, stored: `items/${n}/${basename(original)}`, hashes: hashTree(original) });
     }
-    const parts = partsOf(info);
-    if (plan.extra !== undefined && parts) item.part = parts.capture(plan.extra, { root, dir: `items/${n}`, label: sessionKey(info) });
+    if (plan.extra !== undefined) item.part = partsOf(info).capture(plan.extra, { root, dir: `items/${n}`, label: sessionKey(info) });
     return item;
   }
 
@@ -207,7 +209,7 @@ export class Trash {
     const out: string[] = [];
     for (const item of entry.items) {
       for (const p of item.paths) if (existsSync(join(root, p.stored)) && existsSync(p.original)) out.push(`${p.original} exists again`);
-      const clash = item.part !== undefined ? partsOf(item)!.clash(item.part, root) : null;
+      const clash = item.part !== undefined ? partsOf(item).clash(item.part, root) : null;
       if (clash) out.push(`${item.source}:${item.id} ${clash}`);
     }
     return out;
@@ -240,7 +242,7 @@ export class Trash {
         if (item.part !== undefined) {
           // Files first, then the parts: a part may need to know the files came back (an index line).
           const movedFiles = moved;
-          if (partsOf(item)!.restore(item.part, root, { copy: entry.copy, movedFiles, entryId: entry.id })) moved = true;
+          if (partsOf(item).restore(item.part, root, { copy: entry.copy, movedFiles, entryId: entry.id })) moved = true;
         }
       } catch (error) {
         for (const p of movedPaths.reverse()) {
