@@ -28,7 +28,7 @@ describe('sessions list', () => {
     const r = runBin(['list', '--json'], testEnv(home()));
     assert.equal(r.code, 0, r.stderr);
     const sessions = JSON.parse(r.stdout) as Session[];
-    assert.equal(sessions.length, 26);
+    assert.equal(sessions.length, 28);
     for (const s of sessions) {
       for (const [k, type] of Object.entries(REQUIRED_FIELDS)) assert.equal(typeof (s as unknown as Record<string, unknown>)[k], type, `${s.id}.${k}`);
       assert.ok(s.workDir === null || typeof s.workDir === 'string');
@@ -43,7 +43,7 @@ describe('sessions list', () => {
     assert.equal(r.code, 0);
     const lines = r.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^AGENT\s+ID\s+TITLE\s+DIR\s+UPDATED\s+TURNS\s+MSGS\s+SIZE$/);
-    assert.equal(lines.length, 27);
+    assert.equal(lines.length, 29);
     assert.ok(lines.some((l) => /kimi-code\s+session_\w+\s+Fix checkout rounding\s/.test(l)));
     assert.ok(lines.some((l) => l.includes('日本語のエラーメッセージを英語に翻訳して 🌏')));
     assert.ok(lines.slice(1).every((l) => /\b(ago|from now)\b/.test(l)));
@@ -142,7 +142,7 @@ describe('sessions show', () => {
     assert.equal(unknown.stderr, "sessions: no session with id 'nope'\n");
     const ambiguous = runBin(['show', 'session_'], testEnv(home()));
     assert.equal(ambiguous.code, 2);
-    assert.match(ambiguous.stderr, /^sessions: 'session_' matches 6 sessions: kimi-code:session_\S+, .*, and 1 more\n$/);
+    assert.match(ambiguous.stderr, /^sessions: 'session_' matches 8 sessions: kimi-code:session_\S+, .*, and 3 more\n$/);
   });
 });
 
@@ -155,11 +155,11 @@ describe('where sessions are read from', () => {
       assert.equal(r.code, 0, r.stderr);
       return (JSON.parse(r.stdout) as Session[]).reduce<Record<string, number>>((acc, s) => ((acc[s.source] = (acc[s.source] ?? 0) + 1), acc), {});
     };
-    const all = { 'kimi-code': 6, 'kimi-cli': 4, 'kiro-sqlite': 5, 'kiro-files': 3, codex: 4, 'claude-code': 4 };
+    const all = { 'kimi-code': 8, 'kimi-cli': 4, 'kiro-sqlite': 5, 'kiro-files': 3, codex: 4, 'claude-code': 4 };
     assert.deepEqual(await count([], { HOME: other }), all);
     assert.deepEqual(await count(['--home', other]), all);
-    assert.deepEqual(await count([], { KIMI_CODE_HOME: join(other, '.kimi-code') }), { 'kimi-code': 6 });
-    assert.deepEqual(await count(['--kimi-code-home', join(other, '.kimi-code')]), { 'kimi-code': 6 });
+    assert.deepEqual(await count([], { KIMI_CODE_HOME: join(other, '.kimi-code') }), { 'kimi-code': 8 });
+    assert.deepEqual(await count(['--kimi-code-home', join(other, '.kimi-code')]), { 'kimi-code': 8 });
     assert.deepEqual(await count([], { KIMI_SHARE_DIR: join(other, '.kimi') }), { 'kimi-cli': 4 });
     assert.deepEqual(await count(['--kimi-home', join(other, '.kimi')]), { 'kimi-cli': 4 });
     const db = join(other, '.local', 'share', 'kiro-cli', 'data.sqlite3');
@@ -255,6 +255,6 @@ describe('the summary cache', () => {
     writeFileSync(join(h, 'not-a-dir'), '');
     const r = await runInProcess(['list', '--json'], { ...testEnv(h), XDG_CACHE_HOME: join(h, 'not-a-dir') });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).length, 26);
+    assert.equal(JSON.parse(r.stdout).length, 28);
   });
 });

@@ -1,6 +1,6 @@
 // Layout-specific reading rules, each on a small home built for the case.
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from './harness.js';
 import Database from 'better-sqlite3';
@@ -15,6 +15,7 @@ import {
   writeKimiCliFlatSession,
   writeKimiCliSession,
   writeKimiCodeSession,
+  writeKimiCodeWorkspaces,
   writeKiroSessionFiles,
 } from '../fixtures/layouts.js';
 import type { Message, Session } from '../src/model.js';
@@ -313,4 +314,61 @@ test('Codex: prompts are the user_message events, not the model copy beside them
   const o = await showJson(home, old);
   assert.deepEqual(o.messages.map((m) => `${m.role}:${m.text}`), ['user:Old question', 'assistant:Old answer']);
   assert.deepEqual([o.title, o.titleSource, o.archived, o.turns], ['Old question', 'prompt', true, 1]);
+});
+
+test('Kimi Code v2: session-meta/state.json and a root wire.jsonl; context.undo takes back turns (never past a compaction); every compaction shape is the summary; a cancelled compaction and goal, task and swarm records change nothing', async (t) => {
+  const home = tempDir(t);
+  const kc = join(home, '.kimi-code');
+  const turns = ['one', 'two', 'three', 'four', 'five'].map((w) => ({ prompt: `turn ${w}`, answer: `answer ${w}` }));
+  const dir = writeKimiCodeSession(kc, { ...conv('session_v2'), turns, compactAfter: 2, summary: 'the summary object' }, { sessionMeta: true, v2: { undo: { afterTurn: 4, count: 5 }, cancelledCompactionAfter: 1, compactionShape: 'message', bookkeeping: true } });
+  assert.ok(!existsSync(join(dir, 'state.json')) && existsSync(join(dir, 'session-meta', 'state.json')) && existsSync(join(dir, 'wire.jsonl')));
+  const s = await showJson(home, 'session_v2');
+  // Undo of 5 after turn four takes back three and four, and stops at the compaction after turn two.
+  assert.deepEqual(s.messages.map((m) => `${m.role}:${m.text}`), ['user:turn one', 'assistant:answer one', 'user:turn two', 'assistant:answer two', 'summary:the summary object', 'user:turn five', 'assistant:answer five']);
+  assert.deepEqual([s.turns, s.title, s.workDir, s.problems], [3, 'turn one', '/w/app', []]);
+
+  writeKimiCodeSession(kc, { ...conv('session_ctx'), compactAfter: 1, summary: 'only a contextSummary' }, { v2: { compactionShape: 'contextSummary' } });
+  assert.deepEqual((await showJson(home, 'session_ctx')).messages.filter((m) => m.role === 'summary').map((m) => m.text), ['only a contextSummary']);
+});
+
+test('Kimi Code v2: what the agent injected is never a prompt (origin.kind); a slash command or shell input a person typed is; workspaces.json and custom.cwd name a work dir state.json leaves out', async (t) => {
+  const home = tempDir(t);
+  const kc = join(home, '.kimi-code');
+  const dir = writeKimiCodeSession(kc, { ...conv('session_origins', '/w/orig', 0) });
+  const wire = join(dir, 'agents', 'main', 'wire.jsonl');
+  const msg = (text: string, origin: unknown, at: number): string => JSON.stringify({ type: 'context.append_message', message: { role: 'user', content: [{ type: 'text', text }], toolCalls: [], ...(origin ? { origin } : {}) }, time: T0 + at });
+  appendFileSync(
+    wire,
+    [
+      JSON.stringify({ type: 'turn.prompt', input: [{ type: 'text', text: 'injected by the agent' }], origin: { kind: 'injection' }, time: T0 }),
+      msg('injected by the agent', { kind: 'injection' }, 1),
+      msg('/review the diff', { kind: 'skill_activation', trigger: 'user-slash' }, 2),
+      msg('a skill the model chose', { kind: 'skill_activation', trigger: 'model' }, 3),
+      msg('ls -la', { kind: 'shell_command', phase: 'input' }, 4),
+      msg('total 0', { kind: 'shell_command', phase: 'output' }, 5),
+      msg('typed plainly', null, 6),
+    ].join('\n') + '\n',
+  );
+  const s = await showJson(home, 'session_origins');
+  assert.deepEqual(s.messages.map((m) => m.text), ['/review the diff', 'ls -la', 'typed plainly']);
+  assert.equal(s.turns, 3);
+  assert.equal(s.title, '/review the diff');
+
+  // No cwd in state.json: custom.cwd first (the agent's recoverCwd), then workspaces.json by the bucket's name.
+  const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as Record<string, unknown>;
+  delete state['cwd'];
+  writeFileSync(join(dir, 'state.json'), JSON.stringify({ ...state, custom: { cwd: '/w/from-custom' } }));
+  assert.equal((await showJson(home, 'session_origins')).workDir, '/w/from-custom');
+  writeFileSync(join(dir, 'state.json'), JSON.stringify(state));
+  rmSync(join(kc, 'session_index.jsonl'));
+  writeKimiCodeWorkspaces(kc, ['/w/orig'], T0);
+  assert.equal((await showJson(home, 'session_origins')).workDir, '/w/orig');
+});
+
+test('Kimi Code work-dir keys follow the v2 engine: `.` and `..` give workspace, and dashes are trimmed again after the 40-character cut', () => {
+  assert.match(kimiCodeWorkDirKey('/srv/..'), /^wd_workspace_[0-9a-f]{12}$/);
+  assert.match(kimiCodeWorkDirKey('/srv/.'), /^wd_workspace_[0-9a-f]{12}$/);
+  // 39 letters then a space: the 40-character cut ends on a dash, which goes.
+  assert.match(kimiCodeWorkDirKey(`/p/${'a'.repeat(39)} tail`), new RegExp(`^wd_${'a'.repeat(39)}_[0-9a-f]{12}$`));
+  assert.match(kimiCodeWorkDirKey('/home/me/My Project!'), /^wd_my-project_[0-9a-f]{12}$/);
 });

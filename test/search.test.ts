@@ -624,7 +624,7 @@ describe('the index', () => {
     const home = tempDir(t);
     generateDemoHome(home);
     const tty = await runInProcess(['search', 'deploy'], testEnv(home), undefined, true);
-    assert.match(tty.stderr, /\r\x1b\[Kindexing 26\/26 sessions/);
+    assert.match(tty.stderr, /\r\x1b\[Kindexing 28\/28 sessions/);
     assert.ok(tty.stderr.endsWith('\r\x1b[K'), 'the progress line is cleared');
     // Colour on a terminal: the match is bold, not bracketed.
     assert.match(tty.stdout, /\x1b\[1mDeploy\x1b\[22m|\x1b\[1mdeploy\x1b\[22m/);

@@ -40,10 +40,10 @@ after(() => spawnSync('tmux', ['-L', SOCKET, 'kill-server']));
 test('e2e: type a query and see the right session first, with its transcript in the preview', async (t) => {
   const home = demoHome(t);
   const s = start(t, home, '');
-  await waitFor(s, /1\/26 of 26/, 'the list');
+  await waitFor(s, /1\/28 of 28/, 'the list');
   tmux('send-keys', '-t', s, '/');
   tmux('send-keys', '-t', s, '-l', 'parquet');
-  const screen = await waitFor(s, /1\/1 of 26/, 'one result');
+  const screen = await waitFor(s, /1\/1 of 28/, 'one result');
   assert.match(screen.split('\n')[2]!, /› kimi-cli +Parquet schema for events/);
   assert.match(screen, /│ .*[Pp]arquet/);
   tmux('send-keys', '-t', s, 'Enter');
@@ -58,7 +58,7 @@ test('e2e: the picker draws on the terminal while stdout is a pipe; Enter prints
   await waitFor(s, /\[here\]/, 'the picker');
   // No session was started in the home folder itself: one key widens the scope.
   tmux('send-keys', '-t', s, 'a');
-  await waitFor(s, /\[all\].*1\/26 of 26/, 'every directory');
+  await waitFor(s, /\[all\].*1\/28 of 28/, 'every directory');
   tmux('send-keys', '-t', s, 'Enter');
   await waitFor(s, /EXIT=0/, 'exit code 0');
   assert.equal(readFileSync(join(home, 'chosen.txt'), 'utf8'), `${first.id}\n`);
@@ -73,9 +73,9 @@ test('e2e: delete a session from the list and undo it', async (t) => {
   const home = demoHome(t);
   const before = (await listJson(home)).sessions;
   const s = start(t, home, '');
-  await waitFor(s, /1\/26 of 26/, 'the list');
+  await waitFor(s, /1\/28 of 28/, 'the list');
   tmux('send-keys', '-t', s, 'j');
-  await waitFor(s, /2\/26 of 26/, 'the second row');
+  await waitFor(s, /2\/28 of 28/, 'the second row');
   tmux('send-keys', '-t', s, 'd');
   await waitFor(s, /Delete \(to the trash; u undoes\)/, 'the dialog');
   tmux('send-keys', '-t', s, 'y');

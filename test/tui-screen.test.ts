@@ -14,13 +14,13 @@ test('first paint lists every session; typing a query finds the session and high
   const h = await openManager(t, demoHome(t));
   assert.match(h.text(), /^\/ type \/ to search every message/);
   assert.match(h.lines()[1]!, /AGENT +TITLE/);
-  assert.match(h.text(), /\[all\] sort:updated {2}1\/26 of 26/);
+  assert.match(h.text(), /\[all\] sort:updated {2}1\/28 of 28/);
   h.press('/', 'r', 'o', 'u', 'n', 'd', 'i', 'n', 'g');
   await h.waitFor((_, s) => s.results !== null && s.preview.transcript !== null, 'results and a preview');
   const rows = h.lines().slice(2, 4);
   assert.match(rows[0]!, /^› kimi-code +Fix checkout rounding/);
   assert.match(rows[1]!, /Fork: Fix checkout rounding/);
-  assert.match(h.text(), /sort:relevance {2}1\/2 of 26/);
+  assert.match(h.text(), /sort:relevance {2}1\/2 of 28/);
   assert.equal(h.app.state().dialog, null, 'typing d in the search box did not open the delete dialog');
   h.press('enter');
   h.press('?');
@@ -108,7 +108,7 @@ test('with a summary cache, the very first frame already lists the sessions (che
   const { runInProcess, testEnv } = await import('./helpers.js');
   assert.equal((await runInProcess(['list', '--json'], testEnv(home))).code, 0, 'the list run fills the cache');
   const h = await openManager(t, home, { cacheDir: join(home, '.cache', 'sessions') });
-  assert.equal(h.frames()[0], 26, 'the first frame lists the cached sessions');
+  assert.equal(h.frames()[0], 28, 'the first frame lists the cached sessions');
   // Without a cache, the first frame is empty and the list follows.
   const cold = await openManager(t, demoHome(t));
   assert.equal(cold.frames()[0], 0);

@@ -612,3 +612,43 @@ test('Kiro database: a row whose value is not JSON is listed with its problem, a
   assert.equal(d.prepare('SELECT count(*) FROM conversations_v2').pluck().get(), 1);
   d.close();
 });
+
+test('Kimi Code v2: rename writes the state where the agent reads it (session-meta/), keeping the v2 fields; a fork of a root-wire session is whole and in the current shape; a cut after an undo counts the turns that stand', async (t) => {
+  const home = tempDir(t);
+  const kc = join(home, '.kimi-code');
+  const turns = ['one', 'two', 'three', 'four'].map((w) => ({ prompt: `turn ${w}`, answer: `answer ${w}` }));
+  const dir = writeKimiCodeSession(kc, { id: 'session_meta', workDir: '/w/m', startMs: Date.now() - 86_400_000 * 3, turns }, { sessionMeta: true, childOf: 'session_parent', v2: { undo: { afterTurn: 3, count: 1 }, bookkeeping: true }, subagentTurns: [{ prompt: 'sub', answer: 'sub done' }] });
+  ageTree(home);
+  const h = new HomeRunner(home);
+  await h.ok(['rename', 'kimi-code:session_meta', 'Named']);
+  assert.ok(!existsSync(join(dir, 'state.json')), 'no second state.json is made beside the one the agent reads');
+  const state = JSON.parse(readFileSync(join(dir, 'session-meta', 'state.json'), 'utf8')) as { title: string; lastTurnReason: string; custom: Record<string, unknown>; agents: Record<string, Record<string, unknown>> };
+  assert.deepEqual([state.title, state.lastTurnReason, state.custom, state.agents['agent-0']?.['swarmItem']], ['Named', 'cancelled', { parent_session_id: 'session_parent', child_session_kind: 'child' }, 'review']);
+
+  const before = await h.show('kimi-code:session_meta');
+  assert.equal(before.turns, 3, 'the undone third turn is not counted');
+  const whole = await h.json<{ id: string; path: string }>(['fork', 'kimi-code:session_meta']);
+  assert.ok(existsSync(join(whole.path, 'state.json')) && existsSync(join(whole.path, 'agents', 'main', 'wire.jsonl')) && !existsSync(join(whole.path, 'wire.jsonl')) && !existsSync(join(whole.path, 'session-meta')));
+  const forked = await h.show(`kimi-code:${whole.id}`);
+  assert.deepEqual(forked.messages.map((m) => m.text), before.messages.map((m) => m.text));
+  const forkState = JSON.parse(readFileSync(join(whole.path, 'state.json'), 'utf8')) as { custom: Record<string, unknown>; agents: Record<string, Record<string, unknown>> };
+  assert.equal(forkState.agents['agent-0']?.['swarmItem'], 'review', 'agent fields are kept');
+  assert.equal(forkState.custom['parent_session_id'], 'session_parent');
+
+  // Turn 3 of those that stand is the fourth typed: the cut keeps the undone one and its undo before it.
+  for (const n of [1, 2, 3]) {
+    const cut = await h.json<{ id: string }>(['fork', 'kimi-code:session_meta', '--at-turn', String(n)]);
+    const c = await h.show(`kimi-code:${cut.id}`);
+    assert.equal(c.turns, n, `--at-turn ${n}`);
+    assert.deepEqual(c.messages.filter((m) => m.role === 'user').map((m) => m.text), ['turn one', 'turn two', 'turn four'].slice(0, n));
+    // Every prompt record of a kept turn stays, and the undone third one (inside the cut from turn 2 on); the next turn's does not.
+    const prompts = readFileSync(join(c.path, 'agents', 'main', 'wire.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"turn.prompt"')).length;
+    assert.equal(prompts, [1, 3, 4][n - 1], `--at-turn ${n}: turn.prompt records`);
+  }
+  const far = await h.run(['fork', 'kimi-code:session_meta', '--at-turn', '4']);
+  assert.equal(far.code, 1, far.stderr);
+
+  await h.ok(['compact', 'kimi-code:session_meta', '--force']);
+  assert.match(readFileSync(join(dir, 'wire.jsonl'), 'utf8'), /"type":"context\.apply_compaction"/, 'the compaction goes into the wire the agent reads');
+  assert.ok(!existsSync(join(dir, 'agents', 'main', 'wire.jsonl')));
+});

@@ -30,9 +30,18 @@ export class TranscriptBuilder {
 
   /** Messages pushed so far, kept or not, from the start of the session (see ResumeMark). */
   private pushed = 0;
+  /**
+   * What each message pushed since the last boundary (a compaction, a clear)
+   * counted for, so an undo can take it back: bit 1 a counted message, 2 a
+   * turn, 4 the first prompt. Kept at every depth (a number a message).
+   */
+  private undoable: number[] = [];
+  /** Read from a resume mark: what came before it is not in `undoable`. */
+  private resumed = false;
 
   /** Carries on from a resume mark: counts, first prompt and message numbers go on from there. */
   resume(mark: ResumeMark): void {
+    this.resumed = true;
     this.pushed = mark.message;
     this.messageCount = mark.messageCount;
     this.turns = mark.turns;
@@ -48,8 +57,38 @@ export class TranscriptBuilder {
   /** A prompt a person typed: a user message, and a turn. */
   prompt(text: string, timeMs: number | null): void {
     this.turns++;
+    const first = this.firstPrompt === null;
     this.firstPrompt ??= text;
-    this.push({ role: 'user', text, time: this.time(timeMs) });
+    this.push({ role: 'user', text, time: this.time(timeMs) }, first ? 6 : 2);
+  }
+
+  /**
+   * Takes back the messages of the last `count` turns, as an agent's undo
+   * does: from the end back to the count-th prompt (inclusive), never past a
+   * boundary. False when a read that resumed from a mark would have to take
+   * back what it never read (the caller reads the whole session instead).
+   */
+  undo(count: number): boolean {
+    let removed = 0;
+    while (removed < count && this.undoable.length > 0) {
+      const bits = this.undoable.pop()!;
+      if (this.depth === 'transcript') this.messages.pop();
+      this.pushed--;
+      if (bits & 1) this.messageCount--;
+      if (bits & 4) this.firstPrompt = null;
+      if (bits & 2) {
+        this.turns--;
+        removed++;
+      }
+    }
+    this.last = null;
+    this.mergeKey = null;
+    return removed >= count || !this.resumed;
+  }
+
+  /** A compaction or a clear: an undo stops here. */
+  boundary(): void {
+    this.undoable = [];
   }
 
   /** A user message that is not a new turn (a steer, a cancelled prompt, an origin other than a person). */
@@ -102,6 +141,7 @@ export class TranscriptBuilder {
 
   summary(text: string, timeMs: number | null): void {
     this.push({ role: 'summary', text, time: this.time(timeMs) });
+    this.boundary();
   }
 
   /** Records a time seen on any record, for created/updated fallbacks. */
@@ -124,9 +164,11 @@ export class TranscriptBuilder {
     this.mergeKey = mergeKey;
   }
 
-  private push(message: Message): void {
+  private push(message: Message, bits = 0): void {
     this.last = { role: message.role, tool: message.tool !== undefined, thinking: message.thinking === true };
-    if ((message.role === 'user' || message.role === 'assistant') && !message.thinking) this.messageCount++;
+    const counted = (message.role === 'user' || message.role === 'assistant') && !message.thinking;
+    if (counted) this.messageCount++;
+    this.undoable.push(bits | (counted ? 1 : 0));
     if (this.depth === 'transcript') this.messages.push(message);
     this.pushed++;
     this.mergeKey = null;

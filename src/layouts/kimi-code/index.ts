@@ -40,7 +40,7 @@ export const kimiCode: Layout = {
       };
     },
     // A `kimi export` ZIP has no `source`; its manifest names the session and it holds state.json or agents/.
-    recognize: (manifest, files) => Boolean(str(manifest['sessionId'])) && files.some((f) => f.path === 'state.json' || f.path.startsWith('agents/')),
+    recognize: (manifest, files) => Boolean(str(manifest['sessionId'])) && files.some((f) => f.path === 'state.json' || f.path === 'session-meta/state.json' || f.path.startsWith('agents/')),
     place(b, roots, options) {
       if (!b.workDir) throw new UserError('the export names no work dir; give one with --dir', 'bad-input');
       const sessions = join(roots[0]!, 'sessions');
@@ -48,7 +48,9 @@ export const kimiCode: Layout = {
       const id = isFreeId(b.id, taken) ? b.id : `session_${randomUUID()}`;
       const target = join(sessions, kimiCodeWorkDirKey(b.workDir), id);
       if (options.dryRun) return { id, path: target, workDir: b.workDir };
-      const files = b.files.map((f) => (f.path === 'state.json' ? { ...f, data: retargetState(f.data, id, target, b.workDir!) } : f));
+      // The state the agent reads: state.json, else the older session-meta/state.json (sessionIndexSource.ts).
+      const statePath = b.files.some((f) => f.path === 'state.json') ? 'state.json' : 'session-meta/state.json';
+      const files = b.files.map((f) => (f.path === statePath ? { ...f, data: retargetState(f.data, id, target, b.workDir!) } : f));
       writeTree(target, files);
       appendLine(join(roots[0]!, 'session_index.jsonl'), JSON.stringify({ sessionId: id, sessionDir: target, workDir: b.workDir }));
       return { id, path: target, workDir: b.workDir };

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { forEachLine, forEachRecord, parseLine, sniffTailType, sniffType } from '../../util/jsonl.js';
 import { isDirEntry, readDir, readJsonObject, statOrNull, statStamp, treeBytes, walkBuckets } from '../../util/fsx.js';
 import { argsText, contentText, firstLineTitle, isInjected, isRecord, isoOrNull, str, toMs } from '../../util/text.js';
+import { isPersonOrigin, kimiCodeMainWire, kimiCodeStatePath } from './paths.js';
 import { baseSession, type Reporter, type ResumeMark, type SessionRef, type Source, type SourceRead } from '../../sources/source.js';
 import { TranscriptBuilder, type ReadDepth } from '../../sources/transcript-builder.js';
 
@@ -22,6 +23,8 @@ const WANTED = new Set([
   'context.append_message',
   'context.append_loop_event',
   'context.apply_compaction',
+  'context.undo',
+  'context.clear',
 ]);
 
 export class KimiCodeSource implements Source {
@@ -32,6 +35,7 @@ export class KimiCodeSource implements Source {
   scan(report: Reporter): SessionRef[] {
     const sessionsDir = join(this.home, 'sessions');
     const indexWorkDirs = readIndexWorkDirs(this.home, sessionsDir);
+    const workspaces = readWorkspaceRoots(this.home);
     const refs: SessionRef[] = [];
     walkBuckets(sessionsDir, report, 'Kimi Code sessions', (_bucket, bucketDir, entry) => {
       if (!isDirEntry(bucketDir, entry)) return;
@@ -40,8 +44,10 @@ export class KimiCodeSource implements Source {
         report(dir, 'skipped: not a Kimi Code session id');
         return;
       }
-      const state = statOrNull(`${dir}/state.json`);
-      const wire = statOrNull(`${dir}/agents/main/wire.jsonl`);
+      const statePath = kimiCodeStatePath(dir);
+      const wirePath = kimiCodeMainWire(dir);
+      const state = statOrNull(statePath);
+      const wire = statOrNull(wirePath);
       if (!state && !wire) {
         // Say why: a folder that cannot be read is not the same as an empty one.
         const unreadable = readDir(dir).error;
@@ -57,7 +63,7 @@ export class KimiCodeSource implements Source {
         stamp: `${statStamp(state)}|${statStamp(wire)}`,
         lastWriteMs: Math.max(state?.mtimeMs ?? 0, wire?.mtimeMs ?? 0),
         locked: false,
-        hint: { indexWorkDir: indexWorkDirs.get(entry.name) ?? null },
+        hint: { indexWorkDir: indexWorkDirs.get(entry.name) ?? null, workspaceRoot: workspaces.get(_bucket) ?? null, state: statePath, wire: wirePath },
       });
     });
     return refs;
@@ -79,7 +85,7 @@ export class KimiCodeSource implements Source {
   private assemble(ref: SessionRef, wire: WireRead): SourceRead {
     const session = baseSession(ref);
     const problems = session.problems;
-    const stateRead = readJsonObject(join(ref.path, 'state.json'));
+    const stateRead = readJsonObject(ref.hint['state'] ?? kimiCodeStatePath(ref.path));
     const state = stateRead.ok ? stateRead.value : {};
     if (!stateRead.ok) problems.push(`state.json: ${stateRead.missing ? 'missing' : stateRead.error}`);
     problems.push(...wire.problems);
@@ -96,14 +102,15 @@ export class KimiCodeSource implements Source {
       session.title = firstLineTitle(b.firstPrompt);
       session.titleSource = 'prompt';
     }
-    session.workDir = str(state['cwd']) || str(state['workDir']) || ref.hint['indexWorkDir'] || wire.cwd || null;
+    const custom = isRecord(state['custom']) ? state['custom'] : {};
+    // As the agent's recoverCwd: cwd, workDir, custom.cwd; then what the index and workspaces.json say, then the wire.
+    session.workDir = str(state['cwd']) || str(state['workDir']) || str(custom['cwd']) || ref.hint['indexWorkDir'] || ref.hint['workspaceRoot'] || wire.cwd || null;
     const created = toMs(state['createdAt']) ?? wire.createdAtMs ?? b.firstTimeMs;
     const updated = toMs(state['updatedAt']) ?? b.lastTimeMs;
     session.createdAt = isoOrNull(created) ?? session.createdAt;
     session.updatedAt = isoOrNull(updated) ?? session.updatedAt;
     session.archived = state['archived'] === true;
     session.forkedFrom = str(state['forkedFrom']);
-    const custom = isRecord(state['custom']) ? state['custom'] : {};
     const legacyId = str(custom['kimi_cli_session_id']);
     if (legacyId) session.sameAs = { source: 'kimi-cli', id: legacyId };
     session.turns = b.turns;
@@ -116,7 +123,23 @@ export class KimiCodeSource implements Source {
 }
 
 function wirePathOf(ref: SessionRef): string {
-  return join(ref.path, 'agents', 'main', 'wire.jsonl');
+  return ref.hint['wire'] ?? kimiCodeMainWire(ref.path);
+}
+
+/**
+ * workspaces.json beside sessions/: `{version, workspaces: {<wd_… id>: {root,
+ * name, created_at, last_opened_at}}, deleted_workspace_ids}` (FORMATS.md §5).
+ * The id is the bucket folder's name; its root is the work dir.
+ */
+function readWorkspaceRoots(home: string): Map<string, string> {
+  const map = new Map<string, string>();
+  const read = readJsonObject(join(home, 'workspaces.json'));
+  if (!read.ok || !isRecord(read.value['workspaces'])) return map;
+  for (const [id, w] of Object.entries(read.value['workspaces'])) {
+    const root = isRecord(w) ? str(w['root']) : null;
+    if (root) map.set(id, root);
+  }
+  return map;
 }
 
 /** A resume mark's check: the file's identity and the record's digest (of its parsed form: the same line gives the same digest). */
@@ -175,6 +198,8 @@ export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', 
   if (from) b.resume(from);
   const result: WireRead = { builder: b, createdAtMs: null, cwd: null, problems: [], marks: [], more: false };
   let resumedAtMark = from === null;
+  // An undo that reaches back before the mark this read started from: the caller reads it all.
+  let undoneBeforeMark = false;
   // The last turn.prompt, so the context.append_message that repeats it is not shown twice.
   let lastPrompt: { id: string | null; text: string } | null = null;
 
@@ -194,9 +219,10 @@ export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', 
       case 'turn.steer': {
         const text = contentText(rec['input']);
         if (isInjected(text)) return;
-        const origin = isRecord(rec['origin']) ? str(rec['origin']['kind']) : null;
+        // What the agent put in itself (origin.kind `injection` and the like) is never a prompt, nor shown as one.
+        if (!isPersonOrigin(rec['origin'])) return;
         lastPrompt = { id: str(rec['promptId']), text };
-        if (type === 'turn.prompt' && (origin === null || origin === 'user')) b.prompt(text, time);
+        if (type === 'turn.prompt') b.prompt(text, time);
         else b.user(text, time);
         return;
       }
@@ -207,10 +233,24 @@ export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', 
         loopEvent(rec['event'], time);
         return;
       case 'context.apply_compaction': {
-        const summary = str(rec['summary']);
+        // Three shapes (agent-core-v2 contextMemory/contextEvents.ts): a summary string, a
+        // contextSummary string, or a summary message object with `count`.
+        const summary = str(rec['summary']) ?? str(rec['contextSummary']) ?? (isRecord(rec['summary']) ? contentText(rec['summary']['content']) : null);
         if (summary) b.summary(summary, time);
+        else b.boundary();
         return;
       }
+      case 'context.undo': {
+        // The last `count` turns leave the transcript, back to a compaction at most (the v2 TUI's applyTranscriptUndo).
+        const count = rec['count'];
+        if (typeof count === 'number' && Number.isInteger(count) && count > 0 && !b.undo(count)) undoneBeforeMark = true;
+        lastPrompt = null;
+        return;
+      }
+      case 'context.clear':
+        // The transcript keeps what came before; an undo stops here.
+        b.boundary();
+        return;
     }
   };
 
@@ -220,8 +260,7 @@ export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', 
     const content = message['content'];
     if (role === 'user') {
       const text = contentText(content);
-      const origin = isRecord(message['origin']) ? str(message['origin']['kind']) : null;
-      if (text === '' || isInjected(text) || (origin !== null && origin !== 'user')) return;
+      if (text === '' || isInjected(text) || !isPersonOrigin(message['origin'])) return;
       const id = str(message['id']);
       const repeat = lastPrompt !== null && ((id !== null && id === lastPrompt.id) || text === lastPrompt.text);
       lastPrompt = null;
@@ -289,7 +328,7 @@ export function readKimiCodeWire(path: string, depth: ReadDepth = 'transcript', 
     },
     { skip: skipBookkeeping, from: from?.offset ?? 0 },
   );
-  if (mismatch || !resumedAtMark) return null;
+  if (mismatch || !resumedAtMark || undoneBeforeMark) return null;
   result.problems.push(...problems);
   return result;
 }

@@ -13,6 +13,7 @@ import { appendLine, copyTree } from '../../actions/file-ops.js';
 import { sessionOf, type ActionEnv } from '../../actions/target.js';
 import { readJsonDoc, writeJsonDoc } from '../json-doc.js';
 import { stagedFolder } from '../place-kit.js';
+import { isPersonOrigin, kimiCodeMainWire, kimiCodeStatePath } from './paths.js';
 import type { LayoutWriter, TrashParts } from '../contract.js';
 import { forkTitle, outOfTurns, trimmedNote } from '../write-kit.js';
 
@@ -50,15 +51,22 @@ function wirePath(sessionDir: string, agentId: string): string {
   return join(sessionDir, 'agents', agentId, 'wire.jsonl');
 }
 
+/** An agent's wire in an existing session: the main one may sit at the session root (an older shape). */
+function sessionWire(sessionDir: string, agentId: string): string {
+  return agentId === MAIN ? kimiCodeMainWire(sessionDir) : wirePath(sessionDir, agentId);
+}
+
 function agentIds(sessionDir: string): string[] {
+  let ids: string[];
   try {
-    return readdirSync(join(sessionDir, 'agents'), { withFileTypes: true })
+    ids = readdirSync(join(sessionDir, 'agents'), { withFileTypes: true })
       .filter((e) => e.isDirectory())
-      .map((e) => e.name)
-      .sort((a, b) => (a === MAIN ? -1 : b === MAIN ? 1 : a.localeCompare(b)));
+      .map((e) => e.name);
   } catch {
-    return [];
+    ids = [];
   }
+  if (!ids.includes(MAIN) && existsSync(kimiCodeMainWire(sessionDir))) ids.push(MAIN);
+  return ids.sort((a, b) => (a === MAIN ? -1 : b === MAIN ? 1 : a.localeCompare(b)));
 }
 
 /** A prompt a person typed, as the agent counts turns when it forks (injected reminders are not). */
@@ -66,14 +74,7 @@ function isTurnStart(rec: Record<string, unknown> | null): boolean {
   if (!rec || rec['type'] !== 'context.append_message') return false;
   const message = rec['message'];
   if (!isRecord(message) || message['role'] !== 'user') return false;
-  const origin = isRecord(message['origin']) ? message['origin'] : undefined;
-  const kind = origin?.['kind'];
-  const visible =
-    kind === undefined ||
-    kind === 'user' ||
-    ((kind === 'skill_activation' || kind === 'plugin_command') && origin?.['trigger'] === 'user-slash') ||
-    (kind === 'shell_command' && origin?.['phase'] === 'input');
-  return visible && !isInjected(contentText(message['content']));
+  return isPersonOrigin(message['origin']) && !isInjected(contentText(message['content']));
 }
 
 function isTurnInput(rec: Record<string, unknown> | null): boolean {
@@ -88,18 +89,29 @@ function record(value: Record<string, unknown>): RawRecord {
 
 /** The main wire cut after turn N, as the agent's sliceMainRecordsAtTurn does. */
 function sliceAtTurn(records: RawRecord[], id: string, atTurn: number): { records: RawRecord[]; cutoff: number | null } {
+  // The turns that stand: a `context.undo {count}` takes back the last `count` of them, never past a
+  // compaction (as the reader counts them, after the v2 TUI's applyTranscriptUndo).
   const starts: number[] = [];
+  let floor = 0;
   records.forEach((r, i) => {
     if (isTurnStart(r.rec)) starts.push(i);
+    else if (r.rec?.['type'] === 'context.apply_compaction' || r.rec?.['type'] === 'context.clear') floor = starts.length;
+    else if (r.rec?.['type'] === 'context.undo' && typeof r.rec['count'] === 'number') {
+      for (let n = r.rec['count']; n > 0 && starts.length > floor; n--) starts.pop();
+    }
   });
   if (atTurn < 1 || atTurn > starts.length) throw outOfTurns(id, atTurn, starts.length);
   const end = starts[atTurn] ?? records.length;
+  // Prompts of turns undone before the cut stay in it (their undo record too), so they are allowed for.
+  let undone = 0;
+  for (let i = 0; i < end; i++) if (isTurnStart(records[i]!.rec)) undone++;
+  undone -= atTurn;
   let inputs = 0;
   const kept = records.slice(0, end).filter((r) => {
     const type = r.rec?.['type'];
     if (typeof type === 'string' && type.startsWith('file_history.')) return false;
     // The prompt record of the next turn can come before its message: keep only N of them.
-    if (isTurnInput(r.rec)) return ++inputs <= atTurn;
+    if (isTurnInput(r.rec)) return ++inputs <= atTurn + undone;
     return true;
   });
   let cutoff: number | null = null;
@@ -147,7 +159,8 @@ export const kimiCodeWriter: LayoutWriter = {
   trashParts: kimiCodeTrashParts,
 
   rename(t, title) {
-    const path = join(t.ref.path, 'state.json');
+    // Where the agent reads it (state.json, else session-meta/state.json): sessionIndexSource.ts.
+    const path = kimiCodeStatePath(t.ref.path);
     const doc = readJsonDoc(path, 'state.json');
     const state = doc.value;
     if (title === null) {
@@ -169,7 +182,7 @@ export const kimiCodeWriter: LayoutWriter = {
   fork(t, options, env) {
     const s = sessionOf(t);
     const now = env.now();
-    const source = readJsonDoc(join(t.ref.path, 'state.json'), 'state.json').value;
+    const source = readJsonDoc(kimiCodeStatePath(t.ref.path), 'state.json').value;
     const id = `session_${randomUUID()}`;
     const bucket = dirname(t.ref.path);
     const target = join(bucket, id);
@@ -177,20 +190,21 @@ export const kimiCodeWriter: LayoutWriter = {
     stagedFolder(target, join(dirname(bucket), `.sessions-staging-${id}`), (staging) => {
       const cut = options.atTurn !== undefined;
       copyTree(t.ref.path, staging, (rel) => {
-        if (rel === 'state.json' || rel === 'logs' || rel === 'upcoming-goals.json') return true;
+        // The fork gets the current shape: a root state.json and agents/main/wire.jsonl (written below).
+        if (rel === 'state.json' || rel === 'session-meta' || rel === 'wire.jsonl' || rel === 'logs' || rel === 'upcoming-goals.json') return true;
         if (!cut) return false;
         // A cut fork rewrites every wire and leaves out the agents' task state and file history.
         return /^agents\/[^/]+\/(wire\.jsonl|tasks|cron|file-history)$/.test(rel);
       });
       let agents = agentIds(t.ref.path);
       if (cut) {
-        const main = sliceAtTurn(readRawRecords(wirePath(t.ref.path, MAIN)), s.id, options.atTurn!);
+        const main = sliceAtTurn(readRawRecords(sessionWire(t.ref.path, MAIN)), s.id, options.atTurn!);
         const kept: string[] = [];
         for (const agentId of agents) {
           let records: RawRecord[];
           if (agentId === MAIN) records = main.records;
           else {
-            const all = existsSync(wirePath(t.ref.path, agentId)) ? readRawRecords(wirePath(t.ref.path, agentId)) : [];
+            const all = existsSync(sessionWire(t.ref.path, agentId)) ? readRawRecords(sessionWire(t.ref.path, agentId)) : [];
             const end = all.findIndex((r) => {
               const time = toMs(r.rec?.['time']);
               return main.cutoff === null || (time !== null && time > main.cutoff);
@@ -209,6 +223,8 @@ export const kimiCodeWriter: LayoutWriter = {
         // A whole fork copies each wire as it is (streamed: a 100 MB wire is never in memory) and adds its `forked` record.
         for (const agentId of agents) {
           const path = wirePath(staging, agentId);
+          // A main wire at the old place (the session root) goes to agents/main/ in the fork.
+          if (!existsSync(path) && existsSync(sessionWire(t.ref.path, agentId))) copyTree(sessionWire(t.ref.path, agentId), path);
           if (!existsSync(path)) {
             writeFileAtomic(path, joinLines([...withMetadata([], now), forkedRecord(agentId, now)]), { mkdirMode: 0o700 });
             continue;
@@ -253,7 +269,7 @@ export const kimiCodeWriter: LayoutWriter = {
   },
 
   compact(t, summary, env) {
-    const path = wirePath(t.ref.path, MAIN);
+    const path = sessionWire(t.ref.path, MAIN);
     const log = existsSync(path) ? surveyLog(path, MESSAGE_RECORDS) : { firstType: null, lines: 0, counted: 0 };
     const messages = log.counted;
     const now = env.now();
@@ -284,7 +300,7 @@ export const kimiCodeWriter: LayoutWriter = {
 
   shrink(t, limit) {
     for (const agentId of agentIds(t.ref.path)) {
-      const path = wirePath(t.ref.path, agentId);
+      const path = sessionWire(t.ref.path, agentId);
       if (!existsSync(path)) continue;
       let changed = false;
       const records = readRawRecords(path).map((r) => {
