@@ -8,7 +8,7 @@ import type { TestContext } from './harness.js';
 import Database from 'better-sqlite3';
 import type { Message, Session } from '../src/model.js';
 import { cannot, layoutOf } from '../src/layouts/registry.js';
-import { hashTree, listJson, REPO, runInProcess, tempDir, testEnv, type RunResult } from './helpers.js';
+import { hashTree, holdKiroLocks, listJson, REPO, runInProcess, tempDir, testEnv, type RunResult } from './helpers.js';
 
 export type Shown = Omit<Session, 'messages'> & { messageCount: number; messages: Message[] };
 
@@ -30,6 +30,8 @@ export function ageTree(root: string, ms = OLD_MS): void {
 export function demoHome(t: TestContext): string {
   const home = tempDir(t);
   cpSync(join(REPO, 'fixtures', 'demo-home'), home, { recursive: true });
+  // The demo's session open in Kiro: its lock names a live kiro process, or it would be stale.
+  holdKiroLocks(home);
   ageTree(home);
   return home;
 }
@@ -73,7 +75,8 @@ export function said(messages: readonly Message[]): string[] {
 export function agentFiles(home: string): Map<string, string> {
   const all = hashTree(home);
   for (const k of [...all.keys()]) {
-    if (k.startsWith('.local/share/sessions/') || k.startsWith('.cache/') || k.endsWith('session_index.jsonl') || k.endsWith('.sqlite3')) all.delete(k);
+    // A Kiro .lock is not the session's: the agent (and a delete, as the agent's does) takes and drops it.
+    if (k.startsWith('.local/share/sessions/') || k.startsWith('.cache/') || k.endsWith('session_index.jsonl') || k.endsWith('.sqlite3') || k.endsWith('.lock')) all.delete(k);
   }
   return all;
 }

@@ -6,7 +6,7 @@ import { test, type TestContext } from './harness.js';
 import { insertKiroConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles, type Conversation } from '../fixtures/layouts.js';
 import { runCli } from '../src/cli.js';
 import { agentFiles, HomeRunner, kiroRows } from './action-suite.js';
-import { hashTree, tempDir, testEnv } from './helpers.js';
+import { hashTree, liveKiroPid, tempDir, testEnv } from './helpers.js';
 
 const DAY = 86_400_000;
 
@@ -34,7 +34,7 @@ function cleanHome(t: TestContext): HomeRunner {
   const db = openKiroDb(join(home, '.local', 'share', 'kiro-cli', 'data.sqlite3'));
   insertKiroConversation(db, conv('22222222-0000-4000-8000-000000000001', '/w/c', 300, 1));
   db.close();
-  writeKiroSessionFiles(join(home, '.kiro'), conv('33333333-0000-4000-8000-000000000001', '/w/c', 100, 1), { locked: true });
+  writeKiroSessionFiles(join(home, '.kiro'), conv('33333333-0000-4000-8000-000000000001', '/w/c', 100, 1), { locked: true, lockPid: liveKiroPid() });
   return new HomeRunner(home);
 }
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from './harness.js';
 import { generateDemoHome } from '../fixtures/generate.js';
-import { hashTree, listJson, REPO, tempDir } from './helpers.js';
+import { hashTree, holdKiroLocks, listJson, REPO, tempDir } from './helpers.js';
 import { SOURCE_KINDS } from '../src/model.js';
 
 test('the committed demo home is exactly what the generator writes', (t) => {
@@ -14,6 +14,8 @@ test('the committed demo home is exactly what the generator writes', (t) => {
 test('the demo home holds every layout, several work dirs, forks, a compaction, CJK, long, empty and locked sessions', async (t) => {
   const home = tempDir(t);
   generateDemoHome(home);
+  // The demo's lock names a pid of the machine it was made on: live here only when a kiro process holds it.
+  holdKiroLocks(home);
   const { sessions } = await listJson(home, ['--home', home]);
   const kinds = new Set(sessions.map((s) => s.source));
   assert.deepEqual([...kinds].sort(), [...SOURCE_KINDS].sort());

@@ -1,8 +1,8 @@
 // Test support: temp homes (a test never sees the real one), the built
 // command run as a user runs it, and tree hashes to prove nothing changed.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,4 +110,52 @@ export function hashTree(root: string): Map<string, string> {
 export function age(path: string, ms: number): void {
   const d = new Date(ms);
   utimesSync(path, d, d);
+}
+
+let fakeKiro: ChildProcess | null = null;
+
+/**
+ * The pid of a running process named like Kiro CLI (`kiro-cli`), for locks
+ * that must be live: the agent's rule, and ours, is that a lock whose pid is
+ * dead or not a kiro process is stale. One per test process, ended with it.
+ */
+export function liveKiroPid(): number {
+  if (fakeKiro?.pid && fakeKiro.exitCode === null) return fakeKiro.pid;
+  const dir = mkdtempSync(join(tmpdir(), 'sessions-fake-kiro-'));
+  const bin = join(dir, 'kiro-cli');
+  symlinkSync(process.execPath, bin);
+  fakeKiro = spawn(bin, ['-e', 'setInterval(() => {}, 1 << 30)'], { stdio: 'ignore', detached: false });
+  fakeKiro.unref();
+  process.once('exit', () => {
+    fakeKiro?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // Wait until the kernel names it (its comm is set at exec).
+  for (let i = 0; i < 200; i++) {
+    try {
+      if (readFileSync(`/proc/${fakeKiro.pid}/comm`, 'utf8').startsWith('kiro-cli')) break;
+    } catch {
+      // not there yet
+    }
+    spawnSync('sleep', ['0.01']);
+  }
+  return fakeKiro.pid!;
+}
+
+/** Points every Kiro `.lock` of a home at a live kiro process (the demo's lock names a pid that is long gone). */
+export function holdKiroLocks(home: string): void {
+  const dir = join(home, '.kiro', 'sessions', 'cli');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.lock')) continue;
+    const path = join(dir, name);
+    const st = statSync(path);
+    writeFileSync(path, JSON.stringify({ pid: liveKiroPid(), started_at: new Date(st.mtimeMs).toISOString() }));
+    utimesSync(path, st.atime, st.mtime);
+  }
 }

@@ -1,5 +1,6 @@
 // Layout-specific reading rules, each on a small home built for the case.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from './harness.js';
@@ -19,7 +20,7 @@ import {
   writeKiroSessionFiles,
 } from '../fixtures/layouts.js';
 import type { Message, Session } from '../src/model.js';
-import { hashTree, listJson, runInProcess, tempDir, testEnv } from './helpers.js';
+import { hashTree, listJson, liveKiroPid, runInProcess, tempDir, testEnv } from './helpers.js';
 
 const T0 = Date.parse('2026-06-01T10:00:00Z');
 const conv = (id: string, workDir = '/w/app', turns = 2): Conversation => ({
@@ -177,7 +178,7 @@ test('Kiro database: a file that is not SQLite, or is locked by a writer, is rep
 test('Kiro files: a .lock means in use; a log without its metadata is reported and not listed (as the agent lists them); the title field wins', async (t) => {
   const home = tempDir(t);
   const kiro = join(home, '.kiro');
-  writeKiroSessionFiles(kiro, { ...conv('k-locked'), title: 'My title' }, { locked: true });
+  writeKiroSessionFiles(kiro, { ...conv('k-locked'), title: 'My title' }, { locked: true, lockPid: liveKiroPid() });
   writeKiroSessionFiles(kiro, conv('k-nometa'));
   rmSync(join(kiro, 'sessions', 'cli', 'k-nometa.json'));
   writeFileSync(join(kiro, 'sessions', 'cli', 'lonely.lock'), '{}');
@@ -371,4 +372,40 @@ test('Kimi Code work-dir keys follow the v2 engine: `.` and `..` give workspace,
   // 39 letters then a space: the 40-character cut ends on a dash, which goes.
   assert.match(kimiCodeWorkDirKey(`/p/${'a'.repeat(39)} tail`), new RegExp(`^wd_${'a'.repeat(39)}_[0-9a-f]{12}$`));
   assert.match(kimiCodeWorkDirKey('/home/me/My Project!'), /^wd_my-project_[0-9a-f]{12}$/);
+});
+
+test('Kiro files: a lock whose pid is dead or not a kiro process is stale (not in use); an unreadable lock counts as held; <id>.json.tmp is never a session; KIRO_TEST_SESSIONS_DIR names the folder', async (t) => {
+  const home = tempDir(t);
+  const kiro = join(home, '.kiro');
+  const gone = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const sleeper = spawn('sleep', ['30']);
+  t.after(() => sleeper.kill());
+  const cases: Array<[string, number | null, boolean]> = [
+    ['k-live', liveKiroPid(), true],
+    ['k-dead', gone, false],
+    ['k-other', sleeper.pid!, false],
+    ['k-garbled', null, true],
+  ];
+  for (const [id, pid] of cases) writeKiroSessionFiles(kiro, conv(id), { locked: true, lockPid: pid ?? 0 });
+  writeFileSync(join(kiro, 'sessions', 'cli', 'k-garbled.lock'), 'not json');
+  // The agent's atomic write in progress.
+  writeFileSync(join(kiro, 'sessions', 'cli', 'k-live.json.tmp'), '{"session_id":"k-live"');
+  const { sessions } = await listJson(home);
+  for (const [id, , live] of cases) assert.equal(sessions.find((s) => s.id === id)?.inUse, live, `${id}: in use`);
+  assert.equal(sessions.length, cases.length, 'the .json.tmp is not a session');
+
+  // Deleting a session with a stale lock takes the lock as the agent does, and leaves none behind.
+  const rm = await runInProcess(['rm', 'kiro-files:k-dead', '--no-cache'], testEnv(home));
+  assert.equal(rm.code, 0, rm.stderr);
+  assert.ok(!existsSync(join(kiro, 'sessions', 'cli', 'k-dead.lock')) && !existsSync(join(kiro, 'sessions', 'cli', 'k-dead.json')));
+  // A live one is refused, and with --force the agent's own lock is left where it is.
+  assert.equal((await runInProcess(['rm', 'kiro-files:k-live', '--no-cache'], testEnv(home))).code, 1);
+  assert.equal((await runInProcess(['rm', 'kiro-files:k-live', '--no-cache', '--force'], testEnv(home))).code, 0);
+  assert.equal(JSON.parse(readFileSync(join(kiro, 'sessions', 'cli', 'k-live.lock'), 'utf8')).pid, liveKiroPid());
+
+  const elsewhere = tempDir(t);
+  writeKiroSessionFiles(join(elsewhere, 'k'), conv('k-test-dir'));
+  const env = { ...testEnv(home), KIRO_TEST_SESSIONS_DIR: join(elsewhere, 'k', 'sessions', 'cli') };
+  const r = await runInProcess(['list', '--json', '--no-cache', '--source', 'kiro-files'], env);
+  assert.deepEqual((JSON.parse(r.stdout) as Session[]).map((s) => s.id), ['k-test-dir']);
 });

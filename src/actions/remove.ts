@@ -26,11 +26,21 @@ export function removeSessions(
   const sessions = targets.map((t) => trashedSession(sessionOf(t)));
   const bytes = sessions.reduce((n, s) => n + s.bytes, 0);
   if (opts.dryRun || targets.length === 0) return { action: 'rm', trashId: null, sessions, bytes, dryRun: opts.dryRun ?? false };
-  const entry = new Trash(env.homes.data).put(
-    targets.map((t, i) => ({ info: sessions[i]!, plan: writerFor(t.ref.source).trashPlan(t, env) })),
-    opts.reason ?? 'rm',
-  );
-  return { action: 'rm', trashId: entry.id, sessions, bytes, dryRun: false };
+  // Each agent's own lock is held while its sessions move (Kiro's files: as its --delete-session does).
+  const releases: Array<() => void> = [];
+  try {
+    for (const t of targets) {
+      const lock = writerFor(t.ref.source).lockFor;
+      if (lock) releases.push(lock(t, opts.force ?? false));
+    }
+    const entry = new Trash(env.homes.data).put(
+      targets.map((t, i) => ({ info: sessions[i]!, plan: writerFor(t.ref.source).trashPlan(t, env) })),
+      opts.reason ?? 'rm',
+    );
+    return { action: 'rm', trashId: entry.id, sessions, bytes, dryRun: false };
+  } finally {
+    for (const release of releases) release();
+  }
 }
 
 export interface RestoreResult {

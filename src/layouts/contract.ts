@@ -79,6 +79,8 @@ export interface LayoutWriter {
   trashParts: TrashParts | null;
   /** Sets the title a person chose; `null` returns to the default title. */
   rename: Capability<(t: ActionTarget, title: string | null, env: ActionEnv) => void>;
+  /** Takes the agent's own lock on the session while it is deleted (as the agent's delete does); returns the release. */
+  lockFor?(t: ActionTarget, force: boolean): () => void;
   /** Why a rename cannot return to the default title (`--clear`), when the agent has no way to. */
   cannotClear?: string;
   /** Files a rename would replace because they cannot be read (backed up to the trash first). */

@@ -17,14 +17,15 @@ export const kiroFiles: Layout = {
   agent: 'kiro',
   color: 'yellow',
   home: {
-    flag: { name: 'kiroHome', help: 'Kiro session files (~/.kiro)' },
-    locate: (at) => [at.flag ?? join(at.home, '.kiro')],
+    flag: { name: 'kiroHome', help: 'Kiro session files (~/.kiro; $KIRO_TEST_SESSIONS_DIR\n                             names their folder itself)' },
+    // The root is the sessions folder: util/paths.rs sessions_dir, which KIRO_TEST_SESSIONS_DIR overrides.
+    locate: (at) => [at.flag ? join(at.flag, 'sessions', 'cli') : (at.env('KIRO_TEST_SESSIONS_DIR') ?? join(at.home, '.kiro', 'sessions', 'cli'))],
   },
   source: (roots, data) => new AnnotatedSource(new KiroFilesSource(roots[0]!), data),
   writer: kiroFilesWriter,
   transfer: {
     place(b, roots, options) {
-      const dir = join(roots[0]!, 'sessions', 'cli');
+      const dir = roots[0]!;
       const meta = b.files.find((f) => f.path.endsWith('.json') && !f.path.includes('/'));
       const log = b.files.find((f) => f.path.endsWith('.jsonl') && !f.path.includes('/'));
       if (!meta) throw new UserError('the export has no Kiro session metadata (<id>.json)', 'bad-input');

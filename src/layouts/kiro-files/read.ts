@@ -8,16 +8,18 @@ import { readDir, readJsonObject, statOrNull, statStamp } from '../../util/fsx.j
 import { argsText, firstLineTitle, isRecord, isoOrNull, str, toMs } from '../../util/text.js';
 import { baseSession, type Reporter, type SessionRef, type Source } from '../../sources/source.js';
 import { TranscriptBuilder, type ReadDepth } from '../../sources/transcript-builder.js';
+import { isLiveLock } from './lock.js';
 
 const NAME_RE = /^(.+)\.(json|jsonl|lock)$/;
 
 export class KiroFilesSource implements Source {
   readonly kind = 'kiro-files' as const;
 
-  constructor(private readonly kiroHome: string) {}
+  /** `sessionsDir`: ~/.kiro/sessions/cli, or $KIRO_TEST_SESSIONS_DIR. */
+  constructor(private readonly sessionsDir: string) {}
 
   scan(report: Reporter): SessionRef[] {
-    const dir = join(this.kiroHome, 'sessions', 'cli');
+    const dir = this.sessionsDir;
     const listing = readDir(dir);
     if (listing.error) report(dir, `cannot list Kiro sessions: ${listing.error}`);
     const byId = new Map<string, Set<string>>();
@@ -51,7 +53,8 @@ export class KiroFilesSource implements Source {
         key: `kiro-files:${dir}/${id}`,
         stamp: `${statStamp(meta)}|${statStamp(log)}`,
         lastWriteMs: Math.max(meta?.mtimeMs ?? 0, log?.mtimeMs ?? 0),
-        locked: exts.has('lock'),
+        // A lock left by a kiro process that is gone (or a pid now used by another program) is stale.
+        locked: exts.has('lock') && isLiveLock(join(dir, `${id}.lock`)),
         hint: { dir },
       });
     }

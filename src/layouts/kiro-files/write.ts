@@ -10,6 +10,7 @@ import { isRecord } from '../../util/text.js';
 import { faultPoint } from '../../actions/faults.js';
 import type { ActionTarget } from '../../actions/target.js';
 import { readJsonDoc, writeJsonDoc } from '../json-doc.js';
+import { takeLock } from './lock.js';
 import type { LayoutWriter } from '../contract.js';
 import { endOfTurn, forkTitle, trimStrings } from '../write-kit.js';
 
@@ -34,6 +35,9 @@ export const kiroFilesWriter: LayoutWriter = {
   },
 
   trashParts: null,
+
+  // As `--delete-session`: the file side takes the lock and removes only .json and .jsonl.
+  lockFor: (t, force) => takeLock(join(files(t).dir, `${t.ref.id}.lock`), force),
 
   rename(t, title, env) {
     const { meta } = files(t);
