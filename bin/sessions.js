@@ -11,6 +11,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
+  stdin: process.stdin,
   // Questions (clean's "move them?") only when a person is at a terminal; scripts pass --yes.
   confirm: process.stdin.isTTY && process.stderr.isTTY ? ask : undefined,
 });

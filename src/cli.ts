@@ -275,7 +275,7 @@ async function runAction(command: string, ctx: ReturnType<typeof createContext>,
     case 'export':
       return act.runExport(ctx, args, { ...base, format: f.format, output: f.output, all: f.all }, f.cache);
     default:
-      return act.runImport(ctx, args, { ...base, dir: f.dir });
+      return await act.runImport(ctx, args, { ...base, dir: f.dir });
   }
 }
 

@@ -1,11 +1,12 @@
 // The actions on a copy of the demo home: every session of every layout.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from './harness.js';
 import AdmZip from 'adm-zip';
 import { SOURCE_KINDS } from '../src/model.js';
-import { checkDeleteAndRestore, checkEverySession, demoHome, HomeRunner } from './action-suite.js';
+import { ageTree, checkDeleteAndRestore, checkEverySession, demoHome, HomeRunner } from './action-suite.js';
+import { SAMPLES } from './helpers.js';
 
 test('rm of every session in one batch, then restore --last: byte-identical files, identical rows', async (t) => {
   await checkDeleteAndRestore(new HomeRunner(demoHome(t)));
@@ -66,3 +67,53 @@ test('Kimi Code compact and whole fork stream the wire: a wire without metadata 
   const fork = await h.show(`kimi-code:${forked.id}`);
   assert.deepEqual(fork.messages.map((m) => m.text), before.messages.map((m) => m.text));
 });
+
+test('Kiro files export as the agent writes them: JSON is the kiro-session-export-v1 envelope (the sample session under the agent field names and types), a ZIP holds session_metadata.json and conversation_log.jsonl; import of either is always a new session', async (t) => {
+  const home = demoHome(t);
+  const dir = join(home, '.kiro', 'sessions', 'cli');
+  // The real sample session from the agent's own tests, with a thinking block and a unix-seconds prompt time.
+  copyFileSync(join(SAMPLES, 'kiro-files', 'session_v1_pre_metering.json'), join(dir, 'compat-metering.json'));
+  const log = readFileSync(join(SAMPLES, 'kiro-files', 'session_v1_pre_metering.jsonl'), 'utf8');
+  const extra = [
+    { version: 'v1', kind: 'Prompt', data: { message_id: 'p-think', content: [{ kind: 'text', data: 'think first' }], meta: { timestamp: 1777542150 } } },
+    { version: 'v1', kind: 'AssistantMessage', data: { message_id: 'a-think', content: [{ kind: 'thinking', data: { text: 'weighing it' } }, { kind: 'text', data: 'done thinking' }] } },
+  ];
+  writeFileSync(join(dir, 'compat-metering.jsonl'), log + extra.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  ageTree(home);
+  const h = new HomeRunner(home);
+  const shown = await h.show('kiro-files:compat-metering');
+  const think = shown.messages.find((m) => m.thinking);
+  assert.equal(think?.text, 'weighing it');
+  assert.equal(shown.messages.find((m) => m.text === 'think first')?.time, '2026-04-30T09:42:30.000Z', 'meta.timestamp is unix seconds');
+
+  const envelope = JSON.parse(await h.ok(['export', 'kiro-files:compat-metering', '--format', 'json', '-o', '-'])) as { format: string; metadata: Record<string, unknown>; log_entries: Array<Record<string, unknown>> };
+  assert.equal(envelope.format, 'kiro-session-export-v1');
+  const sample = JSON.parse(readFileSync(join(SAMPLES, 'kiro-files', 'session_v1_pre_metering.json'), 'utf8')) as Record<string, unknown>;
+  assert.deepEqual(envelope.metadata, sample, 'metadata is the SessionData itself');
+  const entries = [...log.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>), ...extra];
+  assert.deepEqual(envelope.log_entries, entries, 'log_entries are the log lines, in order');
+  for (const e of envelope.log_entries) assert.deepEqual(Object.keys(e).sort(), ['data', 'kind', 'version']);
+
+  const zipFile = join(home, 'k.zip');
+  await h.ok(['export', 'kiro-files:compat-metering', '--format', 'zip', '-o', zipFile]);
+  const zip = new AdmZip(zipFile);
+  assert.deepEqual(zip.getEntries().map((e) => e.entryName).sort(), ['conversation_log.jsonl', 'session_metadata.json']);
+
+  const said = (m: Array<{ role: string; text: string }>) => m.map((x) => `${x.role}:${x.text}`);
+  for (const source of [zipFile, 'envelope']) {
+    const r =
+      source === 'envelope'
+        ? await h.json<{ id: string; originalId: string }>(['import', writeTemp(home, JSON.stringify(envelope))])
+        : await h.json<{ id: string; originalId: string }>(['import', source]);
+    assert.equal(r.originalId, 'compat-metering', 'always a new id, as /chat load makes');
+    const back = await h.show(`kiro-files:${r.id}`);
+    assert.deepEqual(said(back.messages), said(shown.messages));
+    assert.equal((JSON.parse(readFileSync(back.path, 'utf8')) as { session_id: string }).session_id, r.id);
+  }
+});
+
+function writeTemp(home: string, text: string): string {
+  const path = join(home, `envelope-${Date.now()}.json`);
+  writeFileSync(path, text);
+  return path;
+}

@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from './harness.js';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { generateDemoHome } from '../fixtures/generate.js';
 import { SUMMARY_CACHE_VERSION } from '../src/catalog/summary-cache.js';
 import { SOURCE_KINDS, type Session } from '../src/model.js';
-import { runBin, runInProcess, tempDir, testEnv } from './helpers.js';
+import { REPO, runBin, runInProcess, tempDir, testEnv } from './helpers.js';
 
 const REQUIRED_FIELDS: Record<string, string> = {
   source: 'string', id: 'string', title: 'string', createdAt: 'string', updatedAt: 'string', turns: 'number',
@@ -257,4 +257,18 @@ describe('the summary cache', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).length, 28);
   });
+});
+
+test("import - reads the export from stdin, as Kiro's /chat load-via-script hands session JSON over; export -o - writes it to stdout; an empty stdin is one plain line", (t) => {
+  const home = tempDir(t);
+  cpSync(join(REPO, 'fixtures', 'demo-home'), home, { recursive: true });
+  const env = testEnv(home);
+  const out = runBin(['export', 'kiro-files:7a5b60e3', '--format', 'json', '-o', '-', '--no-cache'], env);
+  assert.equal(out.code, 0, out.stderr);
+  const r = runBin(['import', '-', '--json', '--no-cache'], env, home, out.stdout);
+  assert.equal(r.code, 0, r.stderr);
+  const imported = JSON.parse(r.stdout) as { source: string; id: string; originalId: string };
+  assert.deepEqual([imported.source, imported.originalId], ['kiro-files', '7a5b60e3-02a4-4ef1-8996-43035cdb9333']);
+  const empty = runBin(['import', '-', '--no-cache'], env, home, '');
+  assert.deepEqual([empty.code, empty.stderr], [2, 'sessions: stdin is empty: nothing to import\n']);
 });

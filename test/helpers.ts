@@ -64,8 +64,8 @@ export interface RunResult {
 }
 
 /** Runs the built `sessions` command in a child process. */
-export function runBin(args: string[], env: Record<string, string>, cwd = REPO): RunResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], { env, cwd, encoding: 'utf8', timeout: 60_000 });
+export function runBin(args: string[], env: Record<string, string>, cwd = REPO, input?: string): RunResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env, cwd, encoding: 'utf8', timeout: 60_000, ...(input !== undefined ? { input } : {}) });
   if (r.error) throw r.error;
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

@@ -55,7 +55,7 @@ function toJson(t: ActionTarget, env: ActionEnv): string {
 function toZip(t: ActionTarget, env: ActionEnv): Buffer {
   const bundle = bundleOf(t, env);
   const zip = new AdmZip();
-  zip.addFile('manifest.json', Buffer.from(JSON.stringify(manifestOf(t, env), null, 2)));
+  if (layoutOf(bundle.source).transfer.ownZipManifest !== false) zip.addFile('manifest.json', Buffer.from(JSON.stringify(manifestOf(t, env), null, 2)));
   for (const f of bundle.files) zip.addFile(f.path, f.data);
   return zip.toBuffer();
 }

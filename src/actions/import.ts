@@ -41,6 +41,12 @@ export function importFile(env: ActionEnv, file: string, options: ImportOptions)
   } catch (error) {
     throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'bad-input');
   }
+  return importData(env, data, file, options);
+}
+
+/** An export's bytes (a file's, or stdin's for `import -`, as Kiro's /chat load-via-script hands them over); `name` is for messages. */
+export function importData(env: ActionEnv, data: Buffer, file: string, options: ImportOptions): ImportResult {
+  if (data.length === 0) throw new UserError(`${file} is empty: nothing to import`, 'bad-input');
   const bundle = data.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) ? fromZip(data, file) : fromJson(data, file);
   if (options.dir !== undefined) bundle.workDir = resolve(options.cwd, options.dir);
   return place(env, bundle, options);
@@ -91,11 +97,20 @@ function fromZip(data: Buffer, file: string): Bundle {
   }
   const declared = str(manifest['source']);
   // Ours names its layout; an agent's own export is told by the layout that knows it.
-  const source = declared && isSourceKind(declared) ? declared : LAYOUTS.find((l) => l.transfer.recognize?.(manifest, files))?.kind;
+  let source: SourceKind | undefined = declared && isSourceKind(declared) ? declared : undefined;
+  let said: { id?: string | null; title?: string | null; workDir?: string | null } = {};
+  for (const layout of source ? [] : LAYOUTS) {
+    const found = layout.transfer.recognize?.(manifest, files);
+    if (found) {
+      source = layout.kind;
+      said = found;
+      break;
+    }
+  }
   if (!source) throw new UserError(`${file}: not an export of a session (no manifest.json naming one)`, 'bad-input');
-  const id = str(manifest['sessionId']) ?? randomUUID();
-  const workDir = str(manifest['workspaceDir']) ?? str(manifest['workDir']);
-  return { source, id, title: str(manifest['title']) ?? '', workDir, files };
+  const id = str(manifest['sessionId']) ?? said.id ?? randomUUID();
+  const workDir = str(manifest['workspaceDir']) ?? str(manifest['workDir']) ?? said.workDir ?? null;
+  return { source, id, title: str(manifest['title']) ?? said.title ?? '', workDir, files };
 }
 
 function fromJson(data: Buffer, file: string): Bundle {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { compactSession } from '../actions/compact.js';
 import { exportFileName, exportSession } from '../actions/export.js';
 import { forkSession, parseTurn } from '../actions/fork.js';
-import { importFile } from '../actions/import.js';
+import { importData, importFile } from '../actions/import.js';
 import { removeSessions, restoreEntry, type RemovedSession } from '../actions/remove.js';
 import { renameSession } from '../actions/rename.js';
 import { ActionEnv, type ActionTarget } from '../actions/target.js';
@@ -152,10 +152,16 @@ export async function runExport(
   return out(ctx, flags, { action: 'export', format, files: written, dryRun: flags.dryRun }, `${flags.dryRun ? 'Would export' : 'Exported'} ${written.length} as ${format}:\n${lines.join('\n')}`);
 }
 
-export function runImport(ctx: CommandContext, args: string[], flags: ActFlags & { dir?: string | undefined }): number {
+export async function runImport(ctx: CommandContext, args: string[], flags: ActFlags & { dir?: string | undefined }): Promise<number> {
   if (args.length !== 1) throw new UserError(`import takes one file, got ${args.length}`, 'bad-input');
-  const r = importFile(envOf(ctx), resolve(ctx.io.cwd, args[0]!), { cwd: ctx.io.cwd, dryRun: flags.dryRun, ...(flags.dir !== undefined ? { dir: flags.dir } : {}) });
-  const renamed = r.originalId ? ` (a new id: ${r.originalId} exists already)` : '';
+  const options = { cwd: ctx.io.cwd, dryRun: flags.dryRun, ...(flags.dir !== undefined ? { dir: flags.dir } : {}) };
+  // `-`: the export on stdin (Kiro's /chat save-via-script and load-via-script pass session JSON this way).
+  const r =
+    args[0] === '-'
+      ? importData(envOf(ctx), await readAll(ctx.io.stdin), 'stdin', options)
+      : importFile(envOf(ctx), resolve(ctx.io.cwd, args[0]!), options);
+  // A new id where the export's was taken, or always (Kiro's /chat load makes a new session every time).
+  const renamed = r.originalId ? ` (a new id; the export's was ${r.originalId})` : '';
   const wd = r.workDir ? ` for ${tildePath(r.workDir, ctx.home)}` : '';
   return out(ctx, flags, r, would(flags, `Imported ${r.source}:${r.id}${wd}${renamed}`, `import ${r.source}:${r.id}${wd}${renamed}`));
 }
@@ -175,4 +181,11 @@ function entryLine(ctx: CommandContext, trash: Trash, e: TrashEntry): string {
   const titles = e.items.slice(0, 2).map((i) => JSON.stringify(i.title)).join(', ') + (e.items.length > 2 ? `, +${e.items.length - 2}` : '');
   const state = e.state === 'moving' ? ' (incomplete: restore puts back what it holds)' : '';
   return `${e.id}  ${e.action.padEnd(8)} ${relativeTime(e.createdAt, ctx.now).padEnd(14)} ${String(e.items.length).padStart(3)} session${e.items.length === 1 ? ' ' : 's'} ${formatSize(trash.bytes(e)).padStart(8)}  ${titles}${state}`;
+}
+
+async function readAll(stream: NodeJS.ReadableStream | undefined): Promise<Buffer> {
+  if (!stream || (stream as NodeJS.ReadStream).isTTY) throw new UserError('import - reads the export from stdin: pipe it in (sessions import - < session.json)', 'bad-input');
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
 }

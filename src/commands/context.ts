@@ -12,6 +12,8 @@ export interface CommandIO {
   stderr: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
+  /** For `import -`; absent where there is none to read. */
+  stdin?: NodeJS.ReadableStream;
   /** Asks a yes/no question on the terminal; absent when there is no terminal to ask on. */
   confirm?: (question: string) => Promise<boolean>;
 }

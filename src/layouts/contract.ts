@@ -102,10 +102,15 @@ export interface LayoutTransfer {
   keep?(path: string): boolean;
   /** A JSON export written in the agent's own shape instead of ours, or null for ours. */
   agentJson?(t: ActionTarget, bundle: Bundle): string | null;
+  /** False where the agent's own ZIP has no manifest and its loader is not known to skip one: ours is left out. */
+  ownZipManifest?: boolean;
   /** Fields the agent's own export manifest has, put before ours in a ZIP's manifest.json. */
   zipManifest?(t: ActionTarget, env: ActionEnv): Record<string, unknown>;
-  /** Tells an archive or file of the agent's own (no `source` in it) as this layout's. */
-  recognize?(manifest: Record<string, unknown>, files: readonly BundleFile[]): boolean;
+  /**
+   * Tells an archive of the agent's own (no `source` in it) as this layout's:
+   * null if it is not, else what the archive says of the session (its id, title, work dir).
+   */
+  recognize?(manifest: Record<string, unknown>, files: readonly BundleFile[]): { id?: string | null; title?: string | null; workDir?: string | null } | null;
   /** Parses a JSON file the agent itself writes (not ours) into a bundle, or null if it is not one. */
   fromAgentJson?(value: Record<string, unknown>, data: Buffer): Bundle | null;
   /** Writes an imported bundle into the agent's store under a free id. */

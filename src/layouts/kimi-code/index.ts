@@ -40,7 +40,8 @@ export const kimiCode: Layout = {
       };
     },
     // A `kimi export` ZIP has no `source`; its manifest names the session and it holds state.json or agents/.
-    recognize: (manifest, files) => Boolean(str(manifest['sessionId'])) && files.some((f) => f.path === 'state.json' || f.path === 'session-meta/state.json' || f.path.startsWith('agents/')),
+    recognize: (manifest, files) =>
+      str(manifest['sessionId']) && files.some((f) => f.path === 'state.json' || f.path === 'session-meta/state.json' || f.path.startsWith('agents/')) ? {} : null,
     place(b, roots, options) {
       if (!b.workDir) throw new UserError('the export names no work dir; give one with --dir', 'bad-input');
       const sessions = join(roots[0]!, 'sessions');

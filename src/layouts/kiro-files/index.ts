@@ -1,13 +1,15 @@
 // Kiro CLI's session files: ~/.kiro/sessions/cli/<id>.json (metadata) and
 // <id>.jsonl (the log), with <id>.lock while the agent has it open.
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Bundle } from '../../actions/bundle.js';
 import { UserError } from '../../errors.js';
 import { AnnotatedSource } from '../../sources/annotations.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
+import { isRecord, str } from '../../util/text.js';
 import type { Layout } from '../contract.js';
-import { isFreeId, parseObject } from '../place-kit.js';
+import { parseObject } from '../place-kit.js';
 import { KiroFilesSource } from './read.js';
 import { kiroFilesWriter } from './write.js';
 
@@ -24,12 +26,47 @@ export const kiroFiles: Layout = {
   source: (roots, data) => new AnnotatedSource(new KiroFilesSource(roots[0]!), data),
   writer: kiroFilesWriter,
   transfer: {
+    // The agent's own shapes (FORMATS.md §5, acp/commands/chat.rs): a ZIP holds session_metadata.json and
+    // conversation_log.jsonl; /chat save writes the kiro-session-export-v1 envelope.
+    files: (t) => {
+      const f = sessionFiles(t.ref.hint['dir'] ?? '', t.ref.id);
+      return [
+        { path: ZIP_METADATA, data: readFileSync(f.meta) },
+        { path: ZIP_LOG, data: existsSync(f.log) ? readFileSync(f.log) : Buffer.alloc(0) },
+      ];
+    },
+    // Its loader's handling of other entries is not known: nothing of ours goes into the ZIP.
+    ownZipManifest: false,
+    agentJson: (_t, bundle) => JSON.stringify(envelopeOf(bundle), null, 2) + '\n',
+    recognize: (_manifest, files) => {
+      const meta = files.find((f) => f.path === ZIP_METADATA);
+      if (!meta) return null;
+      const v = parseObject(meta.data, ZIP_METADATA);
+      return { id: str(v['session_id']), title: str(v['title']), workDir: str(v['cwd']) };
+    },
+    fromAgentJson: (v) => {
+      if (v['format'] !== EXPORT_FORMAT || !isRecord(v['metadata']) || !Array.isArray(v['log_entries'])) return null;
+      const meta = v['metadata'];
+      const log = v['log_entries'].map((e) => JSON.stringify(e)).join('\n');
+      return {
+        source: 'kiro-files',
+        id: str(meta['session_id']) ?? randomUUID(),
+        title: str(meta['title']) ?? '',
+        workDir: str(meta['cwd']),
+        files: [
+          { path: ZIP_METADATA, data: Buffer.from(JSON.stringify(meta, null, 2)) },
+          { path: ZIP_LOG, data: Buffer.from(log === '' ? '' : log + '\n') },
+        ],
+      };
+    },
     place(b, roots, options) {
       const dir = roots[0]!;
-      const meta = b.files.find((f) => f.path.endsWith('.json') && !f.path.includes('/'));
-      const log = b.files.find((f) => f.path.endsWith('.jsonl') && !f.path.includes('/'));
-      if (!meta) throw new UserError('the export has no Kiro session metadata (<id>.json)', 'bad-input');
-      const id = isFreeId(b.id, (id) => existsSync(join(dir, `${id}.json`)) || existsSync(join(dir, `${id}.jsonl`))) ? b.id : randomUUID();
+      // session_metadata.json as the agent exports it; <id>.json as older exports of ours held it.
+      const meta = b.files.find((f) => f.path === ZIP_METADATA) ?? b.files.find((f) => f.path.endsWith('.json') && !f.path.includes('/'));
+      const log = b.files.find((f) => f.path === ZIP_LOG) ?? b.files.find((f) => f.path.endsWith('.jsonl') && !f.path.includes('/'));
+      if (!meta) throw new UserError('the export has no Kiro session metadata (session_metadata.json)', 'bad-input');
+      // As /chat load: always a new session under a fresh id (chat-load.md, FORMATS.md §5).
+      const id = randomUUID();
       const path = join(dir, `${id}.json`);
       if (options.dryRun) return { id, path, workDir: b.workDir };
       const metaValue = parseObject(meta.data, 'the session metadata');
@@ -43,3 +80,28 @@ export const kiroFiles: Layout = {
   },
   resume: (s) => ['kiro-cli', 'chat', '--resume-id', s.id],
 };
+
+const EXPORT_FORMAT = 'kiro-session-export-v1';
+const ZIP_METADATA = 'session_metadata.json';
+const ZIP_LOG = 'conversation_log.jsonl';
+
+function sessionFiles(dir: string, id: string): { meta: string; log: string } {
+  return { meta: join(dir, `${id}.json`), log: join(dir, `${id}.jsonl`) };
+}
+
+/** What /chat save writes: `{format, metadata: <SessionData>, log_entries: [LogEntry…]}`; lines that are not JSON are left out, as the agent's load_log_entries skips them. */
+function envelopeOf(bundle: Bundle): Record<string, unknown> {
+  const meta = bundle.files.find((f) => f.path === ZIP_METADATA);
+  const log = bundle.files.find((f) => f.path === ZIP_LOG);
+  const metadata = parseObject(meta?.data ?? Buffer.from(''), `${bundle.id}.json`);
+  const entries: unknown[] = [];
+  for (const line of (log?.data.toString('utf8') ?? '').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      entries.push(JSON.parse(line));
+    } catch {
+      // a torn or damaged line: skipped, as the agent skips it
+    }
+  }
+  return { format: EXPORT_FORMAT, metadata, log_entries: entries };
+}
