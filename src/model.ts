@@ -56,6 +56,8 @@ export interface Session {
   sameAs: { source: SourceKind; id: string } | null;
   /** What was wrong when reading it; empty when it read cleanly. */
   problems: string[];
+  /** Set when the agent itself deletes this session at its next start (Kiro's cleanup.periodDays), saying why. */
+  agentDeletes?: string | null;
 }
 
 /** A session together with its transcript, as `show` needs it. */

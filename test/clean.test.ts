@@ -1,12 +1,13 @@
 // `sessions clean`: every filter, the plan, the question, one trash batch
 // that restore brings back whole, and sessions in use never included.
 import assert from 'node:assert/strict';
+import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from './harness.js';
 import { insertKiroConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles, type Conversation } from '../fixtures/layouts.js';
 import { runCli } from '../src/cli.js';
 import { agentFiles, HomeRunner, kiroRows } from './action-suite.js';
-import { hashTree, liveKiroPid, tempDir, testEnv } from './helpers.js';
+import { hashTree, liveKiroPid, runInProcess, tempDir, testEnv } from './helpers.js';
 
 const DAY = 86_400_000;
 
@@ -168,3 +169,40 @@ test('clean: sessions written in the last minute are kept and counted; bad input
     assert.match(r.stderr, re);
   }
 });
+
+test("Kiro's own retention (cleanup.periodDays): list marks what the agent deletes at its next start, locked ones not; clean says so; a work dir's setting wins where the agent starts there; a negative one turns it off", async (t) => {
+  const h = cleanHome(t);
+  const kiro = join(h.home, '.kiro');
+  // A file session 40 days old beside the locked one (100 days old) and the 300-day database row.
+  writeKiroSessionFiles(kiro, conv('33333333-0000-4000-8000-000000000002', '/w/c', 40, 1));
+  ageFile(join(kiro, 'sessions', 'cli', '33333333-0000-4000-8000-000000000002.json'), 40);
+  ageFile(join(kiro, 'sessions', 'cli', '33333333-0000-4000-8000-000000000002.jsonl'), 40);
+  const marked = async (cwd = h.home): Promise<string[]> => {
+    const r = await runInProcess(['list', '--json', '--no-cache'], h.env, cwd);
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as Array<{ id: string; agentDeletes?: string | null }>).filter((s) => s.agentDeletes).map((s) => s.id).sort();
+  };
+  assert.deepEqual(await marked(), [], 'nothing is marked where nothing is set');
+  mkdirSync(join(kiro, 'settings'), { recursive: true });
+  writeFileSync(join(kiro, 'settings', 'cli.json'), JSON.stringify({ 'chat.defaultModel': 'x', 'cleanup.periodDays': 30 }, null, 2));
+  assert.deepEqual(await marked(), [KIRO_OLD, '33333333-0000-4000-8000-000000000002'], 'the row and the file session older than 30 days; the locked one is skipped, as the agent skips it');
+  const table = await h.ok(['list', '--source', 'kiro']);
+  assert.match(table, /\[expiring\]/);
+  const shown = await h.ok(['show', KIRO_OLD]);
+  assert.match(shown, /^expiring Kiro deletes sessions older than 30 days at its next start \(cleanup\.periodDays in .*\.kiro\/settings\/cli\.json\)$/m);
+  const plan = await h.ok(['clean', '--older-than', '1y', '--dry-run']);
+  assert.match(plan, /Kiro deletes sessions older than 30 days at its next start \(cleanup\.periodDays in [^)]+\): 2 sessions listed here/);
+
+  // Started in a work dir with its own setting, the agent applies that one.
+  const wd = tempDir(t);
+  mkdirSync(join(wd, '.kiro', 'settings'), { recursive: true });
+  writeFileSync(join(wd, '.kiro', 'settings', 'cli.json'), JSON.stringify({ 'cleanup.periodDays': 200 }));
+  assert.deepEqual(await marked(wd), [KIRO_OLD]);
+  writeFileSync(join(wd, '.kiro', 'settings', 'cli.json'), JSON.stringify({ 'cleanup.periodDays': -1 }));
+  assert.deepEqual(await marked(wd), [], 'a negative period is never');
+});
+
+function ageFile(path: string, days: number): void {
+  const d = new Date(Date.now() - days * 86_400_000);
+  utimesSync(path, d, d);
+}

@@ -330,3 +330,11 @@ test('dialog keys come from the keymap: y and n answer a yes/no dialog, and are 
   assert.equal(s.dialog?.input, 'y');
   assert.ok(helpLines(false).some((l) => /^\s+n\s+no \(in a dialog without text\)/.test(l)), 'the ? overlay lists the dialog keys');
 });
+
+test("the cleanup pane says what the agent's own retention deletes anyway", () => {
+  const note = 'Kiro deletes sessions older than 30 days at its next start (cleanup.periodDays in /h/.kiro/settings/cli.json)';
+  const old = session('old', { updatedAt: '2025-01-01T00:00:00.000Z', agentDeletes: note, source: 'kiro-files' });
+  let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW }), { type: 'loaded', sessions: [old, session('fresh')], now: NOW, locked: [] })[0];
+  [s] = run(s, key('S-c'));
+  assert.ok(s.dialog!.message.endsWith(`\n${note}: 1 of these`), s.dialog!.message);
+});

@@ -3,6 +3,7 @@
 import { UserError } from '../errors.js';
 import { sessionKey, isSourceKind, type Session, type SourceKind, type Transcript } from '../model.js';
 import { createSources, linkSameConversations } from '../sources/discover.js';
+import { LAYOUTS } from '../layouts/registry.js';
 import type { Homes } from '../sources/homes.js';
 import type { ReadDepth } from '../sources/transcript-builder.js';
 import type { Reporter, ResumeMark, ScanMemo, SessionRef, Source } from '../sources/source.js';
@@ -21,6 +22,8 @@ export interface CatalogOptions {
   memo?: ScanMemo & { save(): void };
   /** Overrides the layouts read (tests). */
   sources?: Source[];
+  /** Where the command runs: an agent started here applies its own retention settings (Kiro). */
+  cwd?: string | null;
   now?: () => number;
 }
 
@@ -38,6 +41,21 @@ export class Catalog {
     this.memo = options.memo;
     this.report = options.report;
     this.now = options.now ?? Date.now;
+    this.homes = options.homes;
+    this.cwd = options.cwd ?? null;
+  }
+
+  private readonly homes: Homes;
+  private readonly cwd: string | null;
+
+  /** The agents' own retention, asked of each layout once per listing. */
+  private retention(now: number): (ref: SessionRef, s: Session) => string | null {
+    const tests = new Map<string, (ref: SessionRef, s: Session) => string | null>();
+    for (const l of LAYOUTS) {
+      const test = l.retention?.(this.homes, this.cwd, now);
+      if (test) tests.set(l.kind, test);
+    }
+    return (ref, s) => tests.get(ref.source)?.(ref, s) ?? null;
   }
 
   /**
@@ -48,6 +66,7 @@ export class Catalog {
     const out: Session[] = [];
     const now = this.now();
     const refs = this.scan();
+    const deletes = this.retention(now);
     for (const { ref, source } of refs) {
       if (kinds && !kinds.includes(ref.source)) {
         this.cache.retain(ref.key);
@@ -64,6 +83,7 @@ export class Catalog {
         this.cache.put(ref.key, ref.stamp, session);
       }
       session.inUse = isInUse(ref, now);
+      session.agentDeletes = deletes(ref, session);
       out.push(session);
     }
     linkSameConversations(out, refs.map((r) => r.ref));
@@ -100,6 +120,7 @@ export class Catalog {
     const cached = depth === 'summary' ? this.cache.session(found.ref.key, found.ref.stamp) : null;
     const transcript = cached ? { session: cached, messages: [] } : found.source.read(found.ref, depth);
     transcript.session.inUse = isInUse(found.ref, this.now());
+    transcript.session.agentDeletes = this.retention(this.now())(found.ref, transcript.session);
     linkSameConversations([transcript.session], this.scan().map((r) => r.ref));
     return transcript;
   }

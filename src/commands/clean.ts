@@ -3,6 +3,7 @@
 import { sessionKey } from '../model.js';
 import { hasSelectingFilter, parseCleanValue, planClean, setCleanValue, type CleanFilters, type CleanPlan, type CleanValueFilter } from '../actions/clean.js';
 import type { ActionTarget } from '../actions/target.js';
+import type { Session } from '../model.js';
 import { inDir, parseSources } from '../catalog/select.js';
 import { UserError } from '../errors.js';
 import { formatSize, renderSessionTable } from '../format/session-table.js';
@@ -38,10 +39,10 @@ export async function runClean(ctx: CommandContext, args: string[], flags: Clean
   const what = `${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'} (${formatSize(plan.bytes)})`;
 
   if (plan.sessions.length === 0 || flags.dryRun) {
-    print(ctx, flags, summary, plan.sessions.length === 0 ? `Nothing to clean.${keptLine(plan)}` : `Would move ${what} to the trash:\n${table(ctx, plan)}${keptLine(plan)}`);
+    print(ctx, flags, summary, plan.sessions.length === 0 ? `Nothing to clean.${keptLine(plan)}${agentLine(all)}` : `Would move ${what} to the trash:\n${table(ctx, plan)}${keptLine(plan)}${agentLine(all)}`);
     return 0;
   }
-  if (!flags.json) ctx.io.stdout.write(`${table(ctx, plan)}${keptLine(plan)}\n`);
+  if (!flags.json) ctx.io.stdout.write(`${table(ctx, plan)}${keptLine(plan)}${agentLine(all)}\n`);
   const verb = flags.purge ? 'Delete' : 'Move';
   if (!flags.yes) {
     if (!ctx.io.confirm) throw new UserError(`add --yes to ${verb.toLowerCase()} ${what}${flags.purge ? ' for good' : ''} (or --dry-run for the plan alone)`, 'bad-input');
@@ -104,6 +105,13 @@ function planJson(plan: CleanPlan, dryRun: boolean) {
 
 function table(ctx: CommandContext, plan: CleanPlan): string {
   return renderSessionTable(plan.sessions, { width: ctx.width, now: ctx.now, home: ctx.home }).replace(/\n$/, '');
+}
+
+/** The agent's own retention, where it is set: what it deletes at its next start whatever this clean does. */
+function agentLine(all: readonly Session[]): string {
+  const doomed = all.filter((s) => s.agentDeletes);
+  if (doomed.length === 0) return '';
+  return `\n${doomed[0]!.agentDeletes}: ${doomed.length} session${doomed.length === 1 ? '' : 's'} listed here (marked [expiring] in \`sessions list\`).`;
 }
 
 /** Sessions the filters matched but that stay, and why. */

@@ -35,7 +35,7 @@ export async function runUi(ctx: CommandContext, o: UiOptions): Promise<number> 
   const report = (): void => {};
   const effects = new Effects({
     homes: ctx.homes,
-    catalog: () => openCatalog(ctx.homes, { cacheDir: dir, report }),
+    catalog: () => openCatalog(ctx.homes, { cacheDir: dir, report, cwd: ctx.io.cwd }),
     indexDir: dir,
     cwd: ctx.io.cwd,
     now: () => Date.now(),

@@ -71,7 +71,7 @@ export function renderSessionTable(sessions: readonly Session[], options: TableO
 /** Tags go first so that cutting a long title never hides them. */
 function titleCell(s: Session): string {
   const title = s.title || (s.turns === 0 ? '(empty session)' : '(untitled)');
-  const tags = [s.problems.length > 0 ? '!' : '', s.inUse ? '[in use]' : '', s.archived ? '[archived]' : ''].filter(Boolean);
+  const tags = [s.problems.length > 0 ? '!' : '', s.inUse ? '[in use]' : '', s.archived ? '[archived]' : '', s.agentDeletes ? '[expiring]' : ''].filter(Boolean);
   return tags.length > 0 ? `${tags.join(' ')} ${title}` : title;
 }
 

@@ -36,6 +36,7 @@ function header(s: Session, o: TranscriptOptions): string[] {
   if (flags.length > 0) lines.push(`state    ${flags.join(', ')}`);
   if (s.forkedFrom) lines.push(`fork of  ${s.forkedFrom}`);
   if (s.sameAs) lines.push(`same as  ${s.sameAs.source}:${s.sameAs.id}`);
+  if (s.agentDeletes) lines.push(`expiring ${s.agentDeletes}`);
   for (const p of s.problems) lines.push(`problem  ${p}`);
   return lines;
 }

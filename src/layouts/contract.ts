@@ -5,6 +5,7 @@
 import type { Session, SourceKind } from '../model.js';
 import type { ActionEnv, ActionTarget } from '../actions/target.js';
 import type { SessionRef, Source } from '../sources/source.js';
+import type { Homes } from '../sources/homes.js';
 import type { BundleFile, Bundle } from '../actions/bundle.js';
 import type { Created, ForkOptions } from './write-kit.js';
 
@@ -132,6 +133,11 @@ export interface Layout {
   readonly transfer: LayoutTransfer;
   /** The agent's own command that resumes the session (run in its work dir, without a shell). */
   resume(s: Session): string[];
+  /**
+   * Which sessions the agent deletes by itself at its next start (Kiro's retention), for a run in `cwd`:
+   * a test per session giving the reason, or null when nothing is set.
+   */
+  retention?(homes: Homes, cwd: string | null, now: number): ((ref: SessionRef, s: Session) => string | null) | null;
   /** Sets `sameAs` on this layout's sessions that have a copy in another layout (made by the agent's migration). */
   linkTwins?(sessions: Session[], refs: readonly SessionRef[]): void;
 }

@@ -6,7 +6,8 @@ import { SummaryCache } from '../catalog/summary-cache.js';
 import type { Homes } from '../sources/homes.js';
 import type { Reporter } from '../sources/source.js';
 
-export function openCatalog(homes: Homes, o: { cacheDir: string | null; report: Reporter }): Catalog {
+export function openCatalog(homes: Homes, o: { cacheDir: string | null; report: Reporter; cwd: string }): Catalog {
   const dir = o.cacheDir;
-  return dir === null ? new Catalog({ homes, report: o.report }) : new Catalog({ homes, report: o.report, cache: () => SummaryCache.load(dir), memo: FileScanMemo.load(dir) });
+  const base = { homes, report: o.report, cwd: o.cwd };
+  return dir === null ? new Catalog(base) : new Catalog({ ...base, cache: () => SummaryCache.load(dir), memo: FileScanMemo.load(dir) });
 }

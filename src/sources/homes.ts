@@ -11,6 +11,8 @@ export interface Homes {
   roots: Record<SourceKind, string[]>;
   /** The manager's own data (trash, titles for rows without a title field): ~/.local/share/sessions */
   data: string;
+  /** $HOME, or the --home folder: where the agents' own settings are. */
+  home?: string;
 }
 
 export interface HomeFlags {
@@ -39,7 +41,7 @@ export function resolveHomes(env: Env, flags: HomeFlags = {}): Homes {
     roots[layout.kind] = [...new Set(layout.home.locate({ home, env: fromEnv, flag: flag === undefined ? undefined : resolve(flag), dataHome }).map((p) => resolve(p)))];
   }
   // Under --home too: the demo home's trash and titles stay in the demo home.
-  return { roots, data: join(dataHome, 'sessions') };
+  return { roots, data: join(dataHome, 'sessions'), home };
 }
 
 /** The manager's own cache: $XDG_CACHE_HOME/sessions or ~/.cache/sessions. */

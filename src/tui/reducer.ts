@@ -231,8 +231,14 @@ function planned(s: State): State {
   return {
     ...s,
     marked: new Set(plan.sessions.map(keyOf)),
-    dialog: { ...d, targets: plan.sessions, message: `${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'}, ${formatSize(plan.bytes)}${kept.length ? `; kept: ${kept.join(', ')}` : ''}` },
+    dialog: { ...d, targets: plan.sessions, message: `${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'}, ${formatSize(plan.bytes)}${kept.length ? `; kept: ${kept.join(', ')}` : ''}${agentNote(s.rows.map((r) => r.session))}` },
   };
+}
+
+/** The agent's own retention where it is set (Kiro's cleanup.periodDays): what it deletes at its next start anyway. */
+function agentNote(sessions: readonly Session[]): string {
+  const doomed = sessions.filter((x) => x.agentDeletes);
+  return doomed.length === 0 ? '' : `\n${doomed[0]!.agentDeletes}: ${doomed.length} of these`;
 }
 
 function onDialogKey(s: State, key: string, ch: string | undefined): Result {

@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../../util/atomic-write.js';
 import { isRecord, str } from '../../util/text.js';
 import type { Layout } from '../contract.js';
 import { parseObject } from '../place-kit.js';
+import { kiroRetention, retentionNote } from '../kiro-settings.js';
 import { KiroFilesSource } from './read.js';
 import { kiroFilesWriter } from './write.js';
 
@@ -79,6 +80,11 @@ export const kiroFiles: Layout = {
     },
   },
   resume: (s) => ['kiro-cli', 'chat', '--resume-id', s.id],
+  // cleanup.rs cleanup_sessions: the newest of .json and .jsonl older than the cutoff, unless locked.
+  retention(homes, cwd, now) {
+    const r = homes.home ? kiroRetention(homes.home, cwd, now) : null;
+    return r ? (ref) => (!ref.locked && ref.lastWriteMs < r.cutoffMs ? retentionNote(r) : null) : null;
+  },
 };
 
 const EXPORT_FORMAT = 'kiro-session-export-v1';

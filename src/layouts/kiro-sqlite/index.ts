@@ -7,6 +7,7 @@ import { UserError } from '../../errors.js';
 import { AnnotatedSource } from '../../sources/annotations.js';
 import type { Layout } from '../contract.js';
 import { parseObject } from '../place-kit.js';
+import { kiroRetention, retentionNote } from '../kiro-settings.js';
 import { conversationIdTaken, getRow, insertRow, withKiroDb } from './db.js';
 import { KiroSqliteSource } from './read.js';
 import { kiroSqliteWriter, locator } from './write.js';
@@ -69,6 +70,11 @@ export const kiroSqlite: Layout = {
     },
   },
   resume: (s) => ['kiro-cli', 'chat', '--resume-id', s.id],
+  // cleanup.rs cleanup_conversations: rows of conversations_v2 (the table with times) older than the cutoff.
+  retention(homes, cwd, now) {
+    const r = homes.home ? kiroRetention(homes.home, cwd, now) : null;
+    return r ? (ref, s) => (ref.hint['table'] === 'conversations_v2' && Date.parse(s.updatedAt) < r.cutoffMs ? retentionNote(r) : null) : null;
+  },
 };
 
 /** What `/chat save` writes: the ConversationState, pretty-printed (serde_json's two spaces). */

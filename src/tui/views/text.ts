@@ -63,7 +63,7 @@ export function listLines(s: State, top: number, home: string, now: Date): strin
 
 function titleOf(s: Session): string {
   const t = s.title || (s.turns === 0 ? '(empty session)' : '(untitled)');
-  const tags = [s.inUse ? '[in use]' : '', s.archived ? '[archived]' : ''].filter(Boolean);
+  const tags = [s.inUse ? '[in use]' : '', s.archived ? '[archived]' : '', s.agentDeletes ? '[expiring]' : ''].filter(Boolean);
   return tags.length ? `${tags.join(' ')} ${t}` : t;
 }
 
