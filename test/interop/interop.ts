@@ -6,7 +6,7 @@
 // harness that cannot be installed or run is a failure.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import AdmZip from 'adm-zip';
@@ -200,6 +200,34 @@ async function kimiChecks(): Promise<void> {
       return `${fork.id.slice(0, 16)}…, ${prompts.length} turns in the source`;
     });
   }
+
+  await check('a session whose state is in session-meta/ (the older place the v2 engine still reads): the agent and we both list it; our rename writes there and the agent shows it', () => {
+    const fork = sessionsJson<{ id: string; path: string }>(['fork', S2, '--title', 'Meta shape']);
+    mkdirSync(join(fork.path, 'session-meta'), { recursive: true });
+    renameSync(join(fork.path, 'state.json'), join(fork.path, 'session-meta', 'state.json'));
+    expect(agentIds().has(fork.id), 'the agent does not list a session-meta session');
+    expect(sessionsJson<Listed[]>(['list', '--no-cache']).some((s) => s.id === fork.id), 'we do not list it');
+    sessions(['rename', fork.id, 'Meta renamed', '--force']);
+    expect(!existsSync(join(fork.path, 'state.json')), 'the rename made a second state.json');
+    const a = agentList().find((x) => x.id === fork.id);
+    expect(a?.title === 'Meta renamed', `the agent shows "${a?.title}"`);
+    return fork.id.slice(0, 16) + '…';
+  });
+
+  await check('context.undo: after an undo of the last turn, we show the turns the agent sends the model on resume', () => {
+    if (prompts.length < 2) return 'skipped: the source has one turn';
+    const fork = sessionsJson<{ id: string; path: string }>(['fork', S2]);
+    const wire = join(fork.path, 'agents', 'main', 'wire.jsonl');
+    appendFileSync(wire, JSON.stringify({ type: 'context.undo', agentId: 'main', count: 1, time: Date.now() }) + '\n');
+    const shown = sessionsJson<{ turns: number; messages: Array<{ role: string; text: string }> }>(['show', fork.id, '--no-cache']);
+    expect(shown.turns === prompts.length - 1, `we count ${shown.turns} turns after the undo, not ${prompts.length - 1}`);
+    const last = prompts[prompts.length - 1]!.slice(0, 30);
+    expect(!shown.messages.some((m) => m.text.includes(last)), 'we still show the undone prompt');
+    const sent = resume(fork.id, s2.workDir!, 'interop probe after undo').map((m) => text(m.content)).join('\n');
+    expect(!sent.includes(last), 'the agent still sends the undone prompt: undo means something else to it');
+    expect(sent.includes(prompts[0]!.slice(0, 30)), 'the first turn did not reach the model');
+    return `${prompts.length} turns, 1 undone`;
+  });
 
   await check('rm: the agent no longer lists it; restore: listed again, identical files', () => {
     const dir = s2.path;
