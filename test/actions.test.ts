@@ -112,6 +112,16 @@ test('Kiro files export as the agent writes them: JSON is the kiro-session-expor
   }
 });
 
+test('import of a bare Kiro session .json takes the .jsonl beside it, as /chat load does', async (t) => {
+  const h = new HomeRunner(demoHome(t));
+  const r = await h.json<{ id: string; source: string; originalId: string }>(['import', join(SAMPLES, 'kiro-files', 'session_v1_pre_metering.json')]);
+  assert.deepEqual([r.source, r.originalId], ['kiro-files', 'compat-metering']);
+  const back = await h.show(`kiro-files:${r.id}`);
+  const lines = readFileSync(join(SAMPLES, 'kiro-files', 'session_v1_pre_metering.jsonl'), 'utf8').trim().split('\n').length;
+  assert.equal(readFileSync(back.path.replace(/\.json$/, '.jsonl'), 'utf8').trim().split('\n').length, lines, 'the whole log came along');
+  assert.ok(back.turns >= 1 && back.messages.length >= 2);
+});
+
 function writeTemp(home: string, text: string): string {
   const path = join(home, `envelope-${Date.now()}.json`);
   writeFileSync(path, text);

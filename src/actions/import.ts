@@ -124,7 +124,7 @@ function fromJson(data: Buffer, file: string): Bundle {
   if (v['format'] !== EXPORT_FORMAT_TAG) {
     // Not ours: a file the agent itself writes (Kiro's `/chat save`), if a layout knows it.
     for (const layout of LAYOUTS) {
-      const agent = layout.transfer.fromAgentJson?.(v, data);
+      const agent = layout.transfer.fromAgentJson?.(v, data, file);
       if (agent) return agent;
     }
   }

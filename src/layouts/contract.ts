@@ -113,7 +113,7 @@ export interface LayoutTransfer {
    */
   recognize?(manifest: Record<string, unknown>, files: readonly BundleFile[]): { id?: string | null; title?: string | null; workDir?: string | null } | null;
   /** Parses a JSON file the agent itself writes (not ours) into a bundle, or null if it is not one. */
-  fromAgentJson?(value: Record<string, unknown>, data: Buffer): Bundle | null;
+  fromAgentJson?(value: Record<string, unknown>, data: Buffer, file: string): Bundle | null;
   /** Writes an imported bundle into the agent's store under a free id. */
   place: Capability<(b: Bundle, roots: readonly string[], options: PlaceOptions, env: ActionEnv) => Placed>;
 }

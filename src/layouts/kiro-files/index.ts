@@ -45,7 +45,18 @@ export const kiroFiles: Layout = {
       const v = parseObject(meta.data, ZIP_METADATA);
       return { id: str(v['session_id']), title: str(v['title']), workDir: str(v['cwd']) };
     },
-    fromAgentJson: (v) => {
+    fromAgentJson: (v, data, file) => {
+      // A bare session .json with its .jsonl beside it: /chat load takes that too (chat-load.md, FORMATS.md §5).
+      if (typeof v['session_id'] === 'string' && isRecord(v['session_state'])) {
+        const logFile = file.replace(/\.json$/, '') + '.jsonl';
+        return {
+          source: 'kiro-files',
+          id: v['session_id'],
+          title: str(v['title']) ?? '',
+          workDir: str(v['cwd']),
+          files: [{ path: ZIP_METADATA, data }, ...(file.endsWith('.json') && existsSync(logFile) ? [{ path: ZIP_LOG, data: readFileSync(logFile) }] : [])],
+        };
+      }
       if (v['format'] !== EXPORT_FORMAT || !isRecord(v['metadata']) || !Array.isArray(v['log_entries'])) return null;
       const meta = v['metadata'];
       const log = v['log_entries'].map((e) => JSON.stringify(e)).join('\n');
