@@ -108,7 +108,10 @@ test('Kiro files export as the agent writes them: JSON is the kiro-session-expor
     assert.equal(r.originalId, 'compat-metering', 'always a new id, as /chat load makes');
     const back = await h.show(`kiro-files:${r.id}`);
     assert.deepEqual(said(back.messages), said(shown.messages));
-    assert.equal((JSON.parse(readFileSync(back.path, 'utf8')) as { session_id: string }).session_id, r.id);
+    const meta = JSON.parse(readFileSync(back.path, 'utf8')) as { session_id: string; imported_from?: string };
+    assert.equal(meta.session_id, r.id);
+    // As the agent's write_imported_session: where it came from, absolute.
+    assert.ok(meta.imported_from?.startsWith('/') && meta.imported_from.endsWith(source === 'envelope' ? '.json' : 'k.zip'), String(meta.imported_from));
   }
 });
 

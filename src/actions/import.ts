@@ -2,7 +2,7 @@
 // back into its agent's store, under a new id when the id is taken. Nothing
 // in an archive can name a place outside the store: every path is checked.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import AdmZip from 'adm-zip';
 import { UserError } from '../errors.js';
@@ -17,6 +17,8 @@ import type { ActionEnv } from './target.js';
 const MAX_ARCHIVE_BYTES = 4 * 1024 ** 3;
 
 export interface ImportOptions {
+  /** The file imported, absolute (set by importFile; stdin has none). */
+  from?: string | null;
   /** The work dir to file the session under (default: the export's own). */
   dir?: string;
   cwd: string;
@@ -41,7 +43,13 @@ export function importFile(env: ActionEnv, file: string, options: ImportOptions)
   } catch (error) {
     throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'bad-input');
   }
-  return importData(env, data, file, options);
+  let from = file;
+  try {
+    from = realpathSync(file);
+  } catch {
+    // read a moment ago: the path as given will do
+  }
+  return importData(env, data, file, { ...options, from });
 }
 
 /** An export's bytes (a file's, or stdin's for `import -`, as Kiro's /chat load-via-script hands them over); `name` is for messages. */
@@ -148,7 +156,7 @@ function place(env: ActionEnv, b: Bundle, options: ImportOptions): ImportResult 
   const layout = layoutOf(b.source);
   const place = layout.transfer.place;
   if (isUnsupported(place)) throw new UserError(`cannot import a ${layout.label} session: ${place.unsupported}`, 'failed');
-  const placed = place(b, env.homes.roots[b.source], { cwd: options.cwd, dryRun: options.dryRun ?? false }, env);
+  const placed = place(b, env.homes.roots[b.source], { cwd: options.cwd, dryRun: options.dryRun ?? false, from: options.from ?? null }, env);
   return {
     action: 'import',
     source: b.source,

@@ -72,6 +72,8 @@ export interface Placed {
 export interface PlaceOptions {
   cwd: string;
   dryRun: boolean;
+  /** The file imported, absolute and with links resolved; null for stdin. */
+  from: string | null;
 }
 
 export interface LayoutWriter {

@@ -77,13 +77,15 @@ export const kiroFiles: Layout = {
       const meta = b.files.find((f) => f.path === ZIP_METADATA) ?? b.files.find((f) => f.path.endsWith('.json') && !f.path.includes('/'));
       const log = b.files.find((f) => f.path === ZIP_LOG) ?? b.files.find((f) => f.path.endsWith('.jsonl') && !f.path.includes('/'));
       if (!meta) throw new UserError('the export has no Kiro session metadata (session_metadata.json)', 'bad-input');
-      // As /chat load: always a new session under a fresh id (chat-load.md, FORMATS.md §5).
+      // As /chat load: always a new session under a fresh id (acp/commands/chat.rs load_session_impl).
       const id = randomUUID();
       const path = join(dir, `${id}.json`);
       if (options.dryRun) return { id, path, workDir: b.workDir };
       const metaValue = parseObject(meta.data, 'the session metadata');
       metaValue['session_id'] = id;
       if (b.workDir && typeof metaValue['cwd'] !== 'string') metaValue['cwd'] = b.workDir;
+      // As write_imported_session (acp/commands/chat.rs): the file it came from, canonicalized.
+      if (options.from) metaValue['imported_from'] = options.from;
       // The log first: a metadata file is what makes the session appear.
       if (log) writeFileAtomic(join(dir, `${id}.jsonl`), log.data, { mkdirMode: 0o700 });
       writeFileAtomic(path, JSON.stringify(metaValue, null, 2), { mkdirMode: 0o700 });

@@ -111,7 +111,7 @@ export function readKiroLog(
     const data = isRecord(rec['data']) ? rec['data'] : {};
     switch (rec['kind']) {
       case 'Prompt':
-        // meta.timestamp is unix seconds (FORMATS.md §5); toMs reads seconds and milliseconds alike.
+        // MessageMetadata.timestamp is unix seconds (ts_seconds_option); toMs reads seconds and milliseconds alike.
         b.prompt(blocksText(data['content']), isRecord(data['meta']) ? toMs(data['meta']['timestamp']) : null);
         break;
       case 'AssistantMessage':
@@ -157,7 +157,7 @@ function assistantBlocks(b: TranscriptBuilder, blocks: unknown): void {
     if (!isRecord(block)) continue;
     const data = block['data'];
     if (block['kind'] === 'text' && typeof data === 'string') b.assistantText(data, null);
-    // `{"kind":"thinking","data":{"text":…}}` (a /chat save of 2026 shows it).
+    // ContentBlock::Thinking: {kind: "thinking", data: {text, signature, redactedContent}} (crates/agent/src/agent/agent_loop/types.rs).
     else if (block['kind'] === 'thinking' && isRecord(data) && typeof data['text'] === 'string') b.thinking(data['text'], null);
     else if (block['kind'] === 'toolUse' && isRecord(data)) {
       b.toolCall(str(data['name']) ?? 'tool', str(data['toolUseId']) ?? undefined, argsText(data['input']), null);
