@@ -130,3 +130,33 @@ function writeTemp(home: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
+
+test("a V1 conversation JSON (the legacy /chat save, a row's value) is imported as the agent's /chat load converts it: a new file session, exported_from_v1, the summary in the first prompt's context, the tool exchanges as entries", async (t) => {
+  const h = new HomeRunner(demoHome(t));
+  for (const name of ['basic_tool_use.json', 'with_compaction_summary.json']) {
+    const file = join(SAMPLES, 'kiro-sqlite', name);
+    const v1 = JSON.parse(readFileSync(file, 'utf8')) as { conversation_id: string; history: Array<{ user: { content: Record<string, { prompt?: string }> } }>; latest_summary: unknown };
+    const r = await h.json<{ id: string; source: string; originalId: string; workDir: string }>(['import', file]);
+    assert.deepEqual([r.source, r.originalId, r.workDir], ['kiro-files', v1.conversation_id, h.home], `${name}: filed under where it is loaded`);
+    const back = await h.show(`kiro-files:${r.id}`);
+    const meta = JSON.parse(readFileSync(back.path, 'utf8')) as Record<string, unknown>;
+    assert.deepEqual([meta['session_id'], meta['exported_from_v1'], meta['imported_from'], meta['cwd']], [r.id, true, file, h.home]);
+    const firstPrompt = v1.history.map((e) => e.user.content['Prompt']?.prompt).find((p) => p !== undefined)!;
+    // create_session_title: the first line, at most 150 bytes, `...` where it was cut.
+    const line = firstPrompt.split('\n')[0]!.trim();
+    const title = String(meta['title']);
+    if (Buffer.byteLength(line) <= 150) assert.equal(title, line);
+    else assert.ok(title.endsWith('...') && Buffer.byteLength(title) <= 150 && line.startsWith(title.slice(0, -3)), title);
+    const log = readFileSync(back.path.replace(/\.json$/, '.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { version: string; kind: string; data: Record<string, unknown> });
+    assert.equal(log.length, 2 * v1.history.length, `${name}: an entry for each user and each assistant message`);
+    assert.deepEqual([...new Set(log.map((e) => e.version))], ['v1']);
+    v1.history.forEach((e, i) => assert.equal(log[2 * i]!.kind, 'Prompt' in e.user.content ? 'Prompt' : 'ToolResults', `${name}: entry ${2 * i}`));
+    const context = (log[0]!.data['meta'] as { additionalContext?: string } | undefined)?.additionalContext ?? '';
+    if (Array.isArray(v1.latest_summary)) assert.match(context, /^--- CONTEXT ENTRY BEGIN ---\n[\s\S]*SUMMARY CONTENT:\n/, 'the summary rides in the first prompt, as V1 handed it to the model');
+    else assert.equal(context, '');
+    // Our reader of the database and of the files tell the same conversation.
+    const prompts = back.messages.filter((m) => m.role === 'user').map((m) => m.text);
+    assert.equal(prompts[0], firstPrompt);
+    for (const m of log.filter((e) => e.kind === 'ToolResults')) for (const c of m.data['content'] as Array<{ kind: string; data: { status?: string } }>) if (c.kind === 'toolResult') assert.ok(['success', 'error'].includes(c.data.status!));
+  }
+});

@@ -11,6 +11,7 @@ import { isRecord, str } from '../../util/text.js';
 import type { Layout } from '../contract.js';
 import { parseObject } from '../place-kit.js';
 import { kiroRetention, retentionNote } from '../kiro-settings.js';
+import { fromV1 } from './from-v1.js';
 import { KiroFilesSource } from './read.js';
 import { kiroFilesWriter } from './write.js';
 
@@ -46,6 +47,11 @@ export const kiroFiles: Layout = {
       return { id: str(v['session_id']), title: str(v['title']), workDir: str(v['cwd']) };
     },
     fromAgentJson: (v, data, file) => {
+      // DetectedFormat::detect (acp/commands/chat.rs): the envelope first, then a V1 ConversationState by its
+      // conversation_id, then bare SessionData by its session_id.
+      if (v['format'] !== EXPORT_FORMAT && typeof v['conversation_id'] === 'string') {
+        return { source: 'kiro-files', id: v['conversation_id'], title: '', workDir: null, files: [{ path: V1_STATE, data }] };
+      }
       // A bare session .json with its .jsonl beside it: /chat load takes that too (chat-load.md, FORMATS.md §5).
       if (typeof v['session_id'] === 'string' && isRecord(v['session_state'])) {
         const logFile = file.replace(/\.json$/, '') + '.jsonl';
@@ -71,8 +77,20 @@ export const kiroFiles: Layout = {
         ],
       };
     },
-    place(b, roots, options) {
+    place(b, roots, options, env) {
       const dir = roots[0]!;
+      const v1 = b.files.find((f) => f.path === V1_STATE);
+      if (v1) {
+        // A V1 conversation: converted as the agent's try_export_from_json does, filed under where it is loaded.
+        const id = randomUUID();
+        const path = join(dir, `${id}.json`);
+        const workDir = b.workDir ?? options.cwd;
+        if (options.dryRun) return { id, path, workDir };
+        const converted = fromV1(parseObject(v1.data, 'the conversation'), id, workDir, options.from, new Date(env.now()).toISOString());
+        writeFileAtomic(join(dir, `${id}.jsonl`), converted.log.length ? converted.log.join('\n') + '\n' : '', { mkdirMode: 0o700 });
+        writeFileAtomic(path, JSON.stringify(converted.meta, null, 2), { mkdirMode: 0o700 });
+        return { id, path, workDir };
+      }
       // session_metadata.json as the agent exports it; <id>.json as older exports of ours held it.
       const meta = b.files.find((f) => f.path === ZIP_METADATA) ?? b.files.find((f) => f.path.endsWith('.json') && !f.path.includes('/'));
       const log = b.files.find((f) => f.path === ZIP_LOG) ?? b.files.find((f) => f.path.endsWith('.jsonl') && !f.path.includes('/'));
@@ -103,6 +121,8 @@ export const kiroFiles: Layout = {
 const EXPORT_FORMAT = 'kiro-session-export-v1';
 const ZIP_METADATA = 'session_metadata.json';
 const ZIP_LOG = 'conversation_log.jsonl';
+/** A V1 ConversationState on its way in. */
+const V1_STATE = 'v1-conversation.json';
 
 function sessionFiles(dir: string, id: string): { meta: string; log: string } {
   return { meta: join(dir, `${id}.json`), log: join(dir, `${id}.jsonl`) };

@@ -168,6 +168,11 @@ function assistantBlocks(b: TranscriptBuilder, blocks: unknown): void {
 function toolResultBlocks(b: TranscriptBuilder, blocks: unknown): void {
   if (!Array.isArray(blocks)) return;
   for (const block of blocks) {
+    // The prompt a person typed while cancelling tool uses rides in the same entry (v1_export convert_user_message).
+    if (isRecord(block) && block['kind'] === 'text' && typeof block['data'] === 'string' && block['data'] !== '') {
+      b.prompt(block['data'], null);
+      continue;
+    }
     if (!isRecord(block) || block['kind'] !== 'toolResult' || !isRecord(block['data'])) continue;
     const data = block['data'];
     b.toolResult(str(data['toolUseId']) ?? undefined, blocksText(data['content']), data['status'] === 'error', null);

@@ -47,11 +47,8 @@ export const kiroSqlite: Layout = {
     // Exactly what `/chat save` writes: the row's value.
     agentJson: (_t, bundle) => bundle.files[0]!.data.toString('utf8'),
     zipManifest: () => ({ conversation: KIRO_CONVERSATION_FILE }),
-    // What Kiro's `/chat save` writes (and `sessions export --format json` of a row).
-    fromAgentJson: (v, data) =>
-      typeof v['conversation_id'] === 'string' && Array.isArray(v['history'])
-        ? { source: 'kiro-sqlite', id: v['conversation_id'], title: '', workDir: null, files: [{ path: KIRO_CONVERSATION_FILE, data }] }
-        : null,
+    // A V1 value JSON (the legacy /chat save) is imported the way the agent's /chat load takes it: as a new
+    // session of files (the kiro-files layout converts it).
     place(b, roots, options, env) {
       const db = roots.find((p) => existsSync(p));
       if (!db) throw new UserError(`no Kiro database to import into (looked for ${roots[0]})`, 'failed');
