@@ -156,7 +156,8 @@ function assistantBlocks(b: TranscriptBuilder, blocks: unknown): void {
   for (const block of blocks) {
     if (!isRecord(block)) continue;
     const data = block['data'];
-    if (block['kind'] === 'text' && typeof data === 'string') b.assistantText(data, null);
+    // Trimmed, as the database reader shows a row's answers: a V1 conversation made into files keeps the agent's spacing.
+    if (block['kind'] === 'text' && typeof data === 'string') b.assistantText(data.trim(), null);
     // ContentBlock::Thinking: {kind: "thinking", data: {text, signature, redactedContent}} (crates/agent/src/agent/agent_loop/types.rs).
     else if (block['kind'] === 'thinking' && isRecord(data) && typeof data['text'] === 'string') b.thinking(data['text'], null);
     else if (block['kind'] === 'toolUse' && isRecord(data)) {
