@@ -5,6 +5,14 @@ import module from 'node:module';
 // Node 22+ can keep compiled code between runs: a faster start for a command run many times a day.
 module.enableCompileCache?.();
 
+// A reader that goes away (`sessions show X | head -1`) ends the command quietly, as it ends cat or grep.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 const { runCli } = await import('../dist/cli.js');
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,

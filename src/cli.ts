@@ -184,8 +184,10 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
       importMeta: import.meta,
       // Given, so meow does not search for and normalize package.json (a third of start-up).
       pkg: ownPackage(),
-      argv: withOptionalSessionValue(argv),
+      argv: searchWordsAsQuery(withOptionalSessionValue(argv)),
       flags: FLAGS,
+      // The help text says what the command is; the package's description would say it twice.
+      description: false,
       autoHelp: false,
       autoVersion: false,
       allowUnknownFlags: true,
@@ -280,6 +282,25 @@ async function runAction(command: string, ctx: ReturnType<typeof createContext>,
 }
 
 /** `--session` takes an optional id: alone (or before another option) it opens the picker. */
+/**
+ * After `search`, a word with one leading dash (`-decimal`: leave out sessions
+ * with the word) is part of the query, as it would be after `--`; two dashes
+ * and the one-letter short options stay options.
+ */
+function searchWordsAsQuery(argv: readonly string[]): string[] {
+  const at = argv.indexOf('search');
+  // `search` as the command, not as the value of an option before it (`--title search`).
+  const before = argv[at - 1];
+  if (at < 0 || (before !== undefined && before.startsWith('--') && !before.includes('=') && typeof FLAGS[camel(before.slice(2)) as keyof typeof FLAGS] === 'object' && (FLAGS[camel(before.slice(2)) as keyof typeof FLAGS] as { type: string }).type === 'string')) return [...argv];
+  const words = argv.slice(at + 1).filter((a) => /^-[^-\s]{2,}/.test(a));
+  if (words.length === 0 || argv.includes('--')) return [...argv];
+  return [...argv.slice(0, at + 1), ...argv.slice(at + 1).filter((a) => !words.includes(a)), '--', ...words];
+}
+
+function camel(name: string): string {
+  return name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
 function withOptionalSessionValue(argv: readonly string[]): string[] {
   const out = [...argv];
   const i = out.indexOf('--session');

@@ -183,7 +183,7 @@ export async function checkEverySession(h: HomeRunner, only?: (s: Session) => bo
       for (const c of calls) assert.ok(results.has(c), `${label}: tool call ${c} has no result after the cut`);
     }
     const tooFar = await h.run(['fork', id, '--at-turn', String(before.turns + 1)]);
-    assert.equal(tooFar.code, 1, `${label}: --at-turn past the end: ${tooFar.stderr}`);
+    assert.equal(tooFar.code, 2, `${label}: --at-turn past the end: ${tooFar.stderr}`);
 
     await checkCompact(h, s, before, label);
     checked++;

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { generateDemoHome } from '../fixtures/generate.js';
 import { SUMMARY_CACHE_VERSION } from '../src/catalog/summary-cache.js';
 import { SOURCE_KINDS, type Session } from '../src/model.js';
-import { REPO, runBin, runInProcess, tempDir, testEnv } from './helpers.js';
+import { BIN, REPO, runBin, runInProcess, tempDir, testEnv } from './helpers.js';
+import { spawn } from 'node:child_process';
 
 const REQUIRED_FIELDS: Record<string, string> = {
   source: 'string', id: 'string', title: 'string', createdAt: 'string', updatedAt: 'string', turns: 'number',
@@ -271,4 +272,32 @@ test("import - reads the export from stdin, as Kiro's /chat load-via-script hand
   assert.deepEqual([imported.source, imported.originalId], ['kiro-files', '7a5b60e3-02a4-4ef1-8996-43035cdb9333']);
   const empty = runBin(['import', '-', '--no-cache'], env, home, '');
   assert.deepEqual([empty.code, empty.stderr], [2, 'sessions: stdin is empty: nothing to import\n']);
+});
+
+test('small things a person meets (issue 16): a reader that goes away ends the command quietly; `search -word` is a query; --help says what it is once; 1 turn, not 1 turns; a turn out of range is bad input', async (t) => {
+  const home = tempDir(t);
+  cpSync(join(REPO, 'fixtures', 'demo-home'), home, { recursive: true });
+  const env = testEnv(home);
+  // The 120-turn session's JSON export is far more than a pipe holds; the reader stops after the first chunk.
+  const code = await new Promise<{ code: number | null; stderr: string }>((done) => {
+    const child = spawn(process.execPath, [BIN, 'export', 'session_e896', '--format', 'json', '-o', '-', '--no-cache'], { env, cwd: home });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    child.on('exit', (c) => done({ code: c, stderr }));
+  });
+  assert.deepEqual(code, { code: 0, stderr: '' }, 'no stack trace, exit 0');
+
+  const r = runBin(['search', 'cents', '-decimal', '--json', '--no-cache'], env, home);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual((JSON.parse(r.stdout) as Array<{ title: string }>).map((x) => x.title), ['Fix checkout rounding'], 'the fork that talked about a Decimal library is left out');
+
+  const help = runBin(['--help'], env, home);
+  assert.equal(help.stdout.match(/manage every coding-agent session/g)?.length, 1, help.stdout.slice(0, 300));
+
+  const shown = runBin(['show', 'kiro-files:fd3c2d3e', '--no-cache'], env, home);
+  assert.match(shown.stdout, /^size {5}1 turn, 2 messages, /m);
+
+  const far = runBin(['fork', 'session_ab9e', '--at-turn', '9', '--no-cache'], env, home);
+  assert.deepEqual([far.code, far.stderr.trim().split('\n').length], [2, 1], far.stderr);
 });

@@ -646,7 +646,7 @@ test('Kimi Code v2: rename writes the state where the agent reads it (session-me
     assert.equal(prompts, [1, 3, 4][n - 1], `--at-turn ${n}: turn.prompt records`);
   }
   const far = await h.run(['fork', 'kimi-code:session_meta', '--at-turn', '4']);
-  assert.equal(far.code, 1, far.stderr);
+  assert.equal(far.code, 2, far.stderr);
 
   await h.ok(['compact', 'kimi-code:session_meta', '--force']);
   assert.match(readFileSync(join(dir, 'wire.jsonl'), 'utf8'), /"type":"context\.apply_compaction"/, 'the compaction goes into the wire the agent reads');

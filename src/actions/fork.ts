@@ -21,7 +21,8 @@ export interface ForkResult {
 export function forkSession(env: ActionEnv, t: ActionTarget, options: ForkOptions, opts: { dryRun?: boolean } = {}): ForkResult {
   const s = sessionOf(t);
   if (options.atTurn !== undefined && (options.atTurn < 1 || options.atTurn > s.turns)) {
-    throw new Error(`${s.id} has ${s.turns} turn${s.turns === 1 ? '' : 's'}; --at-turn must be 1..${s.turns}`);
+    // Asking for a turn the session does not have is bad input, like an unknown id.
+    throw new UserError(`${s.id} has ${s.turns} turn${s.turns === 1 ? '' : 's'}; --at-turn must be 1..${s.turns}`, 'bad-input');
   }
   const fork = writeAction(s.source, 'fork');
   const title = forkTitle(t, options);

@@ -29,7 +29,7 @@ function header(s: Session, o: TranscriptOptions): string[] {
     `dir      ${s.workDir ? tildePath(s.workDir, o.home) : '(unknown)'}`,
     `created  ${when(s.createdAt)}`,
     `updated  ${when(s.updatedAt)}`,
-    `size     ${s.turns} turns, ${s.messages} messages, ${formatSize(s.bytes)}`,
+    `size     ${count(s.turns, 'turn')}, ${count(s.messages, 'message')}, ${formatSize(s.bytes)}`,
     `path     ${s.path}`,
   ];
   const flags = [s.archived ? 'archived' : '', s.inUse ? 'in use' : ''].filter(Boolean);
@@ -72,4 +72,9 @@ function fit(line: string, o: TranscriptOptions): string {
 function stamp(iso: string): string {
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? iso : format(d, 'yyyy-MM-dd HH:mm:ss');
+}
+
+/** "1 turn", "2 turns". */
+export function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -2,6 +2,7 @@
 // screen tests and the views agree by construction.
 import blessed from 'neo-blessed';
 import { layoutOf } from '../../layouts/registry.js';
+import { count } from '../../format/transcript-text.js';
 import { formatSize, relativeTime, tildePath } from '../../format/session-table.js';
 import { displayWidth, oneLine, padEnd, padStart, truncate, truncateStart } from '../../format/width.js';
 import type { Session } from '../../model.js';
@@ -133,7 +134,7 @@ export function dialogText(s: State): string {
     : d.targets.length === 1
       ? `${x.source}:${x.id}\n"${titleOf(x)}"  ${formatSize(x.bytes)}`
       : `${d.targets.length} sessions, ${formatSize(d.targets.reduce((n, t) => n + t.bytes, 0))}`;
-  const turns = x ? `${x.turns} turns` : '';
+  const turns = x ? count(x.turns, 'turn') : '';
   const ask: Record<string, string> = {
     rename: `Rename\n${what}\n\nNew title (empty: back to the default):\n> ${d.input}▏\n\n⏎ rename   Esc cancel`,
     fork: `Fork\n${what}\n${turns}\n\nCut after turn (empty: keep every turn):\n> ${d.input}▏\n\n⏎ fork   Esc cancel`,
