@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from './harness.js';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { generateDemoHome } from '../fixtures/generate.js';
 import { SUMMARY_CACHE_VERSION } from '../src/catalog/summary-cache.js';
@@ -300,4 +300,19 @@ test('small things a person meets (issue 16): a reader that goes away ends the c
 
   const far = runBin(['fork', 'session_ab9e', '--at-turn', '9', '--no-cache'], env, home);
   assert.deepEqual([far.code, far.stderr.trim().split('\n').length], [2, 1], far.stderr);
+});
+
+test('with --home nothing is written outside that home: the summary cache and the search index go under it; an empty home says where it looked', (t) => {
+  const home = tempDir(t);
+  cpSync(join(REPO, 'fixtures', 'demo-home'), home, { recursive: true });
+  const elsewhere = tempDir(t);
+  const env = testEnv(elsewhere);
+  const r = runBin(['search', 'cents', '--home', home], env, home);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(existsSync(join(home, '.cache', 'sessions')), 'the cache is under the home');
+  assert.ok(!existsSync(join(env['XDG_CACHE_HOME']!, 'sessions')) && !existsSync(join(elsewhere, '.cache', 'sessions')), 'nothing in the real cache');
+  const empty = tempDir(t);
+  const e = runBin(['list', '--home', empty, '--no-cache'], env, empty);
+  assert.equal(e.code, 0);
+  assert.equal(e.stderr, `sessions: no sessions found (looked in ${['.kimi-code', '.kimi', '.local/share/kiro-cli/data.sqlite3', '.kiro/sessions/cli', '.codex', '.claude'].map((p) => join(empty, p)).join(', ')})\n`);
 });

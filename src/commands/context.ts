@@ -36,7 +36,7 @@ export interface ContextFlags extends HomeFlags {
 export function createContext(io: CommandIO, flags: ContextFlags): CommandContext {
   const homes = resolveHomes(io.env, flags);
   const report: Reporter = (path, reason) => io.stderr.write(`sessions: ${path}: ${reason}\n`);
-  const catalog = openCatalog(homes, { cacheDir: flags.cache ? cacheDir(io.env) : null, report, cwd: io.cwd });
+  const catalog = openCatalog(homes, { cacheDir: flags.cache ? (homes.cache ?? cacheDir(io.env)) : null, report, cwd: io.cwd });
   // Piped output is not cut to a terminal; 160 columns keeps it readable.
   const width = io.stdout.isTTY && io.stdout.columns ? io.stdout.columns : 160;
   return { io, homes, catalog, home: userHome(io.env), now: new Date(), width };
@@ -56,7 +56,7 @@ export function indexOptions(ctx: CommandContext, persistent: boolean): IndexOpt
   return {
     catalog: ctx.catalog,
     homes: ctx.homes,
-    dir: persistent ? cacheDir(ctx.io.env) : null,
+    dir: persistent ? (ctx.homes.cache ?? cacheDir(ctx.io.env)) : null,
     report: (path, reason) => void ctx.io.stderr.write(`sessions: ${path}: ${reason}\n`),
     progress: progressLine(ctx),
     waiting: () => void ctx.io.stderr.write('sessions: waiting for another sessions process to finish updating the index…\n'),

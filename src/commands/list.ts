@@ -1,5 +1,7 @@
 // `sessions list`: every session, as a table or JSON.
 import { selectSessions, type Selection } from '../catalog/select.js';
+import { LAYOUTS } from '../layouts/registry.js';
+import { tildePath } from '../format/session-table.js';
 import { warnProblems, type CommandContext } from './context.js';
 
 export interface ListOptions extends Selection {
@@ -13,11 +15,16 @@ export async function runList(ctx: CommandContext, options: ListOptions): Promis
   if (options.json) {
     ctx.io.stdout.write(JSON.stringify(sessions, null, 2) + '\n');
   } else if (sessions.length === 0) {
-    ctx.io.stderr.write(all.length === 0 ? 'sessions: no sessions found\n' : `sessions: none of ${all.length} sessions match\n`);
+    ctx.io.stderr.write(all.length === 0 ? `sessions: no sessions found (looked in ${lookedIn(ctx)})\n` : `sessions: none of ${all.length} sessions match\n`);
   } else {
     // The table's width handling (CJK, emoji) is only loaded when a table is printed.
     const { renderSessionTable } = await import('../format/session-table.js');
     ctx.io.stdout.write(renderSessionTable(sessions, { width: ctx.width, now: ctx.now, home: ctx.home }));
   }
   return 0;
+}
+
+/** Where each layout was looked for, so an empty listing says where (a wrong HOME or --home shows at once). */
+function lookedIn(ctx: CommandContext): string {
+  return LAYOUTS.map((l) => tildePath(ctx.homes.roots[l.kind][0] ?? '', ctx.home)).join(', ');
 }

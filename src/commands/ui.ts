@@ -30,7 +30,7 @@ export async function runUi(ctx: CommandContext, o: UiOptions): Promise<number> 
   const streams = terminalStreams(ctx);
   const { startApp } = await import('../tui/app.js');
   const { Effects } = await import('../tui/effects.js');
-  const dir = o.cache ? cacheDir(ctx.io.env) : null;
+  const dir = o.cache ? (ctx.homes.cache ?? cacheDir(ctx.io.env)) : null;
   // Reports would draw over the screen; what is broken shows in each session's problems.
   const report = (): void => {};
   const effects = new Effects({

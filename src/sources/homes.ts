@@ -13,6 +13,8 @@ export interface Homes {
   data: string;
   /** $HOME, or the --home folder: where the agents' own settings are. */
   home?: string;
+  /** The manager's cache (summaries, the search index): under --home, that home's own, so nothing is written outside it. */
+  cache?: string;
 }
 
 export interface HomeFlags {
@@ -41,7 +43,7 @@ export function resolveHomes(env: Env, flags: HomeFlags = {}): Homes {
     roots[layout.kind] = [...new Set(layout.home.locate({ home, env: fromEnv, flag: flag === undefined ? undefined : resolve(flag), dataHome }).map((p) => resolve(p)))];
   }
   // Under --home too: the demo home's trash and titles stay in the demo home.
-  return { roots, data: join(dataHome, 'sessions'), home };
+  return { roots, data: join(dataHome, 'sessions'), home, cache: explicitHome ? join(home, '.cache', 'sessions') : cacheDir(env) };
 }
 
 /** The manager's own cache: $XDG_CACHE_HOME/sessions or ~/.cache/sessions. */
