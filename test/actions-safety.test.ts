@@ -151,7 +151,7 @@ test('bad input: one-line errors, exit code 2, nothing written', async (t) => {
     [['restore'], /restore needs a trash entry id or --last/],
     [['restore', 'nope'], /no trash entry 'nope'/],
     [['export', KIMI_CODE, '--format', 'pdf'], /--format takes md, json, zip, html/],
-    [['import', join(h.home, 'missing.zip')], /cannot read .*missing\.zip: ENOENT/],
+    [['import', join(h.home, 'missing.zip')], /cannot read .*missing\.zip: no such file or folder/],
     [['import', join(h.home, '.kimi', 'kimi.json')], /not a session export/],
     [['import', zipPath], /unsafe path in archive: "\.\.\/\.\.\/\.\.\/\.\.\/\.\.\/etc\/x\.j"; nothing imported/],
     [['trash', 'purge'], /this deletes 0 trash entries|Would delete for good 0/],

@@ -3,7 +3,7 @@ import { test } from './harness.js';
 import { renderSessionTable, shortestUniqueIds, tildePath } from '../src/format/session-table.js';
 import { displayWidth, truncate, truncateStart } from '../src/format/width.js';
 import type { Session } from '../src/model.js';
-import { cut, firstLineTitle, foldedTitle, toMs } from '../src/util/text.js';
+import { cut, errorText, firstLineTitle, foldedTitle, plainCode, toMs } from '../src/util/text.js';
 
 test('titles: first non-empty line or folded newlines, cut at 150 characters without splitting an emoji', () => {
   assert.equal(firstLineTitle('\n  Fix the bug\nand more'), 'Fix the bug');
@@ -87,4 +87,13 @@ test('the work dir gets the room short titles leave, and at most a third when ti
   const both = renderSessionTable([short, long], { width: 110, now: new Date('2026-03-01T00:00:00Z'), home: '/home/u' });
   assert.ok(!both.includes(dir), 'the dir is cut when titles need the room');
   assert.match(both, /…[^ ]*backend/);
+});
+
+test("errors are in plain words: Node's codes become what they mean, with the path", () => {
+  assert.equal(errorText(new Error("EACCES: permission denied, open '/x/y.json'")), 'permission denied: /x/y.json');
+  assert.equal(errorText(new Error("ENOENT: no such file or directory, rename '/a' -> '/b'")), 'no such file or folder: /a (to /b)');
+  assert.equal(errorText(new Error('EISDIR: illegal operation on a directory, read')), 'EISDIR: illegal operation on a directory, read', 'no path: left as it is');
+  assert.equal(errorText(new Error('first line\nsecond')), 'first line');
+  assert.equal(plainCode('ENOSPC'), 'the disk is full');
+  assert.equal(plainCode('EWHATEVER'), 'EWHATEVER');
 });

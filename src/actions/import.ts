@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import AdmZip from 'adm-zip';
 import { UserError } from '../errors.js';
 import { isSourceKind, type SourceKind } from '../model.js';
-import { isRecord, str } from '../util/text.js';
+import { isRecord, plainCode, str } from '../util/text.js';
 import { isUnsupported } from '../layouts/contract.js';
 import { LAYOUTS, layoutOf } from '../layouts/registry.js';
 import { safeRelPath, type Bundle, type BundleFile } from './bundle.js';
@@ -41,7 +41,7 @@ export function importFile(env: ActionEnv, file: string, options: ImportOptions)
   try {
     data = readFileSync(file);
   } catch (error) {
-    throw new UserError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'bad-input');
+    throw new UserError(`cannot read ${file}: ${plainCode((error as NodeJS.ErrnoException).code) ?? (error as Error).message}`, 'bad-input');
   }
   let from = file;
   try {

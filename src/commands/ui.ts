@@ -11,6 +11,7 @@ import { layoutOf } from '../layouts/registry.js';
 import { cacheDir } from '../sources/homes.js';
 import type { AppStreams } from '../tui/app.js';
 import type { CommandContext } from './context.js';
+import { plainCode } from '../util/text.js';
 
 export interface UiOptions {
   picker: boolean;
@@ -85,6 +86,9 @@ function resumeIn(s: Session, cwd: string): number {
   const [cmd, ...args] = resumeCommand(s);
   const dir = s.workDir && existsSync(s.workDir) ? s.workDir : cwd;
   const r = spawnSync(cmd!, args, { cwd: dir, stdio: 'inherit', shell: false });
-  if (r.error) throw new UserError(`cannot run ${cmd}: ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`, 'failed');
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    throw new UserError(`cannot run ${cmd}: ${code === 'ENOENT' ? 'it is not installed (not found on PATH)' : (plainCode(code) ?? r.error.message)}`, 'failed');
+  }
   return r.status ?? 1;
 }

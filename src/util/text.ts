@@ -94,8 +94,33 @@ export function thinkText(content: unknown): string {
     .join('\n');
 }
 
-/** One line for an error; Node's file errors already start with their code (ENOENT: ...). */
+/** What a person reads for Node's error codes (the codes themselves say nothing to most). */
+const PLAIN: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EISDIR: 'is a folder, not a file',
+  ENOTDIR: 'a part of the path is not a folder',
+  EEXIST: 'exists already',
+  ENOSPC: 'the disk is full',
+  EROFS: 'the file system is read-only',
+  EMFILE: 'too many open files',
+  EBUSY: 'busy',
+};
+
+/** Node's error code in plain words, or the code itself where there are none. */
+export function plainCode(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : (PLAIN[code] ?? code);
+}
+
+/**
+ * One line for an error. Node's file errors (`ENOENT: no such file or
+ * directory, open '/x'`) become plain words and the path (`no such file or
+ * folder: /x`).
+ */
 export function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split('\n')[0]!.trim();
+  const text = (error instanceof Error ? error.message : String(error)).split('\n')[0]!.trim();
+  const m = /^([A-Z][A-Z0-9]+): [^,]*, \w+ '([^']*)'(?: -> '([^']*)')?$/.exec(text);
+  if (m && PLAIN[m[1]!]) return `${PLAIN[m[1]!]}: ${m[2]}${m[3] ? ` (to ${m[3]})` : ''}`;
+  return text;
 }
