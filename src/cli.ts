@@ -86,8 +86,10 @@ const HELP = `
   Action options
     --dry-run            print what would be done, change nothing
     --json               print the result as JSON
-    --force              act on a session in use (Kiro's .lock, or written
-                         in the last minute)
+    --force              act on a session in use (a live Kiro .lock, a running
+                         agent that has it open, or another program's write
+                         in the last 10 s; our own writes never count);
+                         export: replace a file that exists
 
   List options
     --json               a JSON array on stdout

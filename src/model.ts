@@ -49,6 +49,8 @@ export interface Session {
   path: string;
   /** The agent holds its lock (Kiro's .lock), or it was written in the last minute: do not rewrite it now. */
   inUse: boolean;
+  /** Why it is in use (its agent has it locked, a kimi process has it open, another program just wrote it). */
+  inUseReason?: string;
   archived: boolean;
   /** Id of the session this one was forked from, when the layout records it. */
   forkedFrom: string | null;

@@ -29,7 +29,8 @@ export function ageTree(root: string, ms = OLD_MS): void {
 /** A copy of the committed demo home in a temp folder, with old file times. */
 export function demoHome(t: TestContext): string {
   const home = tempDir(t);
-  cpSync(join(REPO, 'fixtures', 'demo-home'), home, { recursive: true });
+  // Not a cache someone's run over the tracked demo home left behind (it is git-ignored).
+  cpSync(join(REPO, 'fixtures', 'demo-home'), home, { recursive: true, filter: (src) => !src.endsWith(`${join('demo-home', '.cache')}`) });
   // The demo's session open in Kiro: its lock names a live kiro process, or it would be stale.
   holdKiroLocks(home);
   ageTree(home);

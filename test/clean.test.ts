@@ -1,7 +1,7 @@
 // `sessions clean`: every filter, the plan, the question, one trash batch
 // that restore brings back whole, and sessions in use never included.
 import assert from 'node:assert/strict';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from './harness.js';
 import { insertKiroConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles, type Conversation } from '../fixtures/layouts.js';
@@ -148,11 +148,15 @@ test('clean --purge --yes deletes for good: nothing left in the trash', async (t
   assert.ok(!(await h.list()).some((s) => s.id === CLI_EMPTY));
 });
 
-test('clean: sessions written in the last minute are kept and counted; bad input is exit 2', async (t) => {
+test('clean: sessions another program just wrote are kept and counted, ours are not; bad input is exit 2', async (t) => {
   const h = cleanHome(t);
   const fresh = await h.json<Plan>(['clean', '--smaller-than', '1gb', '--dry-run']);
-  // A session just written (here, by a rename with --force) is in use.
-  await h.ok(['rename', 'kc-old', 'touched', '--force']);
+  // Our own rename does not make a session in use.
+  await h.ok(['rename', 'kc-old', 'touched']);
+  assert.equal((await plan(h, ['--smaller-than', '1gb'])).kept.inUse, 0);
+  // A write by another program (an agent appending to the wire) does.
+  const old = (await h.list()).find((s) => s.id === 'kc-old')!;
+  appendFileSync(join(old.path, 'agents', 'main', 'wire.jsonl'), '{"type":"metadata"}\n');
   const after = await plan(h, ['--smaller-than', '1gb']);
   assert.equal(after.kept.inUse, 1);
   assert.equal(after.sessions.length, fresh.sessions.length - 1);

@@ -190,14 +190,16 @@ test('Kiro files: a .lock means in use; a log without its metadata is reported a
   assert.equal(sessions.length, 1);
 });
 
-test('in use: a session written in the last minute, and not one written earlier', async (t) => {
+test('in use: a session another program wrote in the last 10 s, and not one written earlier', async (t) => {
   const home = tempDir(t);
-  // Written 50 s ago, last activity 20 s ago.
-  const c = { ...conv('session_recent'), startMs: Date.now() - 50_000, turns: [{ prompt: 'p', answer: 'a' }] };
+  // Started 35 s ago, last activity 5 s ago; the other 20 s ago.
+  const c = { ...conv('session_recent'), startMs: Date.now() - 35_000, turns: [{ prompt: 'p', answer: 'a' }] };
   writeKimiCodeSession(join(home, '.kimi-code'), c);
+  writeKimiCodeSession(join(home, '.kimi-code'), { ...conv('session_earlier'), startMs: Date.now() - 50_000, turns: [{ prompt: 'p', answer: 'a' }] });
   writeKimiCodeSession(join(home, '.kimi-code'), conv('session_old'));
   const { sessions } = await listJson(home);
-  assert.deepEqual(sessions.map((s) => [s.id, s.inUse]).sort(), [['session_old', false], ['session_recent', true]]);
+  assert.deepEqual(sessions.map((s) => [s.id, s.inUse]).sort(), [['session_earlier', false], ['session_old', false], ['session_recent', true]]);
+  assert.match(String(sessions.find((s) => s.id === 'session_recent')!['inUseReason']), /^another program wrote it \d+ s ago$/);
 });
 
 test('Kiro database: reading never writes (read-only connection, even while the agent holds the file)', async (t) => {

@@ -46,7 +46,7 @@ export function headless(home: string, o: HeadlessOptions = {}): Headless {
   const homes = resolveHomes({ HOME: home }, {});
   const dir = o.cacheDir;
   const catalog = (): Catalog => (dir ? new Catalog({ homes, report: () => {}, cache: () => SummaryCache.load(dir) }) : new Catalog({ homes, report: () => {} }));
-  const effects = new Effects({ homes, catalog, indexDir: dir ?? null, cwd: o.cwd ?? home, now: () => Date.now(), ...(o.windowBytes !== undefined ? { windowBytes: o.windowBytes } : {}) });
+  const effects = new Effects({ homes, catalog, indexDir: dir ?? null, cwd: o.cwd ?? home, home, now: () => Date.now(), ...(o.windowBytes !== undefined ? { windowBytes: o.windowBytes } : {}) });
   const frames: number[] = [];
   const app = startApp({
     streams: { input, output },

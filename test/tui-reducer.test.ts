@@ -111,9 +111,7 @@ test('dialogs: text dialogs take y as a letter; delete and compact confirm with 
   assert.equal(s.dialog?.stage, 'running');
   assert.deepEqual(fx, [{ type: 'act', dialog: s.dialog }]);
   [s] = run(s, { type: 'action-done', message: 'renamed' });
-  assert.equal(s.dialog?.stage, 'done');
-  [s] = run(s, key('x'));
-  assert.deepEqual([s.dialog, s.mode], [null, 'list']);
+  assert.deepEqual([s.dialog, s.mode, s.message], [null, 'list', 'renamed'], 'done closes the dialog and says so in the status bar');
   [s, fx] = run(s, key('c'));
   assert.deepEqual(fx, []);
   [s, fx] = run(s, key('y'));
@@ -271,9 +269,9 @@ test('dialog edges: a running action ignores every key, any key closes a finishe
     assert.deepEqual(fx, [], `running, key ${k}: nothing runs`);
   }
 
-  // Done: any key closes and goes back where the dialog was opened from
+  // A refusal's box: any key closes it and goes back where the dialog was opened from
   // (only the list opens one today; the mode is kept, not assumed).
-  const [done] = run(loaded(), key('d'), key('y'), { type: 'action-done', message: 'moved' });
+  const [done] = run(loaded(), key('d'), key('y'), { type: 'action-failed', message: 'in use' });
   assert.deepEqual([done.dialog?.stage, done.back], ['done', 'list']);
   const fromPreview: State = { ...done, back: 'preview' };
   const [closed, closedFx] = run(fromPreview, key('q'));
@@ -337,4 +335,94 @@ test("the cleanup pane says what the agent's own retention deletes anyway", () =
   let s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW }), { type: 'loaded', sessions: [old, session('fresh')], now: NOW, locked: [] })[0];
   [s] = run(s, key('S-c'));
   assert.ok(s.dialog!.message.endsWith(`\n${note}: 1 of these`), s.dialog!.message);
+});
+
+test('after an action the rows, the counts and the preview are the truth at once, with a query active too', () => {
+  let [s] = run(loaded(), key('/'), key('z', 'z'));
+  const target = SESSIONS[3]!;
+  const other = SESSIONS[1]!;
+  [s] = run(s, { type: 'results', query: 'z', rows: [{ session: target, matches: [] }, { session: other, matches: [] }] });
+  const transcript: Transcript = { session: target, messages: [{ role: 'user', text: 'zeta', time: null }] };
+  [s] = run(s, { type: 'preview', key: keyOf(target), transcript });
+  // The selected session was deleted, the other renamed: the reload after the action says so.
+  const renamed = { ...other, title: 'new title' };
+  let fx: Effect[];
+  [s, fx] = run(s, { type: 'action-done', message: '1 moved to the trash' }, { type: 'loaded', sessions: SESSIONS.filter((x) => x !== target && x !== other).concat(renamed), now: NOW, locked: [], fresh: true });
+  assert.deepEqual(s.rows.map((r) => r.session.title), ['new title'], 'the deleted row is gone, the renamed one has its new title');
+  assert.equal(s.sessions.length, SESSIONS.length - 1);
+  assert.equal(s.preview.transcript, null, 'the old transcript is not shown');
+  assert.deepEqual(fx, [{ type: 'preview', session: renamed, match: 0 }, { type: 'search', query: 'z', keep: true }], 'read again, and the query runs again');
+  // The same query's results after an action keep the selection where it is.
+  const two = [{ session: SESSIONS[0]!, matches: [] }, { session: renamed, matches: [] }];
+  [s] = run({ ...s, rows: two, selected: 1, results: two }, { type: 'results', query: 'z', rows: two, keep: true });
+  assert.equal(s.selected, 1);
+  [s] = run(s, { type: 'results', query: 'z', rows: two });
+  assert.equal(s.selected, 0, 'new results start at the best');
+});
+
+test('Esc clears the query, then the marks, and never quits the manager; q and Ctrl-C quit', () => {
+  let [s, fx] = run(loaded(), key('/'), key('z', 'z'), key('enter'));
+  assert.equal(s.mode, 'list');
+  [s, fx] = run(s, key('escape'));
+  assert.deepEqual([s.query, s.results, fx.some((e) => e.type === 'exit')], ['', null, false]);
+  [s] = run(s, key('space'));
+  [s, fx] = run(s, key('escape'));
+  assert.deepEqual([s.marked.size, fx], [0, []]);
+  [s, fx] = run(s, key('escape'));
+  assert.deepEqual(fx, [], 'a second Esc on an empty list does nothing');
+  assert.deepEqual(run(s, key('q'))[1], [{ type: 'exit', code: 0, chosen: null }]);
+  assert.deepEqual(run(s, key('C-c'))[1], [{ type: 'exit', code: 0, chosen: null }]);
+  // The picker: Esc with a query clears it; with none it chooses nothing.
+  const p = loaded({ picker: true });
+  const [typedIn] = run(p, key('/'), key('z', 'z'), key('enter'));
+  assert.deepEqual(run(typedIn, key('escape'))[1].some((e) => e.type === 'exit'), false);
+  assert.deepEqual(run(run(typedIn, key('escape'))[0], key('escape'))[1], [{ type: 'exit', code: 1, chosen: null }]);
+});
+
+test('done is said in the status bar; a box with a refusal closes on Esc or Enter, and any other key also does its work', () => {
+  const [done] = run(loaded(), key('d'), key('y'), { type: 'action-done', message: '1 moved to the trash' });
+  assert.deepEqual([done.dialog, done.mode, done.message], [null, 'list', '1 moved to the trash']);
+  const [refused] = run(loaded(), key('d'), key('y'), { type: 'action-failed', message: 'in use' });
+  assert.equal(refused.dialog?.stage, 'done');
+  const [moved, fx] = run(refused, key('j'));
+  assert.deepEqual([moved.dialog, moved.selected, fx[0]?.type], [null, 1, 'preview'], 'j closed the box and moved');
+  for (const k of ['escape', 'enter', 'space']) assert.deepEqual(run(refused, key(k))[0].selected, 0, `${k} only closes`);
+});
+
+test('a query that cannot run says why in place of the rows, as the CLI does', () => {
+  let [s] = run(loaded(), key('/'), key('a', 'a'));
+  [s] = run(s, { type: 'results', query: 'a', rows: [], error: "after: takes a date like 2026-01-31, got '20'" });
+  assert.equal(s.searchError, "after: takes a date like 2026-01-31, got '20'");
+  [s] = run(s, key('backspace'));
+  assert.equal(s.searchError, null, 'gone with the query');
+});
+
+test('sessions in use: the dialog names the risk; one is done anyway on Enter, a batch goes on with the others, a takes all', () => {
+  const busy = session('bb', { inUse: true, inUseReason: 'kimi (pid 42) has it open' });
+  const all = [SESSIONS[0]!, busy, SESSIONS[2]!];
+  const base = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW }), { type: 'loaded', sessions: all, now: NOW, locked: [] })[0];
+  // One session in use.
+  const one = run({ ...base, selected: base.rows.findIndex((r) => r.session.id === 'bb') }, key('d'))[0];
+  assert.deepEqual(one.dialog?.busy.map((x) => x.id), ['bb']);
+  let [s, fx] = run(one, key('enter'));
+  assert.deepEqual([fx[0]?.type, s.dialog?.force, s.dialog?.targets.map((x) => x.id)], ['act', true, ['bb']], 'named, then done anyway');
+  // A batch of three, one in use: Enter goes on with the other two; a takes all three.
+  const marked = run(base, key('*'), key('d'))[0];
+  assert.equal(marked.dialog?.targets.length, 3);
+  [s, fx] = run(marked, key('enter'));
+  assert.deepEqual([s.dialog?.force, s.dialog?.targets.map((x) => x.id).sort()], [false, ['a', 'ccc']]);
+  [s, fx] = run(marked, key('a'));
+  assert.deepEqual([fx[0]?.type, s.dialog?.force, s.dialog?.targets.length], ['act', true, 3]);
+  // Nothing in use: `a` is no key of the dialog, Enter runs as before.
+  const calm = run(base, key('d'))[0];
+  assert.deepEqual(run(calm, key('a'))[1], []);
+  assert.equal(run(calm, key('enter'))[0].dialog?.force, false);
+});
+
+test('the preview wraps at spaces: words stay whole; a word longer than the line and CJK break between characters', async () => {
+  const { wrap } = await import('../src/tui/preview-layout.js');
+  assert.deepEqual(wrap('Partition by event_date, cluster by user_id, payload as a JSON string column.', 20), ['Partition by', 'event_date, cluster', 'by user_id, payload', 'as a JSON string', 'column.']);
+  assert.deepEqual(wrap('x'.repeat(25), 10), ['x'.repeat(10), 'x'.repeat(10), 'x'.repeat(5)]);
+  assert.deepEqual(wrap('日本語の文章を折り返す', 10), ['日本語の文', '章を折り返', 'す'], 'two columns each');
+  assert.deepEqual(wrap('a\n\nb', 10), ['a', '', 'b'], 'blank lines kept');
 });

@@ -33,21 +33,21 @@ test('delete and undo from the list: the dialog shows what will happen, y moves 
   const h = await openManager(t, home);
   const first = h.app.state().rows[0]!.session;
   const count = h.app.state().sessions.length;
-  // The first row is a locked Kiro session: the manager refuses to delete it.
+  // The first row is a locked Kiro session: the dialog names the risk before anything runs.
   assert.ok(first.inUse, 'the first row is in use');
   h.press('d');
   await h.waitFor((text) => text.includes('Delete (to the trash; u undoes)'), 'the delete dialog');
-  h.press('y');
   // The box wraps the message where the width falls: the words are looked for across lines.
   const shown = (words: string) => (text: string) => text.replace(/\s*│\n\s*\S?│\s*/g, ' ').includes(words);
-  await h.waitFor(shown('is in use (its agent has it locked)'), 'the refusal');
-  assert.equal(h.app.state().sessions.length, count);
+  await h.waitFor(shown('In use: its agent has it locked.'), 'the risk named');
+  assert.ok(shown('⏎ delete anyway')(h.text()), 'the way through');
   h.press('escape');
+  assert.equal(h.app.state().sessions.length, count);
   h.press('c');
   await h.waitFor((_, s) => s.dialog?.kind === 'compact', 'the compact dialog');
-  h.press('y');
-  await h.waitFor(shown('not compacting it'), 'the refusal to compact');
-  h.press('escape');
+  await h.waitFor(shown('⏎ compact anyway'), 'the risk of compacting named');
+  h.press('n');
+  assert.equal(h.app.state().dialog, null);
   // The next one can be deleted.
   h.press('j');
   const target = h.app.state().rows[1]!.session;
@@ -56,7 +56,7 @@ test('delete and undo from the list: the dialog shows what will happen, y moves 
   await h.waitFor((text) => text.includes('Delete (to the trash; u undoes)'), 'the delete dialog');
   assert.ok(h.text().includes(`${target.source}:${target.id}`));
   h.press('y');
-  await h.waitFor((_, s) => s.dialog?.stage === 'done' && s.sessions.length === count - 1, 'the delete');
+  await h.waitFor((_, s) => s.dialog === null && s.sessions.length === count - 1, 'the delete');
   assert.match(h.text(), /1 moved to the trash/);
   h.press('x', 'u');
   await h.waitFor((_, s) => s.sessions.length === count, 'the undo');
@@ -154,10 +154,14 @@ test('rename, fork and export from their dialogs, through the same action layer 
   for (const ch of 'Cents fix') h.press(ch);
   h.press('enter');
   await h.waitFor((text) => text.includes('renamed to "Cents fix"'), 'the rename');
-  h.press('x', 'f', '2', 'enter');
+  // The query named the old title: the renamed session has left its results at once.
+  await h.waitFor((_, s) => s.results?.length === 0, 'no result for the old title');
+  h.press('escape', '/', ...'title:cents -fork'.split(''), 'enter');
+  await h.waitFor((_, s) => s.results?.length === 1, 'the new title found');
+  h.press('f', '2', 'enter');
   await h.waitFor((text) => /forked as session_\S+ \(turns 1–2\)/.test(text), 'the fork');
   const file = `${home}/out.html`;
-  h.press('x', 'e', '\x15');
+  h.press('e', '\x15');
   for (const ch of file) h.press(ch);
   h.press('enter');
   await h.waitFor((text) => text.includes(`to ${file}`), 'the export');
@@ -236,4 +240,59 @@ test('an action a layout leaves off says why in a box and asks nothing; delete s
   await closed();
   h.press('d');
   await h.waitFor((_, s) => s.mode === 'dialog' && s.dialog?.kind === 'delete', 'the delete dialog');
+});
+
+test('with a query active, a delete takes the row away at once, a rename shows the new title, a compact the new preview', async (t) => {
+  const home = demoHome(t);
+  const h = await openManager(t, home, { width: 120 });
+  h.press('/', ...'deploy'.split(''), 'enter');
+  await h.waitFor((_, s) => s.results?.length === 1 && s.preview.transcript !== null, 'the one result');
+  assert.match(h.lines()[2]!, /Deploy the webshop to/);
+  h.press('d', 'y');
+  await h.waitFor((text) => text.includes('1 moved to the trash'), 'the delete');
+  await h.waitFor((text, s) => s.rows.length === 0 && text.includes('no session matches'), 'the row gone');
+  assert.doesNotMatch(h.text(), /Deploy the webshop/, 'neither the row nor its preview is left');
+  h.press('d');
+  assert.equal(h.app.state().dialog, null, 'nothing left to delete: no dialog about a session that is gone');
+  // A rename with the query active: the row shows the new title, and so does the preview.
+  h.press('escape', '/', ...'parquet'.split(''), 'enter');
+  await h.waitFor((_, s) => s.results?.length === 1 && s.preview.transcript !== null, 'the parquet session');
+  h.press('r', '\x15', ...'Event schema'.split(''), 'enter');
+  await h.waitFor((text) => /› kimi-cli +Event schema/.test(text), 'the new title in the row');
+  await h.waitFor((_, s) => s.preview.transcript?.session.title === 'Event schema', 'the new title in the preview');
+  // Compact: the preview shows the summary, not the old turns.
+  h.press('escape', '/', ...'title:rounding -fork'.split(''), 'enter');
+  await h.waitFor((_, s) => s.results?.length === 1 && s.preview.transcript !== null, 'the rounding session');
+  h.press('c', 'y');
+  await h.waitFor((text) => text.includes('compacted'), 'the compaction');
+  await h.waitFor((_, s) => s.preview.transcript?.messages.some((m) => m.role === 'summary') === true, 'the summary in the preview');
+});
+
+test('a cache folder that cannot be made: the manager says so in the status bar and still searches', async (t) => {
+  const home = demoHome(t);
+  const { writeFileSync } = await import('node:fs');
+  const blocked = join(home, 'not-a-folder');
+  writeFileSync(blocked, 'a file where the cache folder should be');
+  const h = await openManager(t, home, { width: 120, cacheDir: join(blocked, 'sessions') });
+  await h.waitFor((text) => /the search index cannot be kept/.test(text), 'the notice');
+  h.press('/', ...'parquet'.split(''));
+  await h.waitFor((_, s) => s.results?.length === 1, 'a search without the saved index');
+  assert.match(h.lines()[2]!, /Parquet schema for events/);
+});
+
+test('the ? overlay fits at 80x24 and scrolls; no label is cut', async (t) => {
+  const h = await openManager(t, demoHome(t), { width: 80, height: 24 });
+  h.press('?');
+  await h.waitFor((text) => /\(lines 1-\d+ of \d+;/.test(text), 'the first page');
+  const lines = h.lines();
+  assert.equal(lines.length, 24);
+  assert.ok(lines.some((l) => /^\s*\S└─+┘/.test(l) || /└─+┘/.test(l)), 'its bottom border is on screen');
+  assert.ok(lines.every((l) => displayWidth(l) <= 80), 'nothing runs off the right');
+  const total = Number(/of (\d+);/.exec(h.text())![1]);
+  h.press('\x1b[6~', '\x1b[6~', '\x1b[6~', '\x1b[6~', '\x1b[6~', '\x1b[6~');
+  await h.waitFor((text) => new RegExp(`lines \\d+-${total} of ${total}`).test(text), 'the last page');
+  // Every label is there whole, across the pages.
+  assert.match(h.text(), /Typing in the search box never runs an action/);
+  h.press('x');
+  await h.waitFor((_, s) => s.mode === 'list', 'closed');
 });

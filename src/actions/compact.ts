@@ -64,6 +64,7 @@ export function compactSession(env: ActionEnv, t: ActionTarget, options: Compact
   // A layout that compacts into a new session (Kiro's database: a new row) says where it is.
   const result: ActionTarget = created.id === t.ref.id ? t : { ...t, ref: created.ref ?? { ...t.ref, id: created.id } };
   if (shrink) shrink(result, SHRINK_LIMIT, env);
+  env.wrote(s.source, [...new Set([s.id, created.id])]);
   const after = created.id === t.ref.id ? plan : writer.trashPlan(result, env);
   return { ...base, resultId: created.id, backup: backup.id, bytesAfter: planBytes(s.source, after), dryRun: false };
 }

@@ -30,6 +30,7 @@ export function forkSession(env: ActionEnv, t: ActionTarget, options: ForkOption
   // Forking only reads the source, so a session in use can be forked (as the agent's own /fork does).
   if (opts.dryRun) return { ...base, id: '', path: null, dryRun: true };
   const created = fork(t, options, env);
+  env.wrote(s.source, [created.id]);
   return { ...base, id: created.id, path: created.path, dryRun: false };
 }
 

@@ -157,6 +157,7 @@ function place(env: ActionEnv, b: Bundle, options: ImportOptions): ImportResult 
   const place = layout.transfer.place;
   if (isUnsupported(place)) throw new UserError(`cannot import a ${layout.label} session: ${place.unsupported}`, 'failed');
   const placed = place(b, env.homes.roots[b.source], { cwd: options.cwd, dryRun: options.dryRun ?? false, from: options.from ?? null }, env);
+  if (!options.dryRun) env.wrote(b.source, [placed.id]);
   return {
     action: 'import',
     source: b.source,

@@ -66,5 +66,6 @@ export function restoreEntry(env: ActionEnv, which: { id?: string; last?: boolea
   const sessions = entry.items.map(trashedSession);
   if (opts.dryRun) return { action: 'restore', trashId: entry.id, sessions, replacedBy: null, dryRun: true };
   const replaced = trash.restore(entry);
+  for (const source of new Set(sessions.map((x) => x.source))) env.wrote(source, sessions.filter((x) => x.source === source).map((x) => x.id));
   return { action: 'restore', trashId: entry.id, sessions, replacedBy: replaced?.id ?? null, dryRun: false };
 }

@@ -28,5 +28,6 @@ export function renameSession(env: ActionEnv, t: ActionTarget, title: string | n
   // A file the rename must replace because it cannot be read goes to the trash first, as a copy.
   if (replaced.length > 0) new Trash(env.homes.data).put([{ info: trashedSession(s), plan: { paths: replaced } }], 'replaced', true);
   rename(t, clean, env);
+  env.wrote(s.source, [s.id]);
   return { action: 'rename', source: s.source, id: s.id, from: s.title, to: clean, dryRun: false };
 }

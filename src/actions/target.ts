@@ -3,6 +3,7 @@
 import { UserError } from '../errors.js';
 import type { Session, Transcript } from '../model.js';
 import { Annotations } from '../sources/annotations.js';
+import { recordOwnWrites } from '../catalog/in-use.js';
 import type { Homes } from '../sources/homes.js';
 import type { SessionRef, Source } from '../sources/source.js';
 
@@ -24,6 +25,11 @@ export class ActionEnv {
   get annotations(): Annotations {
     return (this.notes ??= Annotations.load(this.homes.data));
   }
+
+  /** These sessions were just written by us: a write of ours never makes a session "in use". */
+  wrote(source: string, ids: readonly string[]): void {
+    recordOwnWrites(this.homes.data, ids.map((id) => `${source}:${id}`), this.now());
+  }
 }
 
 export function sessionOf(t: ActionTarget): Session {
@@ -37,6 +43,6 @@ export function sessionOf(t: ActionTarget): Session {
 export function assertNotInUse(t: ActionTarget, force: boolean, verb: string): void {
   const s = sessionOf(t);
   if (!s.inUse || force) return;
-  const why = t.ref.locked ? 'its agent has it locked' : 'it was written in the last minute';
+  const why = s.inUseReason ?? (t.ref.locked ? 'its agent has it locked' : 'its agent may be writing it');
   throw new UserError(`${s.source}:${s.id} is in use (${why}); not ${verb} it (--force to do it anyway)`, 'failed');
 }

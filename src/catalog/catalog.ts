@@ -9,9 +9,8 @@ import type { ReadDepth } from '../sources/transcript-builder.js';
 import type { Reporter, ResumeMark, ScanMemo, SessionRef, Source } from '../sources/source.js';
 import { errorText } from '../util/text.js';
 import { SummaryCache } from './summary-cache.js';
+import { inUseCheck } from './in-use.js';
 
-/** A session written this recently may have an agent writing to it right now. */
-export const IN_USE_WINDOW_MS = 60_000;
 
 export interface CatalogOptions {
   homes: Homes;
@@ -48,6 +47,12 @@ export class Catalog {
   private readonly homes: Homes;
   private readonly cwd: string | null;
 
+  /** Why a session is in use, for one listing (see in-use.ts). */
+  private inUse(now: number): (ref: SessionRef) => string | null {
+    const byKind = new Map(LAYOUTS.map((l) => [l.kind, l.processes ?? []]));
+    return inUseCheck({ now, dataDir: this.homes.data, agents: (kind) => byKind.get(kind) ?? [] });
+  }
+
   /** The agents' own retention, asked of each layout once per listing. */
   private retention(now: number): (ref: SessionRef, s: Session) => string | null {
     const tests = new Map<string, (ref: SessionRef, s: Session) => string | null>();
@@ -67,6 +72,7 @@ export class Catalog {
     const now = this.now();
     const refs = this.scan();
     const deletes = this.retention(now);
+    const inUse = this.inUse(now);
     for (const { ref, source } of refs) {
       if (kinds && !kinds.includes(ref.source)) {
         this.cache.retain(ref.key);
@@ -82,7 +88,7 @@ export class Catalog {
         }
         this.cache.put(ref.key, ref.stamp, session);
       }
-      session.inUse = isInUse(ref, now);
+      markInUse(session, inUse(ref));
       session.agentDeletes = deletes(ref, session);
       out.push(session);
     }
@@ -119,7 +125,7 @@ export class Catalog {
   read(found: { ref: SessionRef; source: Source }, depth: ReadDepth = 'transcript'): Transcript {
     const cached = depth === 'summary' ? this.cache.session(found.ref.key, found.ref.stamp) : null;
     const transcript = cached ? { session: cached, messages: [] } : found.source.read(found.ref, depth);
-    transcript.session.inUse = isInUse(found.ref, this.now());
+    markInUse(transcript.session, this.inUse(this.now())(found.ref));
     transcript.session.agentDeletes = this.retention(this.now())(found.ref, transcript.session);
     linkSameConversations([transcript.session], this.scan().map((r) => r.ref));
     return transcript;
@@ -132,7 +138,7 @@ export class Catalog {
   readWindow(found: { ref: SessionRef; source: Source }, mark: ResumeMark | null, limit: number): Transcript | null {
     const read = found.source.readFrom?.(found.ref, mark, limit) ?? null;
     if (!read) return null;
-    read.session.inUse = isInUse(found.ref, this.now());
+    markInUse(read.session, this.inUse(this.now())(found.ref));
     return { session: read.session, messages: read.messages, ...(read.window ? { window: read.window } : {}) };
   }
 
@@ -166,7 +172,8 @@ export class Catalog {
   }
 }
 
-function isInUse(ref: SessionRef, now: number): boolean {
-  const age = now - ref.lastWriteMs;
-  return ref.locked || (age >= 0 && age < IN_USE_WINDOW_MS);
+function markInUse(s: Session, reason: string | null): void {
+  s.inUse = reason !== null;
+  if (reason === null) delete s.inUseReason;
+  else s.inUseReason = reason;
 }

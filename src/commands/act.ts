@@ -3,7 +3,7 @@
 // same functions the full-screen manager calls) and prints what was done.
 import { sessionKey } from '../model.js';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { compactSession } from '../actions/compact.js';
 import { exportFileName, exportSession } from '../actions/export.js';
 import { forkSession, parseTurn } from '../actions/fork.js';
@@ -15,7 +15,7 @@ import { Trash, type TrashEntry } from '../actions/trash.js';
 import { UserError } from '../errors.js';
 import { formatSize, relativeTime, tildePath } from '../format/session-table.js';
 import { parseAge } from '../search/query.js';
-import { exportFormatFor, writeExportFile } from '../services/export-file.js';
+import { assertFree, exportFormatFor, typedPath, writeExportFile } from '../services/export-file.js';
 import { targetOf } from '../services/targets.js';
 import { commandMatches, type CommandContext } from './context.js';
 
@@ -58,15 +58,32 @@ export function runFork(ctx: CommandContext, args: string[], flags: ActFlags & {
   return out(ctx, flags, r, would(flags, `Forked ${r.source}:${r.forkedFrom} as ${r.source}:${r.id} ${JSON.stringify(r.title)}${cut}`, `fork ${r.source}:${r.forkedFrom} as ${JSON.stringify(r.title)}${cut}`));
 }
 
-export function runRm(ctx: CommandContext, args: string[], flags: ActFlags): number {
+export async function runRm(ctx: CommandContext, args: string[], flags: ActFlags): Promise<number> {
   if (args.length === 0) throw new UserError('rm needs one or more session ids', 'bad-input');
   // Resolve every id before anything moves: one typo and nothing is deleted.
   const seen = new Set<string>();
-  const targets = args.map((id) => target(ctx, id, 'summary')).filter((t) => !seen.has(t.ref.key) && seen.add(t.ref.key));
+  let targets = args.map((id) => target(ctx, id, 'summary')).filter((t) => !seen.has(t.ref.key) && seen.add(t.ref.key));
+  targets = await withoutBusy(ctx, targets, flags);
   const r = removeSessions(envOf(ctx), targets, flags);
   const list = sessionLines(ctx, r.sessions);
   const n = `${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'} (${formatSize(r.bytes)})`;
   return out(ctx, flags, r, flags.dryRun ? `Would move ${n} to the trash:\n${list}` : `Moved ${n} to the trash as ${r.trashId}:\n${list}\nUndo: sessions restore --last`);
+}
+
+/**
+ * A batch where some sessions are in use: on a terminal, asks to go on with
+ * the others; elsewhere refuses in one line that names them (a single
+ * session in use is refused by the action itself, with its reason).
+ */
+async function withoutBusy(ctx: CommandContext, targets: ActionTarget[], flags: ActFlags): Promise<ActionTarget[]> {
+  if (flags.force) return targets;
+  const busy = targets.filter((t) => t.transcript.session.inUse);
+  if (busy.length === 0 || busy.length === targets.length) return targets;
+  const first = busy[0]!.transcript.session;
+  const named = `${busy.map((t) => sessionKey(t.ref)).join(', ')} ${busy.length === 1 ? 'is' : 'are'} in use (${first.inUseReason ?? 'open in its agent'})`;
+  const others = targets.filter((t) => !busy.includes(t));
+  if (ctx.io.confirm && !flags.json && (await ctx.io.confirm(`${named}. Move the other ${others.length} to the trash?`))) return others;
+  throw new UserError(`${named}; nothing moved (leave ${busy.length === 1 ? 'it' : 'them'} out, or --force to move ${busy.length === 1 ? 'it' : 'them'} too)`, 'failed');
 }
 
 export function runRestore(ctx: CommandContext, args: string[], flags: ActFlags & { last: boolean }): number {
@@ -139,11 +156,14 @@ export async function runExport(
   }
   // One session: -o names the file. Several: -o names a folder (made if missing).
   const one = targets.length === 1 && !flags.all;
-  const dir = one ? ctx.io.cwd : resolve(ctx.io.cwd, flags.output ?? '.');
+  const dir = one ? ctx.io.cwd : typedPath(flags.output ?? '.', ctx.io.cwd, ctx.home);
   const written: Array<{ source: string; id: string; path: string; bytes: number }> = [];
+  const paths = targets.map((t) => (one && flags.output !== undefined ? typedPath(flags.output, ctx.io.cwd, ctx.home) : join(dir, exportFileName(t, format))));
+  // Every file is checked before any is written: one that exists and nothing is replaced.
+  assertFree(paths, flags.force);
   if (!one && !flags.dryRun) mkdirSync(dir, { recursive: true });
-  for (const t of targets) {
-    const path = one && flags.output !== undefined ? resolve(ctx.io.cwd, flags.output) : join(dir, exportFileName(t, format));
+  for (const [i, t] of targets.entries()) {
+    const path = paths[i]!;
     const data = flags.dryRun ? Buffer.alloc(0) : exportSession(t, format, env);
     if (!flags.dryRun) writeExportFile(path, data);
     written.push({ source: t.ref.source, id: t.ref.id, path, bytes: data.length });
@@ -159,7 +179,7 @@ export async function runImport(ctx: CommandContext, args: string[], flags: ActF
   const r =
     args[0] === '-'
       ? importData(envOf(ctx), await readAll(ctx.io.stdin), 'stdin', options)
-      : importFile(envOf(ctx), resolve(ctx.io.cwd, args[0]!), options);
+      : importFile(envOf(ctx), typedPath(args[0]!, ctx.io.cwd, ctx.home), options);
   // A new id where the export's was taken, or always (Kiro's /chat load makes a new session every time).
   const renamed = r.originalId ? ` (a new id; the export's was ${r.originalId})` : '';
   const wd = r.workDir ? ` for ${tildePath(r.workDir, ctx.home)}` : '';

@@ -119,7 +119,7 @@ function keptLine(plan: CleanPlan): string {
   const k = plan.kept;
   const parts = [
     k.locked && `${k.locked} open in their agent (a lock file)`,
-    k.inUse && `${k.inUse} in use (written in the last minute)`,
+    k.inUse && `${k.inUse} in use (open in their agent, or just written by another program)`,
     k.keptLast && `${k.keptLast} among the newest of their work dir (--keep-last)`,
     k.renamed && `${k.renamed} renamed (--except-renamed)`,
   ].filter(Boolean);

@@ -39,6 +39,7 @@ export async function runUi(ctx: CommandContext, o: UiOptions): Promise<number> 
     catalog: () => openCatalog(ctx.homes, { cacheDir: dir, report, cwd: ctx.io.cwd }),
     indexDir: dir,
     cwd: ctx.io.cwd,
+    home: ctx.home,
     now: () => Date.now(),
   });
   const app = startApp({

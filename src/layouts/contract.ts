@@ -136,6 +136,12 @@ export interface Layout {
   /** The agent's own command that resumes the session (run in its work dir, without a shell). */
   resume(s: Session): string[];
   /**
+   * The agent's program names as /proc shows them, for a layout without a
+   * lock of its own: a running one that names a session or holds its files
+   * open has that session in use (catalog/in-use.ts).
+   */
+  readonly processes?: readonly string[];
+  /**
    * Which sessions the agent deletes by itself at its next start (Kiro's retention), for a run in `cwd`:
    * a test per session giving the reason, or null when nothing is set.
    */

@@ -80,7 +80,7 @@ export function prepare(ref: SessionRef, source: Source): PrepareResult {
     words += text;
     weights.push(packWeight(text, tool, title));
   }
-  const { inUse: _inUse, ...stored } = session;
+  const { inUse: _inUse, inUseReason: _why, ...stored } = session;
   return {
     ok: true,
     value: {
@@ -139,7 +139,7 @@ export function prepareGrown(ref: SessionRef, source: Source, stored: StoredTail
     changes.set(term, [had[0] - text, had[1] - tool]);
     words -= text;
   }
-  const { inUse: _inUse, ...session } = read.session;
+  const { inUse: _inUse, inUseReason: _why, ...session } = read.session;
   return {
     stamp: ref.stamp,
     session: JSON.stringify(session),

@@ -1,6 +1,7 @@
 // Writing an export, the same from the CLI and the manager: the format is
 // the one asked for, else the file name's extension, else Markdown.
-import { extname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { EXPORT_FORMATS, type ExportFormat } from '../actions/export.js';
 import { UserError } from '../errors.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -12,6 +13,23 @@ export function exportFormatFor(path: string | undefined, asked: string | undefi
   }
   const ext = path === undefined || path === '-' ? '' : extname(path).slice(1).toLowerCase();
   return (EXPORT_FORMATS as readonly string[]).includes(ext) ? (ext as ExportFormat) : 'md';
+}
+
+/** The file a person typed: `~` is their home (a shell expands it, a dialog or `--output=~/x` does not), the rest is from `cwd`. */
+export function typedPath(typed: string, cwd: string, home: string): string {
+  const t = typed.trim();
+  if (t === '~') return home;
+  if (t.startsWith('~/')) return join(home, t.slice(2));
+  return resolve(cwd, t);
+}
+
+/** Refuses to replace a file that exists, unless told to (`--force`, or the manager's second Enter). */
+export function assertFree(paths: readonly string[], force: boolean): void {
+  if (force) return;
+  const taken = paths.filter((p) => existsSync(p));
+  if (taken.length === 0) return;
+  const more = taken.length > 1 ? ` and ${taken.length - 1} more` : '';
+  throw new UserError(`${taken[0]}${more} exists already; nothing written (--force replaces it)`, 'failed');
 }
 
 /** A person's own file: their umask decides who may read it, and missing folders are made. */

@@ -7,6 +7,7 @@ import { initialState, type State } from './state.js';
 import type { Effects } from './effects.js';
 import { createViews } from './views/screen.js';
 import type { Session } from '../model.js';
+import { errorText } from '../util/text.js';
 
 export interface AppStreams {
   input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (on: boolean) => void };
@@ -78,27 +79,44 @@ export function startApp(o: AppOptions): App {
     for (const fx of effects) run(fx);
   };
 
+  /**
+   * Work done off the keypress: whatever it throws or rejects is said in the
+   * status bar, and the manager goes on (no unhandled rejection, no blank screen).
+   */
+  const background = (work: () => unknown): void => {
+    const said = (error: unknown): void => dispatch({ type: 'notice', message: `error: ${errorText(error)}` });
+    try {
+      const r = work();
+      if (r instanceof Promise) r.catch(said);
+    } catch (error) {
+      said(error);
+    }
+  };
+
   const run = (fx: Effect): void => {
     switch (fx.type) {
       case 'search':
         // Typing fast runs one search for the last keystroke, not one per key.
         if (searchTimer) clearTimeout(searchTimer);
-        searchTimer = setTimeout(() => void o.effects.search(fx.query).then(dispatch), 25);
+        searchTimer = setTimeout(() => background(async () => {
+          const m = await o.effects.search(fx.query);
+          dispatch(fx.keep && m.type === 'results' ? { ...m, keep: true } : m);
+        }), 25);
         return;
       case 'preview':
-        setImmediate(() => dispatch(o.effects.preview(fx.session, fx)));
+        setImmediate(() => background(() => dispatch(o.effects.preview(fx.session, fx))));
         return;
       case 'act':
-        setImmediate(() => {
+        setImmediate(() => background(() => {
           for (const m of o.effects.act(fx.dialog)) dispatch(m);
-          void o.effects.startIndex(dispatch);
-        });
+          return o.effects.startIndex(dispatch);
+        }));
         return;
       case 'undo':
-        setImmediate(() => {
+        setImmediate(() => background(() => {
           for (const m of o.effects.undo(fx.trashId)) dispatch(m);
-          void o.effects.startIndex(dispatch);
-        });
+          return o.effects.startIndex(dispatch);
+        }));
         return;
       case 'exit':
         ended = true;
@@ -127,11 +145,10 @@ export function startApp(o: AppOptions): App {
   const cached = o.effects.loadCached();
   if (cached) dispatch(cached);
   else render();
-  setImmediate(() => {
+  setImmediate(() => background(async () => {
     dispatch(o.effects.load());
-    void o.effects.startIndex(dispatch).then(() => {
-      if (state.query) void o.effects.search(state.query).then(dispatch);
-    });
-  });
+    await o.effects.startIndex(dispatch);
+    if (state.query) dispatch(await o.effects.search(state.query));
+  }));
   return { done, screen, dispatch, state: () => state };
 }

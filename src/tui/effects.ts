@@ -1,7 +1,8 @@
 // Runs the reducer's effects through the catalog, the search index and the
 // action layer, and answers with messages. The only part of the manager
 // that reads or writes sessions.
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { compactSession } from '../actions/compact.js';
 import { exportSession } from '../actions/export.js';
 import { forkSession, parseTurn } from '../actions/fork.js';
@@ -17,7 +18,7 @@ import { IndexStore } from '../search/index-store.js';
 import { parseQuery } from '../search/query.js';
 import type { Homes } from '../sources/homes.js';
 import type { ResumeMark } from '../sources/source.js';
-import { exportFormatFor, writeExportFile } from '../services/export-file.js';
+import { exportFormatFor, typedPath, writeExportFile } from '../services/export-file.js';
 import { openIndex } from '../services/search-index.js';
 import { targetOf } from '../services/targets.js';
 import { errorText } from '../util/text.js';
@@ -38,6 +39,8 @@ export interface EffectsOptions {
   /** The cache folder (summaries and the index), or null to keep both in memory. */
   indexDir: string | null;
   cwd: string;
+  /** The person's home, for `~` in a typed file name. */
+  home?: string;
   now: () => number;
   /** Sessions larger than this are previewed in a window (default WINDOW_BYTES; tests lower it). */
   windowBytes?: number;
@@ -50,6 +53,8 @@ export class Effects {
   private indexReady: Promise<void> | null = null;
   private readonly env: ActionEnv;
   private byKey = new Map<string, Session>();
+  /** Why the index could not be kept or built, once that happened. */
+  private indexProblem: string | null = null;
 
   constructor(private readonly o: EffectsOptions) {
     this.catalog = o.catalog();
@@ -69,28 +74,45 @@ export class Effects {
   }
 
   /** Every session, from the summary cache where it is valid. */
-  load(): Msg {
+  load(): Extract<Msg, { type: 'loaded' }> {
     const sessions = this.catalog.list();
     this.byKey = new Map(sessions.map((x) => [sessionKey(x), x]));
     const locked = this.catalog.scanned().flatMap((f) => (f.ref.locked ? [sessionKey(f.ref)] : []));
     return { type: 'loaded', sessions, now: this.o.now(), locked };
   }
 
-  /** Brings the search index up to date in the background; progress goes to `send`. */
+  /**
+   * Brings the search index up to date in the background; progress goes to
+   * `send`. Never rejects: an index that cannot be kept in the cache folder
+   * (a file where the folder should be, a full disk) is built in memory, and
+   * the status bar says so; the manager goes on either way.
+   */
   startIndex(send: (m: Msg) => void): Promise<void> {
     this.indexReady ??= (async () => {
-      let store: IndexStore;
-      try {
-        store = await openIndex({
+      const open = (dir: string | null): Promise<IndexStore> =>
+        openIndex({
           catalog: this.catalog,
           homes: this.o.homes,
-          dir: this.o.indexDir,
+          dir,
           report: () => {},
           progress: (done, total) => send({ type: 'indexing', text: total === 0 ? null : `indexing ${done}/${total}` }),
         });
+      let store: IndexStore | null = null;
+      try {
+        store = await open(this.o.indexDir);
+      } catch (error) {
+        this.indexProblem = `the search index cannot be kept (${errorText(error)})`;
+        send({ type: 'notice', message: `${this.indexProblem}; searching without it` });
+        try {
+          if (this.o.indexDir !== null) store = await open(null);
+        } catch (again) {
+          this.indexProblem = `search is unavailable: ${errorText(again)}`;
+          send({ type: 'notice', message: this.indexProblem });
+        }
       } finally {
         send({ type: 'indexing', text: null });
       }
+      if (!store) return;
       this.store = store;
       this.engine = new SearchEngine(store);
     })();
@@ -98,8 +120,9 @@ export class Effects {
   }
 
   async search(query: string): Promise<Msg> {
-    await this.indexReady;
-    if (!this.engine) return { type: 'results', query, rows: [] };
+    // After an action the index is opened again; a search that comes first waits for it.
+    await (this.indexReady ?? this.startIndex(() => {}));
+    if (!this.engine) return { type: 'results', query, rows: [], error: this.indexProblem ?? 'search is unavailable' };
     try {
       const q = parseQuery(query, this.o.now());
       const opts = { toolOutput: true, cwd: this.o.cwd, now: this.o.now() };
@@ -115,9 +138,8 @@ export class Effects {
       }
       return { type: 'results', query, rows };
     } catch (error) {
-      // A query still being typed (`after:20`) is not an error worth a dialog.
-      void error;
-      return { type: 'results', query, rows: [] };
+      // A query still being typed (`after:20`) gets its reason where the rows would be, as the CLI says it.
+      return { type: 'results', query, rows: [], error: errorText(error) };
     }
   }
 
@@ -176,7 +198,7 @@ export class Effects {
     this.store?.close();
     this.store = null;
     this.indexReady = null;
-    return this.load();
+    return { ...this.load(), fresh: true };
   }
 
   private target(s: Session, depth: 'summary' | 'transcript' = 'transcript'): ActionTarget {
@@ -187,7 +209,7 @@ export class Effects {
     const first = d.targets[0]!;
     switch (d.kind) {
       case 'rename': {
-        const r = renameSession(this.env, this.target(first), d.input.trim() === '' ? null : d.input);
+        const r = renameSession(this.env, this.target(first), d.input.trim() === '' ? null : d.input, { force: d.force });
         return { type: 'action-done', message: r.to === null ? 'back to the default title' : `renamed to "${r.to}"` };
       }
       case 'fork': {
@@ -198,15 +220,16 @@ export class Effects {
       case 'clean':
       case 'delete': {
         // Where each session is and what to call it is all a delete needs: no transcript is read.
-        const r = removeSessions(this.env, d.targets.map((s) => this.target(s, 'summary')), { reason: d.kind === 'clean' ? 'clean' : 'rm' });
+        const r = removeSessions(this.env, d.targets.map((s) => this.target(s, 'summary')), { reason: d.kind === 'clean' ? 'clean' : 'rm', force: d.force });
         return { type: 'action-done', message: `${r.sessions.length} moved to the trash (${formatSize(r.bytes)}); u undoes`, trashId: r.trashId };
       }
       case 'compact': {
-        const r = compactSession(this.env, this.target(first), { cwd: this.o.cwd });
+        const r = compactSession(this.env, this.target(first), { cwd: this.o.cwd, force: d.force });
         return { type: 'action-done', message: `compacted: ${formatSize(r.bytesBefore)} before, ${formatSize(r.bytesAfter)} after; the original is in the trash as ${r.backup}` };
       }
       case 'export': {
-        const path = resolve(this.o.cwd, d.input.trim());
+        const path = typedPath(d.input, this.o.cwd, this.o.home ?? homedir());
+        if (!d.force && existsSync(path)) return { type: 'ask-replace', path };
         const data = exportSession(this.target(first), exportFormatFor(path, undefined), this.env);
         writeExportFile(path, data);
         return { type: 'action-done', message: `exported ${formatSize(data.length)} to ${path}` };

@@ -4,11 +4,11 @@ import type { Mode } from './state.js';
 
 export type CommandId =
   | 'up' | 'down' | 'page-up' | 'page-down' | 'top' | 'bottom'
-  | 'search' | 'search-accept' | 'search-clear' | 'focus-preview' | 'focus-list'
+  | 'search' | 'search-accept' | 'search-clear' | 'back' | 'focus-preview' | 'focus-list'
   | 'open' | 'scope' | 'sort' | 'mark' | 'mark-all'
   | 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean' | 'undo'
   | 'toggle-tools' | 'toggle-thinking' | 'next-match' | 'prev-match' | 'whole-session'
-  | 'confirm' | 'cancel' | 'erase' | 'erase-all' | 'help' | 'quit';
+  | 'confirm' | 'all-anyway' | 'cancel' | 'erase' | 'erase-all' | 'help' | 'quit';
 
 export interface Command {
   id: CommandId;
@@ -61,12 +61,14 @@ export const COMMANDS: readonly Command[] = [
   { id: 'whole-session', keys: ['o'], label: 'read all of a long session', modes: ['preview'] },
   { id: 'confirm', keys: ['enter'], label: 'do it', modes: ['dialog'], hint: ['dialog'] },
   { id: 'confirm', keys: ['y'], label: 'yes (in a dialog without text)', modes: ['dialog'], letter: true },
+  { id: 'all-anyway', keys: ['a'], label: 'all of a batch, those in use too (a dialog without text)', modes: ['dialog'], letter: true },
   { id: 'cancel', keys: ['escape'], label: 'cancel', modes: ['dialog'], hint: ['dialog'] },
   { id: 'cancel', keys: ['n'], label: 'no (in a dialog without text)', modes: ['dialog'], letter: true },
   { id: 'erase', keys: ['backspace'], label: 'erase a character', modes: ['dialog'] },
   { id: 'erase-all', keys: ['C-u'], label: 'erase the text', modes: ['dialog'] },
   { id: 'help', keys: ['?'], label: 'all keys', short: 'keys', modes: NAV, hint: ['list', 'preview'] },
-  { id: 'quit', keys: ['q', 'escape', 'C-c'], label: 'quit (picker: choose nothing)', modes: ['list'], hint: ['list'] },
+  { id: 'back', keys: ['escape'], label: 'clear the search, then the marks (picker: choose nothing)', modes: ['list'] },
+  { id: 'quit', keys: ['q', 'C-c'], label: 'quit (picker: choose nothing)', modes: ['list'], hint: ['list'] },
   // In the preview Esc goes back to the list; q still quits.
   { id: 'quit', keys: ['q'], label: 'quit', modes: ['preview'] },
 ];
@@ -111,6 +113,35 @@ export function helpLines(picker: boolean): string[] {
   }
   out.push('Typing in the search box never runs an action: press Enter or Tab first.');
   return out;
+}
+
+/**
+ * The `?` overlay's lines at a text width: a label too long for the line
+ * wraps under itself, never cut.
+ */
+export function helpPage(picker: boolean, width: number): string[] {
+  const out: string[] = [];
+  for (const line of helpLines(picker)) {
+    if (line.length <= width) {
+      out.push(line);
+      continue;
+    }
+    const indent = /^ {2}\S/.test(line) ? 19 : 0;
+    let rest = line;
+    while (rest.length > width) {
+      const cut = rest.lastIndexOf(' ', width);
+      const at = cut > indent ? cut : width;
+      out.push(rest.slice(0, at));
+      rest = ' '.repeat(indent) + rest.slice(at).trimStart();
+    }
+    out.push(rest);
+  }
+  return out;
+}
+
+/** Rows the overlay has for the page (the screen less its border, padding and the footer line). */
+export function helpRows(height: number): number {
+  return Math.max(3, height - 5);
 }
 
 function shortLabel(c: Command): string {

@@ -62,29 +62,49 @@ function messageLines(m: Message, o: LayoutOptions, w: number): string[] {
   return [truncate(`── ${label}${time} ${'─'.repeat(w)}`, w), ...wrap(m.text, w), ''];
 }
 
-/** Hard-wraps text at display width (CJK and emoji count two columns). */
+/**
+ * Wraps text at display width (CJK and emoji count two columns): at the last
+ * space that fits, so words stay whole; a word longer than the line, or a
+ * script without spaces (CJK), breaks between characters.
+ */
 export function wrap(text: string, width: number): string[] {
   const out: string[] = [];
   for (const raw of text.replace(/\t/g, '  ').split('\n')) {
-    if (ONE_COLUMN_EACH.test(raw)) {
-      // The common case, without measuring each character.
-      for (let i = 0; i < raw.length; i += width) out.push(raw.slice(i, i + width));
-      if (raw.length === 0) out.push('');
+    const simple = ONE_COLUMN_EACH.test(raw);
+    // The common case (ASCII) is measured by length, the rest character by character.
+    const measure = simple ? (t: string) => t.length : displayWidth;
+    if (measure(raw) <= width) {
+      out.push(raw);
       continue;
     }
     let line = '';
     let lineWidth = 0;
-    for (const ch of raw) {
-      const cw = displayWidth(ch);
-      if (lineWidth + cw > width) {
-        out.push(line);
-        line = '';
-        lineWidth = 0;
+    for (const word of raw.split(/(?<= )/)) {
+      const w = measure(word);
+      if (lineWidth + w - (word.endsWith(' ') ? 1 : 0) <= width) {
+        line += word;
+        lineWidth += w;
+        continue;
       }
-      line += ch;
-      lineWidth += cw;
+      if (line !== '' && w - (word.endsWith(' ') ? 1 : 0) <= width) {
+        out.push(line.trimEnd());
+        line = word;
+        lineWidth = w;
+        continue;
+      }
+      // Longer than a line (or no room left on this one and too long for the next): character by character.
+      for (const ch of word) {
+        const cw = simple ? 1 : displayWidth(ch);
+        if (lineWidth + cw > width && !(ch === ' ' && lineWidth === width)) {
+          out.push(line.trimEnd());
+          line = '';
+          lineWidth = 0;
+        }
+        line += ch;
+        lineWidth += cw;
+      }
     }
-    out.push(line);
+    out.push(line.trimEnd());
   }
   return out;
 }

@@ -6,15 +6,20 @@ import { formatSize } from '../format/session-table.js';
 import { cannot } from '../layouts/registry.js';
 import type { Session, Transcript } from '../model.js';
 import { parseCleanSpec } from './clean-spec.js';
-import { commandFor, type CommandId } from './keymap.js';
+import { commandFor, helpPage, helpRows, type CommandId } from './keymap.js';
 import { layoutPreview } from './preview-layout.js';
 import { keyOf, listHeight, selectedRow, type Dialog, type DialogKind, type Row, type State } from './state.js';
 
 export type Msg =
   | { type: 'key'; key: string; ch?: string | undefined }
   /** `now`: the clock the ages are measured by (the reducer reads no clock); `locked`: sessions the agent holds open (Kiro's .lock). */
-  | { type: 'loaded'; sessions: Session[]; now: number; locked: readonly string[] }
-  | { type: 'results'; query: string; rows: Row[] }
+  | { type: 'loaded'; sessions: Session[]; now: number; locked: readonly string[]; fresh?: boolean }
+  /** `error`: why the query cannot run (a bad filter), shown where the rows would be. */
+  | { type: 'results'; query: string; rows: Row[]; error?: string; keep?: boolean }
+  /** The export's file exists: ask before replacing it. */
+  | { type: 'ask-replace'; path: string }
+  /** Something that went wrong in the background (the index): said in the status bar, the manager goes on. */
+  | { type: 'notice'; message: string }
   | { type: 'preview'; key: string; transcript: Transcript; match?: number }
   | { type: 'resize'; width: number; height: number }
   | { type: 'indexing'; text: string | null }
@@ -24,7 +29,8 @@ export type Msg =
   | { type: 'click'; row: number };
 
 export type Effect =
-  | { type: 'search'; query: string }
+  /** `keep`: the same query again (after an action): the selection stays on its session. */
+  | { type: 'search'; query: string; keep?: boolean }
   /** `at`: the message to read around (a long session is read in a window); `whole`: all of it. */
   | { type: 'preview'; session: Session; at?: number; match?: number; whole?: boolean }
   | { type: 'act'; dialog: Dialog }
@@ -38,12 +44,26 @@ const READING_WHOLE = 'reading the whole session…';
 export function update(s: State, msg: Msg): Result {
   switch (msg.type) {
     case 'loaded': {
-      const next = withRows({ ...s, sessions: msg.sessions, loading: false, clock: msg.now, locked: new Set(msg.locked) });
-      return [next, previewFx(next)];
+      // Search results point at the sessions of the load before: they take the new ones (a renamed
+      // title), and a session gone (deleted) leaves the list at once; the query runs again for the matches.
+      const byKey = new Map(msg.sessions.map((x) => [keyOf(x), x]));
+      const results = s.results?.flatMap((r) => {
+        const x = byKey.get(keyOf(r.session));
+        return x ? [{ session: x, matches: r.matches }] : [];
+      }) ?? null;
+      // After an action the transcript on screen may be stale (compacted, renamed): read it again.
+      const preview = msg.fresh ? { ...s.preview, key: null, transcript: null } : s.preview;
+      const next = withRows({ ...s, sessions: msg.sessions, results, preview, loading: false, clock: msg.now, locked: new Set(msg.locked) });
+      const again: Effect[] = msg.fresh && s.query.trim() !== '' ? [{ type: 'search', query: s.query, keep: true }] : [];
+      return [next, [...previewFx(next), ...again]];
     }
+    case 'notice':
+      return [{ ...s, message: msg.message }, []];
+    case 'ask-replace':
+      return s.dialog ? [{ ...s, dialog: { ...s.dialog, stage: 'ask', replacing: msg.path } }, []] : [s, []];
     case 'results': {
       if (msg.query !== s.query) return [s, []];
-      const next = withRows({ ...s, results: msg.rows, selected: 0 });
+      const next = withRows({ ...s, results: msg.rows, searchError: msg.error ?? null, selected: msg.keep ? s.selected : 0 });
       const shown = atMatch(next, 0);
       return [shown, previewFx(shown)];
     }
@@ -58,10 +78,12 @@ export function update(s: State, msg: Msg): Result {
     case 'indexing':
       return [{ ...s, indexing: msg.text }, []];
     case 'action-done':
+      // Done is said in the status bar: a box to dismiss would take the next key for itself.
       return [
         {
           ...s,
-          dialog: s.dialog ? { ...s.dialog, stage: 'done', message: msg.message } : null,
+          dialog: null,
+          mode: s.mode === 'dialog' ? closedTo(s) : s.mode,
           message: msg.message,
           marked: new Set(),
           lastTrash: msg.trashId !== undefined ? msg.trashId : s.lastTrash,
@@ -83,7 +105,7 @@ export function update(s: State, msg: Msg): Result {
 }
 
 function onKey(s: State, key: string, ch: string | undefined): Result {
-  if (s.mode === 'help') return [{ ...s, mode: s.back }, []];
+  if (s.mode === 'help') return onHelpKey(s, key);
   if (s.mode === 'dialog') return onDialogKey(s, key, ch);
   if (s.mode === 'search') {
     // Letters are the query: in the search box no key but these runs a command.
@@ -98,13 +120,29 @@ function onKey(s: State, key: string, ch: string | undefined): Result {
   return id ? run(s, id) : [s, []];
 }
 
+/** The `?` overlay scrolls with the keys that move elsewhere; any other key closes it. */
+function onHelpKey(s: State, key: string): Result {
+  const step: Record<string, number> = { up: -1, k: -1, down: 1, j: 1, pageup: -10, 'C-b': -10, pagedown: 10, 'C-f': 10, space: 10, home: -Infinity, g: -Infinity, end: Infinity, 'S-g': Infinity };
+  const delta = step[key];
+  if (delta === undefined) return [{ ...s, mode: s.back }, []];
+  const max = Math.max(0, helpPage(s.picker, helpWidth(s)).length - helpRows(s.height));
+  const helpScroll = Math.max(0, Math.min(max, Number.isFinite(delta) ? s.helpScroll + delta : delta > 0 ? max : 0));
+  return [{ ...s, helpScroll }, []];
+}
+
+/** The overlay's text width (94% of the screen less its border and padding), as the view draws it. */
+export function helpWidth(s: Pick<State, 'width'>): number {
+  return Math.max(20, Math.floor(s.width * 0.94) - 4);
+}
+
 function isPrintable(ch: string | undefined, key: string): ch is string {
   return ch !== undefined && ch.length >= 1 && !/^[\x00-\x1f\x7f]/.test(ch) && !key.startsWith('C-') && !key.startsWith('M-');
 }
 
 function typed(s: State, query: string): Result {
-  const next = withRows({ ...s, query, results: query.trim() === '' ? null : s.results, selected: 0 });
-  return [next, query.trim() === '' ? previewFx(next) : [{ type: 'search', query }]];
+  const empty = query.trim() === '';
+  const next = withRows({ ...s, query, results: empty ? null : s.results, searchError: empty ? null : s.searchError, selected: 0 });
+  return [next, empty ? previewFx(next) : [{ type: 'search', query }]];
 }
 
 function run(s: State, id: CommandId): Result {
@@ -128,6 +166,12 @@ function run(s: State, id: CommandId): Result {
       return [{ ...s, mode: 'list' }, []];
     case 'search-clear':
       return typed({ ...s, mode: 'list' }, '');
+    case 'back':
+      // Esc steps back: first the query, then the marks; it never quits the manager.
+      // The picker has nothing behind it: there Esc chooses nothing, as fzf's does.
+      if (s.query !== '') return typed({ ...s, message: 'search cleared' }, '');
+      if (s.marked.size > 0) return [{ ...s, marked: new Set(), message: 'none marked' }, []];
+      return s.picker ? [s, [{ type: 'exit', code: 1, chosen: null }]] : [s, []];
     case 'open':
       if (s.picker) {
         const row = selectedRow(s);
@@ -189,10 +233,11 @@ function run(s: State, id: CommandId): Result {
       return [{ ...s, message: READING_WHOLE }, [{ type: 'preview', session: row.session, whole: true, match: s.preview.match }]];
     }
     case 'help':
-      return [{ ...s, mode: 'help', back: s.mode }, []];
+      return [{ ...s, mode: 'help', back: s.mode, helpScroll: 0 }, []];
     case 'quit':
       return [s, [{ type: 'exit', code: s.picker ? 1 : 0, chosen: null }]];
     case 'confirm':
+    case 'all-anyway':
     case 'cancel':
     case 'erase':
     case 'erase-all':
@@ -207,11 +252,20 @@ function openDialog(s: State, kind: DialogKind): Result {
   const targets = kind === 'delete' && marked.length > 0 ? marked : [row.session];
   // An action the session's layout leaves off: a box that says why (a status line is too short for it).
   const why = kind === 'rename' || kind === 'fork' || kind === 'compact' ? cannot(row.session.source, kind) : null;
-  if (why) return [{ ...s, mode: 'dialog', back: s.mode, dialog: { kind, targets, input: '', stage: 'done', message: `Cannot ${kind} this session here.\n${why}.` } }, []];
+  if (why) return [{ ...s, mode: 'dialog', back: s.mode, dialog: { kind, targets, input: '', busy: [], force: false, stage: 'done', message: `Cannot ${kind} this session here.\n${why}.` } }, []];
   const input = kind === 'rename' ? row.session.title : kind === 'export' ? `./${row.session.source}-${row.session.id}.md` : kind === 'clean' ? 'older-than 90d' : '';
-  const dialog: Dialog = { kind, targets, input, stage: 'ask', message: '' };
+  // What would be refused as in use is named up front, with a way through (the cleanup pane leaves such sessions out itself).
+  const busy = kind === 'rename' || kind === 'delete' || kind === 'compact' ? targets.filter((x) => x.inUse || s.locked.has(keyOf(x))) : [];
+  const dialog: Dialog = { kind, targets, input, stage: 'ask', message: '', busy, force: false };
   const next: State = { ...s, mode: 'dialog', back: s.mode, dialog };
   return [kind === 'clean' ? planned(next) : next, []];
+}
+
+const CLOSE_ONLY: ReadonlySet<string> = new Set(['enter', 'escape', 'space', 'q', 'C-c']);
+
+/** Where a dialog goes back to (never into a dialog that is gone). */
+function closedTo(s: State): State['mode'] {
+  return s.back === 'dialog' ? 'list' : s.back;
 }
 
 const TAKES_TEXT: ReadonlySet<DialogKind> = new Set(['rename', 'fork', 'export', 'clean']);
@@ -245,21 +299,32 @@ function onDialogKey(s: State, key: string, ch: string | undefined): Result {
   const d = s.dialog;
   if (!d) return [{ ...s, mode: 'list' }, []];
   if (d.stage === 'running') return [s, []];
-  if (d.stage === 'done') return [{ ...s, dialog: null, mode: s.back === 'dialog' ? 'list' : s.back }, []];
+  if (d.stage === 'done') {
+    // The box with a refusal or an error: the keys that dismiss boxes only close it; any other
+    // key closes it and does what it does (j moves on at once, nothing is swallowed).
+    const closed: State = { ...s, dialog: null, mode: closedTo(s) };
+    return CLOSE_ONLY.has(key) ? [closed, []] : onKey(closed, key, ch);
+  }
   const typing = TAKES_TEXT.has(d.kind);
   const id = commandFor('dialog', key, s.picker, typing);
   if (id === 'cancel') {
     return [{ ...s, dialog: null, mode: s.back, message: 'cancelled', marked: d.kind === 'clean' ? new Set() : s.marked }, []];
   }
-  if (id === 'confirm') {
+  if (id === 'confirm' || (id === 'all-anyway' && d.busy.length > 0 && d.busy.length < d.targets.length)) {
     if (d.kind === 'clean' && d.targets.length === 0) return [s, []];
-    const running = { ...d, stage: 'running' as const };
+    // Some of a batch in use: Enter goes on with the others; `a` takes all, the busy ones too.
+    // One in use (or all): the dialog named the risk, so Enter is the person's "do it anyway".
+    const others = d.targets.filter((x) => !d.busy.includes(x));
+    const partial = id === 'confirm' && d.busy.length > 0 && others.length > 0;
+    const running: Dialog = { ...d, stage: 'running', targets: partial ? others : d.targets, force: (!partial && d.busy.length > 0) || d.replacing !== undefined };
     return [{ ...s, dialog: running }, [{ type: 'act', dialog: running }]];
   }
   if (typing) {
     const input = id === 'erase' ? d.input.slice(0, -1) : id === 'erase-all' ? '' : isPrintable(ch, key) ? d.input + ch : null;
     if (input !== null) {
-      const next = { ...s, dialog: { ...d, input } };
+      // Another file name: the question about the old one no longer stands.
+      const { replacing: _asked, ...rest } = d;
+      const next = { ...s, dialog: { ...rest, input } };
       return [d.kind === 'clean' ? planned(next) : next, []];
     }
   }

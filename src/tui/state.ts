@@ -23,6 +23,12 @@ export interface Dialog {
   stage: 'ask' | 'running' | 'done';
   /** The result or the error, once it ran. */
   message: string;
+  /** Those of the targets in use when it opened (open in their agent, or just written by another program). */
+  busy: Session[];
+  /** Act on the busy ones too: the person saw the risk named and said so (an export: replace the file). */
+  force: boolean;
+  /** The export's file exists: the dialog asks before replacing it. */
+  replacing?: string;
 }
 
 export interface Preview {
@@ -44,6 +50,8 @@ export interface State {
   query: string;
   /** Search results for `query` (null: no query, or not back yet). */
   results: Row[] | null;
+  /** Why the query could not run (a bad filter), shown in place of the rows. */
+  searchError: string | null;
   /** What the list shows: results or sessions, in scope, sorted. */
   rows: Row[];
   selected: number;
@@ -66,6 +74,8 @@ export interface State {
   color: boolean;
   /** Epoch ms the ages of the cleanup pane are measured from (set when sessions load). */
   clock: number;
+  /** First line of the `?` overlay shown. */
+  helpScroll: number;
   /** `source:id` of the sessions the agent holds open (a live lock), as the last load saw them. */
   locked: ReadonlySet<string>;
 }
@@ -80,6 +90,7 @@ export function initialState(o: { cwd: string; picker: boolean; width: number; h
     sessions: [],
     query: o.query ?? '',
     results: null,
+    searchError: null,
     rows: [],
     selected: 0,
     marked: new Set(),
@@ -99,6 +110,7 @@ export function initialState(o: { cwd: string; picker: boolean; width: number; h
     color: o.color,
     clock: o.now,
     locked: new Set(),
+    helpScroll: 0,
   };
 }
 

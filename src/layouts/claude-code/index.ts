@@ -37,4 +37,5 @@ export const claudeCode: Layout = {
     place: { unsupported: 'Claude Code has no import of its own to follow' },
   },
   resume: (s) => ['claude', '--resume', s.id],
+  processes: ['claude'],
 };

@@ -36,4 +36,5 @@ export const codex: Layout = {
     place: { unsupported: 'Codex has no import of its own to follow' },
   },
   resume: (s) => ['codex', 'resume', s.id],
+  processes: ['codex'],
 };

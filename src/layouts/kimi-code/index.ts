@@ -58,6 +58,7 @@ export const kimiCode: Layout = {
     },
   },
   resume: (s) => ['kimi', '--session', s.id],
+  processes: ['kimi', 'kimi-code'],
 };
 
 /** state.json of an imported session, pointing at its new place and id. */

@@ -20,6 +20,7 @@ export function createViews(screen: blessed.Widgets.Screen, home: string, now: (
   const preview = blessed.box({ ...base, parent: screen, top: 1, height: '100%-2', mouse: true });
   const status = blessed.box({ ...base, parent: screen, bottom: 0, left: 0, height: 1, width: '100%' });
   const overlay = blessed.box({ ...base, parent: screen, top: 'center', left: 'center', width: '94%', height: 'shrink', border: 'line', padding: { left: 1, right: 1 }, hidden: true, wrap: true });
+  const help = blessed.box({ ...base, parent: screen, top: 1, left: 'center', width: '94%', height: 3, border: 'line', padding: { left: 1, right: 1 }, hidden: true });
   const small = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, tags: false });
   let top = 0;
 
@@ -47,9 +48,16 @@ export function createViews(screen: blessed.Widgets.Screen, home: string, now: (
       preview.setContent(padWide(previewLines(s, s.height - 2).join('\n')));
       status.setContent(padWide(statusLine(s)));
       if (s.mode === 'help') {
-        overlay.setContent(padWide(helpText(s)));
-        overlay.show();
-      } else if (s.mode === 'dialog' && s.dialog) {
+        // The page is cut to the screen (helpRows) and the box placed here: blessed's centring
+        // of a shrinking box ran it off the bottom.
+        const text = helpText(s);
+        help.height = Math.min(s.height - 2, text.split('\n').length + 2);
+        help.setContent(padWide(text));
+        help.show();
+      } else {
+        help.hide();
+      }
+      if (s.mode === 'dialog' && s.dialog) {
         overlay.setContent(padWide(dialogText(s)));
         overlay.show();
       } else {

@@ -7,9 +7,9 @@ import { formatSize, relativeTime, tildePath } from '../../format/session-table.
 import { displayWidth, oneLine, padEnd, padStart, truncate, truncateStart } from '../../format/width.js';
 import type { Session } from '../../model.js';
 import { CLEAN_SPEC_HELP } from '../clean-spec.js';
-import { helpLines, hints } from '../keymap.js';
+import { helpPage, helpRows, hints } from '../keymap.js';
 import { layoutPreview } from '../preview-layout.js';
-import { listWidth, previewWidth } from '../reducer.js';
+import { helpWidth, listWidth, previewWidth } from '../reducer.js';
 import { keyOf, listHeight, selectedRow, type State } from '../state.js';
 
 
@@ -47,7 +47,7 @@ export function listLines(s: State, top: number, home: string, now: Date): strin
   const out = [s.color ? `{bold}${esc(truncate(header, w))}{/bold}` : esc(truncate(header, w))];
   const h = listHeight(s);
   if (s.loading) return [...out, 'loading sessions…'];
-  if (s.rows.length === 0) return [...out, s.query ? 'no session matches' : s.scope === 'here' ? 'no session in this directory (a: every directory)' : 'no sessions found'];
+  if (s.rows.length === 0) return [...out, s.query ? (s.searchError ? esc(truncate(s.searchError, w)) : 'no session matches') : s.scope === 'here' ? 'no session in this directory (a: every directory)' : 'no sessions found'];
   for (let i = top; i < Math.min(s.rows.length, top + h); i++) {
     const x = s.rows[i]!.session;
     const sel = i === s.selected;
@@ -109,20 +109,14 @@ export function statusLine(s: State): string {
   return esc(truncate(`${left}  │ ${right}`, s.width));
 }
 
+/** The `?` overlay: one page of every key, scrolled to `helpScroll`, with where it is. */
 export function helpText(s: State): string {
-  const lines = helpLines(s.picker);
-  const room = s.height - 5;
-  if (lines.length <= room) return esc(lines.join('\n')) + '\n\n(any key closes)';
-  // Too tall for the terminal: two columns, split at a blank line near the middle.
-  let cut = lines.length;
-  lines.forEach((l, i) => {
-    if (l === '' && Math.max(i + 1, lines.length - i - 1) < Math.max(cut, lines.length - cut)) cut = i + 1;
-  });
-  const left = lines.slice(0, cut);
-  const right = lines.slice(cut);
-  const colW = Math.max(20, Math.floor((Math.floor(s.width * 0.94) - 6) / 2));
-  const rows = Array.from({ length: Math.max(left.length, right.length) }, (_, i) => padEnd(truncate(left[i] ?? '', colW - 1), colW) + truncate(right[i] ?? '', colW));
-  return esc(rows.join('\n')) + '\n(any key closes)';
+  const lines = helpPage(s.picker, helpWidth(s));
+  const rows = helpRows(s.height);
+  if (lines.length <= rows) return esc(lines.join('\n')) + '\n(any key closes)';
+  const first = Math.min(s.helpScroll, lines.length - rows);
+  const page = lines.slice(first, first + rows);
+  return esc(page.join('\n')) + `\n(lines ${first + 1}-${first + page.length} of ${lines.length}; ↑↓ PgUp PgDn scroll, any other key closes)`;
 }
 
 export function dialogText(s: State): string {
@@ -140,12 +134,36 @@ export function dialogText(s: State): string {
     fork: `Fork\n${what}\n${turns}\n\nCut after turn (empty: keep every turn):\n> ${d.input}▏\n\n⏎ fork   Esc cancel`,
     delete: `Delete (to the trash; u undoes)\n${what}\n\ny / ⏎ delete   n / Esc cancel`,
     compact: `Compact\n${what}\n\nThe history becomes a summary, as the agent's own compaction;\nthe original goes to the trash first.\n\ny / ⏎ compact   n / Esc cancel`,
-    export: `Export\n${what}\n\nFile (.md .json .zip .html):\n> ${d.input}▏\n\n⏎ export   Esc cancel`,
+    export: d.replacing
+      ? `Export\n${what}\n\nFile (.md .json .zip .html):\n> ${d.input}▏\n\n⚠ ${d.replacing} exists already.\n⏎ replace it   Esc cancel (or type another name)`
+      : `Export\n${what}\n\nFile (.md .json .zip .html):\n> ${d.input}▏\n\n⏎ export   Esc cancel`,
     clean: `Clean up (to the trash as one batch; u undoes)\nOver the ${s.rows.length} sessions shown (the search and a narrow them).\nFilters: ${CLEAN_SPEC_HELP}\n> ${d.input}▏\n\n${d.message}\nThe marked rows go. ⏎ move them to the trash   Esc cancel`,
   };
   if (d.stage === 'running') return `${d.kind}…`;
+  if (d.busy.length > 0) return esc(busyText(d, ask[d.kind]!)).replace(/^([^\n]+)/, '{bold}$1{/bold}');
   if (d.stage === 'done') return `${esc(d.message)}\n\n(any key closes)`;
   return esc(ask[d.kind]!).replace(/^([^\n]+)/, '{bold}$1{/bold}');
+}
+
+/**
+ * A dialog over sessions in use names the risk and the way through: one
+ * session (or all of a batch) is done anyway on Enter; a batch goes on
+ * with the others on Enter, or takes all with `a`.
+ */
+function busyText(d: NonNullable<State['dialog']>, ask: string): string {
+  const x = d.busy[0]!;
+  const verb = d.kind === 'delete' ? 'delete' : d.kind;
+  const why = x.inUseReason ?? 'its agent has it open';
+  const risk = `what its agent writes next may be lost${d.kind === 'delete' ? ', or the agent may write it back' : ''}`;
+  const lines = ask.split('\n');
+  const keys = lines.pop()!;
+  const others = d.targets.length - d.busy.length;
+  if (others === 0) {
+    const who = d.busy.length === 1 ? `In use: ${why}.` : `All ${d.busy.length} are in use (${x.source}:${x.id}: ${why}).`;
+    return [...lines, `⚠ ${who}`, `If you ${verb} now, ${risk}.`, '', keys.replace(/^(y \/ )?⏎ (\w+)/, (_, y: string | undefined, w: string) => `${y ?? ''}⏎ ${w} anyway`)].join('\n');
+  }
+  const named = d.busy.slice(0, 3).map((b) => `${b.source}:${b.id}`).join(', ') + (d.busy.length > 3 ? `, and ${d.busy.length - 3} more` : '');
+  return [...lines, `⚠ ${d.busy.length} of ${d.targets.length} in use (${named}: ${why}).`, '', `y / ⏎ ${verb} the other ${others}   a all ${d.targets.length}, anyway   n / Esc cancel`].join('\n');
 }
 
 export function tooSmallText(s: State): string {
