@@ -16,10 +16,10 @@ function tmux(...args: string[]): string {
   return r.stdout;
 }
 
-function start(t: TestContext, home: string, command: string): string {
+function start(t: TestContext, home: string, command: string, width = 110, height = 30): string {
   const name = `t${Math.random().toString(36).slice(2, 8)}`;
   const env = `HOME=${home} XDG_CACHE_HOME=${home}/.cache TERM=xterm-256color LANG=C.UTF-8`;
-  tmux('new-session', '-d', '-s', name, '-x', '110', '-y', '30', `cd ${home} && env ${env} ${process.execPath} ${BIN} ${command}; echo "EXIT=$?"; sleep 60`);
+  tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), `cd ${home} && env ${env} ${process.execPath} ${BIN} ${command}; echo "EXIT=$?"; sleep 60`);
   t.after(() => tmux('kill-session', '-t', name));
   return name;
 }
@@ -125,4 +125,26 @@ test('--session ID prints the id without a UI; --exec runs the agent\'s resume c
   }
   const { existsSync } = await import('node:fs');
   assert.ok(!existsSync(join(wd, 'pwned')) && !existsSync(join(home, 'pwned')), 'no shell expanded the work dir');
+});
+
+test('e2e: emoji titles take the two cells tmux draws them in, at 80 and 120 columns: the divider stays put, nothing is cut', async (t) => {
+  const { displayWidth } = await import('../src/format/width.js');
+  for (const width of [80, 120]) {
+    const home = demoHome(t);
+    const s = start(t, home, '', width, 24);
+    await waitFor(s, /1\/28 of 28/, 'the list');
+    tmux('send-keys', '-t', s, '/');
+    tmux('send-keys', '-t', s, '-l', 'emoji');
+    const screen = await waitFor(s, /1\/2 of 28/, 'the emoji session');
+    const rows = screen.split('\n').slice(1, 22).filter((l) => l.includes('│'));
+    const at = (l: string): number => displayWidth(l.slice(0, l.indexOf('│')));
+    const expected = Math.floor(width * 0.55) + 1;
+    for (const row of rows) assert.equal(at(row), expected, `${width} columns: the divider of ${JSON.stringify(row)}`);
+    const emoji = rows.find((l) => l.includes('🎉🚀✅'))!;
+    assert.ok(emoji, `${width} columns: the emoji row is on screen`);
+    // The title is cut with its ellipsis where our own layout cuts it, not a character short.
+    assert.match(emoji, width === 80 ? /by code… │/ : /by co… …ts\/翻訳ツール 2mo ago {2}│/);
+    tmux('send-keys', '-t', s, 'Enter', 'q');
+    await waitFor(s, /EXIT=0/, 'the exit');
+  }
 });

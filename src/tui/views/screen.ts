@@ -4,7 +4,9 @@
 import blessed from 'neo-blessed';
 import { listWidth } from '../reducer.js';
 import { listHeight, tooSmall, type State } from '../state.js';
-import { dialogText, helpText, listLines, padWide, previewLines, searchLine, statusLine, tooSmallText } from './text.js';
+import { dialogText, helpText, listLines, previewLines, searchLine, statusLine, tooSmallText } from './text.js';
+// Emoji are two cells wide on screen, as blessed counts CJK (before any box is made).
+import './wide-chars.js';
 
 export interface Views {
   render(s: State): void;
@@ -43,22 +45,22 @@ export function createViews(screen: blessed.Widgets.Screen, home: string, now: (
       if (s.selected < top) top = s.selected;
       if (s.selected >= top + h) top = s.selected - h + 1;
       top = Math.max(0, Math.min(top, Math.max(0, s.rows.length - h)));
-      search.setContent(padWide(searchLine(s)));
-      list.setContent(padWide(listLines(s, top, home, now()).join('\n')));
-      preview.setContent(padWide(previewLines(s, s.height - 2).join('\n')));
-      status.setContent(padWide(statusLine(s)));
+      search.setContent(searchLine(s));
+      list.setContent(listLines(s, top, home, now()).join('\n'));
+      preview.setContent(previewLines(s, s.height - 2).join('\n'));
+      status.setContent(statusLine(s));
       if (s.mode === 'help') {
         // The page is cut to the screen (helpRows) and the box placed here: blessed's centring
         // of a shrinking box ran it off the bottom.
         const text = helpText(s);
         help.height = Math.min(s.height - 2, text.split('\n').length + 2);
-        help.setContent(padWide(text));
+        help.setContent(text);
         help.show();
       } else {
         help.hide();
       }
       if (s.mode === 'dialog' && s.dialog) {
-        overlay.setContent(padWide(dialogText(s)));
+        overlay.setContent(dialogText(s));
         overlay.show();
       } else {
         overlay.hide();

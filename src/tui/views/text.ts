@@ -169,23 +169,3 @@ function busyText(d: NonNullable<State['dialog']>, ask: string): string {
 export function tooSmallText(s: State): string {
   return `Terminal too small (${s.width}x${s.height}); sessions needs at least 60x15.`;
 }
-
-/**
- * blessed's width tables predate emoji presentation: it gives ✅ or 🎉 one
- * cell where terminals draw two, and the rest of the line then slides. A
- * wide character blessed does not pad itself gets the placeholder blessed
- * uses for its own wide characters (\x03), so both agree on two cells.
- */
-const WIDE = (blessed as unknown as { unicode: { chars: { all: RegExp } } }).unicode.chars.all;
-
-export function padWide(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    out += ch;
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x2000) continue;
-    WIDE.lastIndex = 0;
-    if (displayWidth(ch) === 2 && !WIDE.test(ch)) out += '\x03';
-  }
-  return out;
-}
