@@ -426,3 +426,19 @@ test('the preview wraps at spaces: words stay whole; a word longer than the line
   assert.deepEqual(wrap('日本語の文章を折り返す', 10), ['日本語の文', '章を折り返', 'す'], 'two columns each');
   assert.deepEqual(wrap('a\n\nb', 10), ['a', '', 'b'], 'blank lines kept');
 });
+
+test('the list shows the column it is sorted by, marked ▼ or ▲; S reverses the order; created shows a CREATED column', async () => {
+  const { listLines } = await import('../src/tui/views/text.js');
+  let s = { ...loaded({ width: 70 }), sort: 'size' as const };
+  s = update(s, { type: 'loaded', sessions: SESSIONS, now: NOW, locked: [] })[0];
+  // 70 columns: the list is too narrow for every column; SIZE is kept because the list is sorted by it.
+  assert.match(listLines(s, 0, '/h', new Date(NOW))[0]!, /SIZE▼/);
+  assert.doesNotMatch(listLines({ ...s, sort: 'updated' }, 0, '/h', new Date(NOW))[0]!, /SIZE/);
+  assert.match(listLines({ ...s, sort: 'created' }, 0, '/h', new Date(NOW))[0]!, /CREATED▼/);
+  const ids = (x: State) => x.rows.map((r) => r.session.id);
+  const [rev, fx] = run({ ...s, sort: 'updated' }, key('S-s'));
+  assert.deepEqual(ids(rev), [...ids(update({ ...s, sort: 'updated' }, { type: 'loaded', sessions: SESSIONS, now: NOW, locked: [] })[0])].reverse());
+  assert.equal(rev.message, 'sorted by updated, reversed');
+  assert.equal(fx[0]?.type, 'preview');
+  assert.match(listLines(rev, 0, '/h', new Date(NOW))[0]!, /ACTIVE▲/);
+});

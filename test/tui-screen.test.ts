@@ -296,3 +296,16 @@ test('the ? overlay fits at 80x24 and scrolls; no label is cut', async (t) => {
   h.press('x');
   await h.waitFor((_, s) => s.mode === 'list', 'closed');
 });
+
+test('the cleanup pane sits beside the list: the rows it marks stay in view', async (t) => {
+  const h = await openManager(t, demoHome(t), { width: 80, height: 24 });
+  h.press('C');
+  await h.waitFor((text, s) => s.dialog?.kind === 'clean' && /\d+ sessions?, /.test(text), 'the plan');
+  const s = h.app.state();
+  const marked = s.rows.filter((r) => s.marked.has(`${r.session.source}:${r.session.id}`));
+  assert.ok(marked.length > 0);
+  const listSide = h.lines().slice(2, 23).map((l) => l.slice(0, 44));
+  assert.ok(listSide.some((l) => l.startsWith('›●')), 'a marked row, selected, is on screen');
+  // The pane is right of the divider: the list's column of titles is still there on every row.
+  assert.ok(listSide.filter((l) => /^[ ›][ ●](kimi|kiro|codex|claude)/.test(l)).length >= 15, 'the rows are not covered');
+});

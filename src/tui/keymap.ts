@@ -5,7 +5,7 @@ import type { Mode } from './state.js';
 export type CommandId =
   | 'up' | 'down' | 'page-up' | 'page-down' | 'top' | 'bottom'
   | 'search' | 'search-accept' | 'search-clear' | 'back' | 'focus-preview' | 'focus-list'
-  | 'open' | 'scope' | 'sort' | 'mark' | 'mark-all'
+  | 'open' | 'scope' | 'sort' | 'reverse' | 'mark' | 'mark-all'
   | 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean' | 'undo'
   | 'toggle-tools' | 'toggle-thinking' | 'next-match' | 'prev-match' | 'whole-session'
   | 'confirm' | 'all-anyway' | 'cancel' | 'erase' | 'erase-all' | 'help' | 'quit';
@@ -45,6 +45,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'focus-list', keys: ['tab', 'S-tab', 'escape', 'left', 'h'], label: 'back to the list', short: 'list', modes: ['preview'], hint: ['preview'] },
   { id: 'scope', keys: ['a'], label: 'this directory / all', short: 'scope', modes: ['list'], hint: ['list'] },
   { id: 'sort', keys: ['s'], label: 'sort: updated, created, title, size, turns', short: 'sort', modes: ['list'], hint: ['list'] },
+  { id: 'reverse', keys: ['S-s'], label: 'reverse the order (oldest, smallest, A first)', modes: ['list'] },
   { id: 'mark', keys: ['space'], label: 'mark', modes: ['list'], writes: false, picker: false },
   { id: 'mark-all', keys: ['*'], label: 'mark all shown / none', modes: ['list'], picker: false },
   { id: 'rename', keys: ['r'], label: 'rename', modes: ['list'], hint: ['list'], writes: true, picker: false },

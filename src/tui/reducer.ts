@@ -191,6 +191,10 @@ function run(s: State, id: CommandId): Result {
       const next = withRows({ ...s, sort, selected: 0 });
       return [{ ...next, message: s.results ? `sorted by ${sort} (search results stay by relevance)` : `sorted by ${sort}` }, previewFx(next)];
     }
+    case 'reverse': {
+      const next = withRows({ ...s, reverse: !s.reverse, selected: 0 });
+      return [{ ...next, message: `sorted by ${s.sort}${next.reverse ? ', reversed' : ''}${s.results ? ' (search results stay by relevance)' : ''}` }, previewFx(next)];
+    }
     case 'mark': {
       const row = selectedRow(s);
       if (!row) return [s, []];
@@ -282,9 +286,13 @@ function planned(s: State): State {
   const plan = planClean(s.rows.map((r) => r.session), filters, s.clock, (x) => s.locked.has(keyOf(x)));
   const words: Record<string, string> = { inUse: 'in use', locked: 'open in their agent', keptLast: 'newest of their dir', renamed: 'renamed' };
   const kept = Object.entries(plan.kept).filter(([, n]) => n > 0).map(([why, n]) => `${n} ${words[why] ?? why}`);
+  const marked = new Set(plan.sessions.map(keyOf));
+  // The first row that goes is brought into view (the list scrolls to the selection).
+  const first = s.rows.findIndex((r) => marked.has(keyOf(r.session)));
   return {
     ...s,
-    marked: new Set(plan.sessions.map(keyOf)),
+    selected: first >= 0 ? first : s.selected,
+    marked,
     dialog: { ...d, targets: plan.sessions, message: `${plan.sessions.length} session${plan.sessions.length === 1 ? '' : 's'}, ${formatSize(plan.bytes)}${kept.length ? `; kept: ${kept.join(', ')}` : ''}${agentNote(s.rows.map((r) => r.session))}` },
   };
 }
@@ -398,7 +406,8 @@ function inWindow(t: Transcript, at: number): boolean {
 
 /** The list: search results (by relevance) or every session (sorted), in scope. */
 export function withRows(s: State): State {
-  const base: Row[] = s.results ?? sortSessions(s.sessions, s.sort).map((session) => ({ session, matches: [] }));
+  const sorted = sortSessions(s.sessions, s.sort);
+  const base: Row[] = s.results ?? (s.reverse ? sorted.reverse() : sorted).map((session) => ({ session, matches: [] }));
   const rows = s.scope === 'here' ? base.filter((r) => r.session.workDir !== null && stripSlash(r.session.workDir) === stripSlash(s.cwd)) : base;
   // Keep the same session selected when the list changes under it.
   const current = s.rows[s.selected];

@@ -59,6 +59,8 @@ export interface State {
   scope: 'here' | 'all';
   cwd: string;
   sort: SortKey;
+  /** Oldest, smallest, A first (the list's order turned round; search results stay by relevance). */
+  reverse: boolean;
   preview: Preview;
   dialog: Dialog | null;
   /** One line for the status bar: what just happened. */
@@ -98,6 +100,7 @@ export function initialState(o: { cwd: string; picker: boolean; width: number; h
     scope: o.picker ? 'here' : 'all',
     cwd: o.cwd,
     sort: 'updated',
+    reverse: false,
     preview: { key: null, transcript: null, scroll: 0, tools: false, thinking: false, match: 0 },
     dialog: null,
     message: '',

@@ -23,6 +23,7 @@ export function createViews(screen: blessed.Widgets.Screen, home: string, now: (
   const status = blessed.box({ ...base, parent: screen, bottom: 0, left: 0, height: 1, width: '100%' });
   const overlay = blessed.box({ ...base, parent: screen, top: 'center', left: 'center', width: '94%', height: 'shrink', border: 'line', padding: { left: 1, right: 1 }, hidden: true, wrap: true });
   const help = blessed.box({ ...base, parent: screen, top: 1, left: 'center', width: '94%', height: 3, border: 'line', padding: { left: 1, right: 1 }, hidden: true });
+  const side = blessed.box({ ...base, parent: screen, top: 1, height: '100%-2', border: 'line', padding: { left: 1, right: 1 }, hidden: true, wrap: true });
   const small = blessed.box({ parent: screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, tags: false });
   let top = 0;
 
@@ -59,7 +60,17 @@ export function createViews(screen: blessed.Widgets.Screen, home: string, now: (
       } else {
         help.hide();
       }
-      if (s.mode === 'dialog' && s.dialog) {
+      // The cleanup pane takes the preview's place: the rows it marks stay in view beside it.
+      const beside = s.mode === 'dialog' && s.dialog?.kind === 'clean';
+      if (beside) {
+        side.left = lw + 3;
+        side.width = Math.max(1, s.width - lw - 3);
+        side.setContent(dialogText(s));
+        side.show();
+      } else {
+        side.hide();
+      }
+      if (s.mode === 'dialog' && s.dialog && !beside) {
         overlay.setContent(dialogText(s));
         overlay.show();
       } else {

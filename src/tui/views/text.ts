@@ -27,14 +27,15 @@ export function searchLine(s: State): string {
 /** The list's header and its visible rows, starting at `top`. */
 export function listLines(s: State, top: number, home: string, now: Date): string[] {
   const w = listWidth(s);
-  // Minor columns go first when the title would get too narrow.
-  const cols = { dir: Math.max(8, Math.min(22, Math.floor(w * 0.22))), age: 8, turns: 5, size: 8 };
+  // Minor columns go first when the title would get too narrow; never the one the list is sorted by.
+  const cols = { dir: Math.max(8, Math.min(22, Math.floor(w * 0.22))), age: 8, turns: 6, size: 8 };
   const shown = { dir: true, age: true, turns: true, size: true };
+  const sortedBy = s.results ? null : s.sort === 'updated' || s.sort === 'created' ? 'age' : s.sort === 'title' ? 'title' : s.sort;
   const titleWidth = (): number =>
     w - 2 - 11 - 1 - (shown.dir ? cols.dir + 1 : 0) - (shown.age ? cols.age + 1 : 0) - (shown.turns ? cols.turns + 1 : 0) - (shown.size ? cols.size + 1 : 0);
   for (const drop of ['turns', 'size', 'age', 'dir'] as const) {
     if (titleWidth() >= 24) break;
-    shown[drop] = false;
+    if (drop !== sortedBy) shown[drop] = false;
   }
   const titleW = Math.max(8, titleWidth());
   const cells = (agent: string, title: string, dir: string, age: string, turns: string, size: string): string[] =>
@@ -43,7 +44,11 @@ export function listLines(s: State, top: number, home: string, now: Date): strin
       .concat(shown.age ? [padEnd(age, cols.age)] : [])
       .concat(shown.turns ? [padStart(turns, cols.turns)] : [])
       .concat(shown.size ? [padStart(size, cols.size)] : []);
-  const header = `  ${cells('AGENT', 'TITLE', 'DIR', 'ACTIVE', 'TURNS', 'SIZE').join(' ')}`;
+  // The sorted column says so: ▼ in the default order (newest, largest, A first), ▲ reversed.
+  const arrow = s.reverse ? '▲' : '▼';
+  const head = (name: string, col: string): string => (col === sortedBy ? `${name}${arrow}` : name);
+  const created = s.sort === 'created' && !s.results;
+  const header = `  ${cells('AGENT', head('TITLE', 'title'), 'DIR', head(created ? 'CREATED' : 'ACTIVE', 'age'), head('TURNS', 'turns'), head('SIZE', 'size')).join(' ')}`;
   const out = [s.color ? `{bold}${esc(truncate(header, w))}{/bold}` : esc(truncate(header, w))];
   const h = listHeight(s);
   if (s.loading) return [...out, 'loading sessions…'];
@@ -52,7 +57,7 @@ export function listLines(s: State, top: number, home: string, now: Date): strin
     const x = s.rows[i]!.session;
     const sel = i === s.selected;
     const lead = `${sel ? '›' : ' '}${s.marked.has(keyOf(x)) ? '●' : ' '}`;
-    const c = cells(x.source, oneLine(titleOf(x)), x.workDir ? tildePath(x.workDir, home) : '-', relativeTime(x.updatedAt, now), String(x.turns), formatSize(x.bytes));
+    const c = cells(x.source, oneLine(titleOf(x)), x.workDir ? tildePath(x.workDir, home) : '-', relativeTime(created ? x.createdAt : x.updatedAt, now), String(x.turns), formatSize(x.bytes));
     const plain = `${lead}${c.join(' ')}`;
     // The selected row is inverse and marked with ›: visible without colour too.
     if (sel) out.push(`{inverse}${esc(padEnd(truncate(plain, w), w))}{/inverse}`);
@@ -104,7 +109,7 @@ export function statusLine(s: State): string {
   const scope = s.scope === 'here' ? 'here' : 'all';
   const count = `${s.rows.length === 0 ? 0 : s.selected + 1}/${s.rows.length} of ${s.sessions.length}`;
   const marked = s.marked.size > 0 ? `  ${s.marked.size} marked` : '';
-  const left = `[${scope}] sort:${s.results ? 'relevance' : s.sort}  ${count}${marked}${s.indexing ? `  ${s.indexing}` : ''}`;
+  const left = `[${scope}] sort:${s.results ? 'relevance' : `${s.sort}${s.reverse ? '▲' : ''}`}  ${count}${marked}${s.indexing ? `  ${s.indexing}` : ''}`;
   const right = s.message || hints(s.mode, s.picker);
   return esc(truncate(`${left}  │ ${right}`, s.width));
 }
