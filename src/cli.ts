@@ -1,16 +1,18 @@
 // The command line: help text, flags, and dispatch to a command. Nothing else.
 import { readFileSync } from 'node:fs';
 import meow from 'meow';
-import { parseSortKey, parseSources, type Selection } from './catalog/select.js';
+import { parseSortKey, parseSources, SORT_KEYS, type Selection } from './catalog/select.js';
+import type { CompletionWords } from './commands/init.js';
 import { createContext, type CommandIO } from './commands/context.js';
 import { UserError } from './errors.js';
 import { errorText } from './util/text.js';
 import { LAYOUTS, SOURCE_ALIASES } from './layouts/registry.js';
-import type { Session } from './model.js';
+import type { Session, SourceKind } from './model.js';
 
 // The parts of the help that name layouts come from the registry.
 const KINDS = LAYOUTS.map((l) => l.kind);
 const ALIASES = Object.keys(SOURCE_ALIASES);
+const AGENTS = [...new Set(LAYOUTS.map((l) => l.agent))];
 const RESUMES = [...new Set(LAYOUTS.map((l) => l.resume({ id: 'ID' } as Session).join(' ')))];
 const LAYOUT_FLAGS = LAYOUTS.map((l) => `    ${`--${kebab(l.home.flag.name)} <path>`.padEnd(25)}${l.home.flag.help}`).join('\n');
 
@@ -41,11 +43,28 @@ const HELP = `
   Usage
     $ sessions                         the full-screen manager (on a terminal;
                                        piped, the same as \`sessions list\`)
-    $ sessions pick                    the picker: Enter prints the chosen id,
-                                       Esc or q prints nothing (exit 1)
-      --session [ID], --resume-picker  the same picker; with an ID, print it
-      --exec                           run the agent's resume command instead
+    $ sessions pick [query]            the picker: Enter prints the chosen id,
+                                       Esc or q prints nothing (exit 1); this
+                                       directory first (a: every directory)
+      --agent NAME                     ${wrapped([...AGENTS.map((a, i) => (i === AGENTS.length - 1 ? `${a}:` : `${a},`)), "that", "agent's", 'sessions', 'only'], 39, 39)}
+      --session [ID]                   Kimi's (kimi --session); with an ID,
+                                       print it (or resume it with --exec)
+      --resume-picker                  Kiro's (kiro-cli chat --resume-picker)
+      --archived                       archived sessions too
+      --query Q                        start with this query
+      --filter Q                       no screen: the ids Q matches, best
+                                       first (--json: the sessions); exit 1
+                                       when none
+      --select-1, --exit-0             choose alone when exactly one matches;
+                                       exit 1 at once when none does
+      --continue                       the newest session of this directory
+      --exec                           run the agent's resume command in the
+                                       session's work dir
                                        ${wrapped(RESUMES.map((r, i) => `${i === 0 ? '(' : ''}${r}${i === RESUMES.length - 1 ? ')' : ';'}`), 39, 39)}
+      --shell-command SHELL            print that command for bash, zsh or
+                                       fish to eval (the shell integration)
+    $ sessions init bash|zsh|fish      the shell integration: eval it in your
+                                       shell's rc file (see the README)
     $ sessions list [options]          every session, newest first
     $ sessions show <id> [options]     one transcript; <id> may be a unique
                                        prefix, or source:id (kiro-files:abc…)
@@ -171,13 +190,20 @@ const FLAGS = {
   session: { type: 'string' },
   resumePicker: { type: 'boolean', default: false },
   exec: { type: 'boolean', default: false },
+  agent: { type: 'string' },
+  archived: { type: 'boolean', default: false },
+  filter: { type: 'string' },
+  select1: { type: 'boolean', default: false },
+  exit0: { type: 'boolean', default: false },
+  continue: { type: 'boolean', default: false },
+  shellCommand: { type: 'string' },
   help: { type: 'boolean', default: false, shortFlag: 'h' },
   version: { type: 'boolean', default: false },
   // Each layout's own flag (--kimi-code-home, --codex-home, …).
   ...(Object.fromEntries(LAYOUTS.map((l) => [l.home.flag.name, { type: 'string' }])) as Record<string, { type: 'string' }>),
 } as const;
 
-const COMMANDS = ['pick', 'list', 'show', 'search', 'rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import', 'clean'] as const;
+const COMMANDS = ['pick', 'init', 'list', 'show', 'search', 'rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import', 'clean'] as const;
 const ACTIONS = new Set(['rename', 'fork', 'rm', 'restore', 'trash', 'compact', 'export', 'import']);
 
 export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
@@ -204,7 +230,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     }
     rejectUnknownFlags(cli.flags);
     const f0 = cli.flags;
-    const picking = f0.session !== undefined || f0.resumePicker || cli.input[0] === 'pick';
+    const picking = f0.session !== undefined || f0.resumePicker || f0.agent !== undefined || f0.filter !== undefined || f0.continue || cli.input[0] === 'pick';
     // `sessions` alone opens the manager on a terminal; piped, it lists.
     const [command = picking || (io.stdout.isTTY && !f0.json) ? 'pick' : 'list', ...args] = cli.input;
     if (!(COMMANDS as readonly string[]).includes(command)) {
@@ -234,7 +260,27 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
       if (command === 'pick') {
         const { runUi } = await import('./commands/ui.js');
         const id = f.session !== undefined && f.session !== '' ? f.session : undefined;
-        return await runUi(ctx, { picker: picking, exec: f.exec, sessionId: id, query: args.join(' ') || undefined, cache: f.cache });
+        return await runUi(ctx, {
+          picker: picking,
+          exec: f.exec,
+          sessionId: id,
+          query: f.query ?? (args.join(' ') || undefined),
+          cache: f.cache,
+          scope: { kinds: pickKinds(f), archived: f.archived },
+          filter: f.filter,
+          selectOne: f.select1,
+          exitZero: f.exit0,
+          continue: f.continue,
+          shell: f.shellCommand === undefined ? undefined : parseShell(f.shellCommand),
+          json: f.json,
+        });
+      }
+      if (command === 'init') {
+        const { shellInit } = await import('./commands/init.js');
+        const { EXPORT_FORMATS } = await import('./actions/export.js');
+        if (args.length !== 1) throw new UserError(`init takes one shell: bash, zsh or fish${args.length > 1 ? ` (got ${args.length} words)` : ''}`, 'bad-input');
+        io.stdout.write(shellInit(parseShell(args[0]!), completionWords(EXPORT_FORMATS)));
+        return 0;
       }
       if (ACTIONS.has(command)) return await runAction(command, ctx, args, f);
       if (command === 'clean') {
@@ -251,6 +297,34 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     io.stderr.write(`sessions: ${errorText(error)}\n`);
     return exitCode(error);
   }
+}
+
+/** The layouts a picker offers: `--agent NAME`, else Kimi's for --session, Kiro's for --resume-picker, else all. */
+function pickKinds(f: { agent?: string | undefined; session?: string | undefined; resumePicker: boolean }): SourceKind[] | null {
+  if (f.agent !== undefined) return parseSources([f.agent]);
+  if (f.session !== undefined) return parseSources(['kimi']);
+  if (f.resumePicker) return parseSources(['kiro']);
+  return null;
+}
+
+/** What completion offers: the commands, the options, and the values some take. */
+function completionWords(formats: readonly string[]): CompletionWords {
+  return {
+    commands: COMMANDS,
+    flags: [...Object.keys(FLAGS).map(kebab), 'no-cache', 'no-tool-output'].filter((f) => f !== 'cache' && f !== 'tool-output').sort(),
+    values: {
+      agent: AGENTS,
+      source: [...KINDS, ...ALIASES],
+      sort: SORT_KEYS,
+      format: formats,
+      'shell-command': ['bash', 'zsh', 'fish'],
+    },
+  };
+}
+
+function parseShell(name: string): 'bash' | 'zsh' | 'fish' {
+  if (name === 'bash' || name === 'zsh' || name === 'fish') return name;
+  throw new UserError(`unknown shell '${name}' (one of: bash, zsh, fish)`, 'bad-input');
 }
 
 /** The exit codes, here only: 0 done, 1 failed, 2 bad input. */

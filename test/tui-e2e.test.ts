@@ -1,41 +1,25 @@
 // End to end: the built command in a real pseudo-terminal (tmux), as a
 // person runs it. Needs tmux (CI installs it); without it these tests fail.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test, type TestContext } from './harness.js';
+import { test, type TestContext } from './harness.js';
+import { tmuxServer } from './tmux-helpers.js';
 import { demoHome } from './action-suite.js';
 import { BIN, listJson } from './helpers.js';
 
-const SOCKET = `sessions-e2e-${process.pid}`;
+const tmux = tmuxServer('e2e');
+const waitFor = tmux.waitFor;
 
-function tmux(...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-  if (r.error) throw new Error(`tmux is needed for these tests (apt-get install tmux): ${r.error.message}`);
-  return r.stdout;
-}
-
-function start(t: TestContext, home: string, command: string, width = 110, height = 30): string {
+function start(t: TestContext, home: string, command: string, width = 110, height = 30, extra: Record<string, string> = {}): string {
   const name = `t${Math.random().toString(36).slice(2, 8)}`;
-  const env = `HOME=${home} XDG_CACHE_HOME=${home}/.cache TERM=xterm-256color LANG=C.UTF-8`;
+  const more = Object.entries(extra).map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join(' ');
+  const env = `HOME=${home} XDG_CACHE_HOME=${home}/.cache TERM=xterm-256color LANG=C.UTF-8 ${more}`;
   tmux('new-session', '-d', '-s', name, '-x', String(width), '-y', String(height), `cd ${home} && env ${env} ${process.execPath} ${BIN} ${command}; echo "EXIT=$?"; sleep 60`);
   t.after(() => tmux('kill-session', '-t', name));
   return name;
 }
 
-async function waitFor(name: string, re: RegExp, what: string): Promise<string> {
-  const end = Date.now() + 15_000;
-  let screen = '';
-  while (Date.now() < end) {
-    screen = tmux('capture-pane', '-p', '-t', name);
-    if (re.test(screen)) return screen;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; the pane:\n${screen}`);
-}
-
-after(() => spawnSync('tmux', ['-L', SOCKET, 'kill-server']));
 
 test('e2e: type a query and see the right session first, with its transcript in the preview', async (t) => {
   const home = demoHome(t);
@@ -55,15 +39,14 @@ test('e2e: the picker draws on the terminal while stdout is a pipe; Enter prints
   const home = demoHome(t);
   const first = (await listJson(home)).sessions[0]!;
   const s = start(t, home, `pick > ${join(home, 'chosen.txt')}`);
-  await waitFor(s, /\[here\]/, 'the picker');
-  // No session was started in the home folder itself: one key widens the scope.
-  tmux('send-keys', '-t', s, 'a');
-  await waitFor(s, /\[all\].*1\/28 of 28/, 'every directory');
+  // No session was started in the home folder itself: the picker starts with every directory's,
+  // archived ones left out (2 of the demo's 28), as Kimi's own picker does.
+  await waitFor(s, /\[all\].*1\/26 of 26/, 'the picker, every directory');
   tmux('send-keys', '-t', s, 'Enter');
   await waitFor(s, /EXIT=0/, 'exit code 0');
   assert.equal(readFileSync(join(home, 'chosen.txt'), 'utf8'), `${first.id}\n`);
   const esc = start(t, home, `--resume-picker > ${join(home, 'none.txt')}`);
-  await waitFor(esc, /\[here\]/, 'the picker');
+  await waitFor(esc, /\[all\]/, 'the picker');
   tmux('send-keys', '-t', esc, 'Escape');
   await waitFor(esc, /EXIT=1/, 'exit code 1');
   assert.equal(readFileSync(join(home, 'none.txt'), 'utf8'), '');
@@ -113,11 +96,14 @@ test('--session ID prints the id without a UI; --exec runs the agent\'s resume c
     chmodSync(join(bin, agent), 0o755);
   }
   const env = testEnv(home, { PATH: `${bin}:${process.env['PATH']}` });
-  for (const [id, agent, expected] of [
-    ['33333333-3333-4333-8333-000000000001', 'kimi', ['--session', '33333333-3333-4333-8333-000000000001']],
-    ['44444444-4444-4444-8444-000000000001', 'kiro-cli', ['chat', '--resume-id', '44444444-4444-4444-8444-000000000001']],
+  // --session is Kimi's flag: another agent's session is named with --agent.
+  const refused = runBin(['--session', '44444444-4444-4444-8444-000000000001', '--exec'], env);
+  assert.deepEqual([refused.code, refused.stderr], [2, 'sessions: kiro-files:44444444-4444-4444-8444-000000000001 is a kiro session, not a kimi one\n']);
+  for (const [id, agent, expected, flags] of [
+    ['33333333-3333-4333-8333-000000000001', 'kimi', ['--session', '33333333-3333-4333-8333-000000000001'], []],
+    ['44444444-4444-4444-8444-000000000001', 'kiro-cli', ['chat', '--resume-id', '44444444-4444-4444-8444-000000000001'], ['--agent', 'kiro']],
   ] as const) {
-    const ran = runBin(['--session', id, '--exec'], env);
+    const ran = runBin([...flags, '--session', id, '--exec'], env);
     assert.equal(ran.code, 0, ran.stderr);
     const [cwd, ...args] = readFileSync(join(home, `${agent}-args.txt`), 'utf8').trim().split('\n');
     assert.equal(cwd, wd, `${agent} runs in the session's work dir`);
@@ -147,4 +133,23 @@ test('e2e: emoji titles take the two cells tmux draws them in, at 80 and 120 col
     tmux('send-keys', '-t', s, 'Enter', 'q');
     await waitFor(s, /EXIT=0/, 'the exit');
   }
+});
+
+test('e2e: v reads the whole transcript in $PAGER and comes back to the list; y puts the id on the clipboard (OSC 52, here tmux\'s buffer)', async (t) => {
+  const home = demoHome(t);
+  const paged = join(home, 'paged.txt');
+  const s = start(t, home, '', 110, 30, { PAGER: `cat > ${paged}` });
+  await waitFor(s, /1\/28 of 28/, 'the list');
+  tmux('set', '-t', s, 'set-clipboard', 'on');
+  const first = (await listJson(home)).sessions[0]!;
+  tmux('send-keys', '-t', s, 'v');
+  await waitFor(s, /1\/28 of 28/, 'the list again');
+  const { existsSync } = await import('node:fs');
+  for (let i = 0; i < 50 && !existsSync(paged); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(readFileSync(paged, 'utf8'), new RegExp(`^${first.source} +${first.id}\\n`));
+  tmux('send-keys', '-t', s, 'y');
+  await waitFor(s, /copied the id of/, 'the copy');
+  assert.equal(tmux('show-buffer'), first.id);
+  tmux('send-keys', '-t', s, 'q');
+  await waitFor(s, /EXIT=0/, 'the exit');
 });

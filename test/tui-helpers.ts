@@ -27,6 +27,8 @@ export const KEYS: Record<string, string> = { enter: '\r', escape: '\x1b', down:
 export interface HeadlessOptions {
   cwd?: string;
   picker?: boolean;
+  /** The picker's choice runs the agent (--exec, --shell-command). */
+  runsAgent?: boolean;
   color?: boolean;
   width?: number;
   height?: number;
@@ -54,6 +56,7 @@ export function headless(home: string, o: HeadlessOptions = {}): Headless {
     cwd: o.cwd ?? home,
     home,
     picker: o.picker ?? false,
+    runsAgent: o.runsAgent ?? false,
     color: o.color ?? false,
     ...(o.query ? { query: o.query } : {}),
     onRender: (s) => void frames.push(s.sessions.length),

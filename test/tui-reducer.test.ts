@@ -149,7 +149,7 @@ test('a delete or compact dialog runs only on Enter or y: every other key runs n
 test('the picker: Enter chooses the selected session, q and Esc choose nothing', () => {
   const s = loaded({ picker: true });
   assert.equal(s.scope, 'here', 'a picker starts in this directory');
-  assert.deepEqual(run(s, key('enter'))[1], [{ type: 'exit', code: 0, chosen: s.rows[0]!.session }]);
+  assert.deepEqual(run(s, key('enter'))[1], [{ type: 'choose', session: s.rows[0]!.session, resume: false }]);
   assert.deepEqual(run(s, key('q'))[1], [{ type: 'exit', code: 1, chosen: null }]);
   assert.deepEqual(run(s, key('escape'))[1], [{ type: 'exit', code: 1, chosen: null }]);
   assert.deepEqual(run(s, key('d'))[1], [], 'no actions in the picker');
@@ -429,7 +429,7 @@ test('the preview wraps at spaces: words stay whole; a word longer than the line
 
 test('the list shows the column it is sorted by, marked ▼ or ▲; S reverses the order; created shows a CREATED column', async () => {
   const { listLines } = await import('../src/tui/views/text.js');
-  let s = { ...loaded({ width: 70 }), sort: 'size' as const };
+  let s: State = { ...loaded({ width: 70 }), sort: 'size' };
   s = update(s, { type: 'loaded', sessions: SESSIONS, now: NOW, locked: [] })[0];
   // 70 columns: the list is too narrow for every column; SIZE is kept because the list is sorted by it.
   assert.match(listLines(s, 0, '/h', new Date(NOW))[0]!, /SIZE▼/);
@@ -441,4 +441,60 @@ test('the list shows the column it is sorted by, marked ▼ or ▲; S reverses t
   assert.equal(rev.message, 'sorted by updated, reversed');
   assert.equal(fx[0]?.type, 'preview');
   assert.match(listLines(rev, 0, '/h', new Date(NOW))[0]!, /ACTIVE▲/);
+});
+
+test('choosing: Enter in the picker and o in the manager choose; a work dir that is gone is asked about first', () => {
+  const p = loaded({ picker: true });
+  assert.deepEqual(run(p, key('enter'))[1], [{ type: 'choose', session: p.rows[0]!.session, resume: false }]);
+  const m = loaded();
+  assert.deepEqual(run(m, key('o'))[1], [{ type: 'choose', session: m.rows[0]!.session, resume: true }]);
+  assert.deepEqual(run(p, key('o'))[1], [], 'o is no key of the picker');
+  // The app found the work dir gone: a question, then "here".
+  let [s] = run(m, { type: 'dir-gone', session: m.rows[0]!.session, resume: true });
+  assert.deepEqual([s.mode, s.dialog?.kind], ['dialog', 'resume']);
+  const [, fx] = run(s, key('enter'));
+  assert.deepEqual(fx, [{ type: 'exit', code: 0, chosen: m.rows[0]!.session, resume: true, here: true }]);
+  [s] = run(s, key('escape'));
+  assert.deepEqual([s.mode, s.dialog], ['list', null], 'Esc: back to the list, nothing runs');
+});
+
+test('the picker starts in this directory, or in every one when this has no session; a widens and narrows', () => {
+  const here = loaded({ picker: true, cwd: '/w/b' });
+  assert.deepEqual([here.scope, here.rows.length], ['here', 2]);
+  const none = loaded({ picker: true, cwd: '/elsewhere' });
+  assert.deepEqual([none.scope, none.rows.length], ['all', SESSIONS.length]);
+  const [narrowed] = run(none, key('a'));
+  assert.equal(narrowed.scope, 'here');
+  // A later load (after the scan) does not undo the person's choice.
+  const [again] = run(narrowed, { type: 'loaded', sessions: SESSIONS, now: NOW, locked: [] });
+  assert.equal(again.scope, 'here');
+  assert.equal(loaded({ cwd: '/elsewhere' }).scope, 'all', 'the manager shows every directory');
+});
+
+test('↑ in the search box walks the earlier queries while it is empty or shows one; Enter keeps a query for next time', () => {
+  let [s, fx] = run(loaded(), key('/'), key('z', 'z'), key('e', 'e'), key('enter'));
+  assert.deepEqual([s.history, fx], [['ze'], [{ type: 'remember', query: 'ze' }]]);
+  s = { ...s, history: ['ze', 'older', 'oldest'] };
+  [s] = run(s, key('escape'), key('/'), key('up'));
+  assert.deepEqual([s.query, s.historyAt], ['ze', 0]);
+  [s, fx] = run(s, key('up'), key('up'));
+  assert.deepEqual([s.query, fx], ['oldest', [{ type: 'search', query: 'oldest' }]]);
+  [s] = run(s, key('up'));
+  assert.equal(s.message, 'no earlier query');
+  [s] = run(s, key('down'), key('down'), key('down'));
+  assert.deepEqual([s.query, s.historyAt], ['', null], 'back past the newest: the empty box');
+  // Typing ends the walk: ↑ moves the list again.
+  [s] = run(s, key('up'), key('x', 'x'));
+  assert.equal(s.historyAt, null);
+  const before = { ...s, rows: s.rows, selected: 1 };
+  assert.equal(run(before, key('up'))[0].selected, 0);
+});
+
+test('y copies the id, Y the command that resumes it (quoted, in its work dir); v opens the pager', () => {
+  const odd = session('odd', { workDir: "/w/it's here" });
+  const s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW }), { type: 'loaded', sessions: [odd], now: NOW, locked: [] })[0];
+  assert.deepEqual(run(s, key('y'))[1], [{ type: 'copy', text: 'odd', what: 'the id of kimi-code:odd' }]);
+  assert.deepEqual(run(s, key('S-y'))[1], [{ type: 'copy', text: `cd '/w/it'\\''s here' && kimi --session odd`, what: 'the command that resumes it' }]);
+  assert.deepEqual(run(s, key('v'))[1], [{ type: 'pager', session: odd }]);
+  assert.match((run(s, key('space'))[0] as State).marked.size === 1 ? 'ok' : '', /ok/);
 });

@@ -142,6 +142,12 @@ export interface Layout {
    */
   readonly processes?: readonly string[];
   /**
+   * How a person opens the agent's own session picker (the command, and each
+   * argument list that means "pick one": `kimi -S`): the shell integration
+   * opens ours there instead. Layouts of one agent may each say it.
+   */
+  readonly picker?: { command: string; calls: ReadonlyArray<readonly string[]> };
+  /**
    * Which sessions the agent deletes by itself at its next start (Kiro's retention), for a run in `cwd`:
    * a test per session giving the reason, or null when nothing is set.
    */

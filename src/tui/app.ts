@@ -20,10 +20,14 @@ export interface AppOptions {
   cwd: string;
   home: string;
   picker: boolean;
+  /** The choice runs the agent (--exec, --shell-command): a work dir that is gone is asked about first. */
+  runsAgent?: boolean;
   color: boolean;
   query?: string;
   terminal?: string;
   now?: () => Date;
+  /** The pager (`$PAGER`); less -R where none is set. */
+  pager?: string;
   /** Called after every render (tests and the bench wait on it). */
   onRender?: (s: State) => void;
 }
@@ -31,6 +35,10 @@ export interface AppOptions {
 export interface AppResult {
   code: number;
   chosen: Session | null;
+  /** Run the agent's resume command (o in the manager). */
+  resume: boolean;
+  /** In the current directory: the session's work dir is gone and the person said so. */
+  here: boolean;
 }
 
 export interface App {
@@ -59,7 +67,7 @@ export function startApp(o: AppOptions): App {
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
   const now = o.now ?? (() => new Date());
   const views = createViews(screen, o.home, now);
-  let state = initialState({ cwd: o.cwd, picker: o.picker, width: Number(screen.width), height: Number(screen.height), color: o.color, now: o.effects.now(), ...(o.query ? { query: o.query } : {}) });
+  let state = initialState({ cwd: o.cwd, picker: o.picker, width: Number(screen.width), height: Number(screen.height), color: o.color, now: o.effects.now(), history: o.effects.queries(), ...(o.query ? { query: o.query } : {}) });
   let finish: (r: AppResult) => void = () => {};
   const done = new Promise<AppResult>((res) => (finish = res));
   let ended = false;
@@ -118,14 +126,45 @@ export function startApp(o: AppOptions): App {
           return o.effects.startIndex(dispatch);
         }));
         return;
+      case 'choose':
+        // A work dir that is gone is asked about before anything runs there.
+        if ((fx.resume || o.runsAgent) && o.effects.workDirGone(fx.session)) dispatch({ type: 'dir-gone', session: fx.session, resume: fx.resume });
+        else run({ type: 'exit', code: 0, chosen: fx.session, resume: fx.resume });
+        return;
+      case 'copy':
+        // OSC 52: the terminal (and tmux, and ssh) puts it on the clipboard; nothing to install.
+        o.streams.output.write(`\x1b]52;c;${Buffer.from(fx.text).toString('base64')}\x07`);
+        dispatch({ type: 'notice', message: `copied ${fx.what}` });
+        return;
+      case 'remember':
+        setImmediate(() => background(() => o.effects.remember(fx.query)));
+        return;
+      case 'pager':
+        setImmediate(() => background(() => page(fx.session)));
+        return;
       case 'exit':
         ended = true;
         if (searchTimer) clearTimeout(searchTimer);
         screen.destroy();
         o.effects.close();
-        finish({ code: fx.code, chosen: fx.chosen });
+        finish({ code: fx.code, chosen: fx.chosen, resume: fx.resume ?? false, here: fx.here ?? false });
         return;
     }
+  };
+
+  /** The whole transcript in $PAGER (less -R where none is set): the screen is left, and drawn again after. */
+  const page = (session: Session): void => {
+    const text = o.effects.transcriptText(session, Math.max(40, Number(screen.width)));
+    const pager = o.pager ?? 'less -R';
+    const fd = (o.streams.output as { fd?: number }).fd ?? 1;
+    const child = screen.spawn('sh', ['-c', pager], { stdio: ['pipe', fd, fd] });
+    child.on('error', (error) => dispatch({ type: 'notice', message: `cannot run ${pager}: ${errorText(error)}` }));
+    child.stdin?.on('error', () => {}); // a pager quit before reading it all
+    child.stdin?.end(text);
+    child.on('exit', () => {
+      screen.realloc();
+      render();
+    });
   };
 
   screen.on('keypress', (ch: string | undefined, key: { name?: string; full?: string } | undefined) => {

@@ -1,8 +1,12 @@
 // Runs the reducer's effects through the catalog, the search index and the
 // action layer, and answers with messages. The only part of the manager
 // that reads or writes sessions.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { renderTranscript } from '../format/transcript-text.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { HISTORY } from './reducer.js';
 import { compactSession } from '../actions/compact.js';
 import { exportSession } from '../actions/export.js';
 import { forkSession, parseTurn } from '../actions/fork.js';
@@ -25,6 +29,9 @@ import { errorText } from '../util/text.js';
 import type { Msg } from './reducer.js';
 import type { Dialog, Row } from './state.js';
 
+/** Earlier queries, in the data folder (they are the person's, not a cache). */
+const QUERIES = 'query-history.json';
+
 /** Search results that carry their matched messages (the rest only rank). */
 const SNIPPET_ROWS = 40;
 /** A session larger than this is previewed in a window around its match (reading 100 MB takes seconds). */
@@ -42,6 +49,8 @@ export interface EffectsOptions {
   /** The person's home, for `~` in a typed file name. */
   home?: string;
   now: () => number;
+  /** The sessions offered (the picker: one agent's, archived ones only when asked); default all. */
+  offered?: (s: Session) => boolean;
   /** Sessions larger than this are previewed in a window (default WINDOW_BYTES; tests lower it). */
   windowBytes?: number;
 }
@@ -69,13 +78,13 @@ export class Effects {
   /** The sessions as the summary cache last saw them, unchecked: the first frame, at once. */
   loadCached(): Msg | null {
     if (this.o.indexDir === null) return null;
-    const sessions = SummaryCache.load(this.o.indexDir).all();
+    const sessions = this.offer(SummaryCache.load(this.o.indexDir).all());
     return sessions.length > 0 ? { type: 'loaded', sessions, now: this.o.now(), locked: [] } : null;
   }
 
   /** Every session, from the summary cache where it is valid. */
   load(): Extract<Msg, { type: 'loaded' }> {
-    const sessions = this.catalog.list();
+    const sessions = this.offer(this.catalog.list());
     this.byKey = new Map(sessions.map((x) => [sessionKey(x), x]));
     const locked = this.catalog.scanned().flatMap((f) => (f.ref.locked ? [sessionKey(f.ref)] : []));
     return { type: 'loaded', sessions, now: this.o.now(), locked };
@@ -186,6 +195,44 @@ export class Effects {
     }
   }
 
+  /** Earlier queries, newest first (the data folder's query-history.json; none when it cannot be read). */
+  queries(): string[] {
+    try {
+      const raw = JSON.parse(readFileSync(join(this.o.homes.data, QUERIES), 'utf8')) as unknown;
+      return Array.isArray(raw) ? raw.filter((q): q is string => typeof q === 'string').slice(0, HISTORY) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Keeps a query among the earlier ones; a history that cannot be written is not worth an error. */
+  remember(query: string): void {
+    const all = [query, ...this.queries().filter((q) => q !== query)].slice(0, HISTORY);
+    try {
+      writeFileAtomic(join(this.o.homes.data, QUERIES), JSON.stringify(all), { mkdirMode: 0o700 });
+    } catch {
+      // nothing lost but convenience
+    }
+  }
+
+  /** The whole transcript as `sessions show` prints it, for $PAGER. */
+  transcriptText(s: Session, width: number): string {
+    try {
+      return renderTranscript(this.catalog.read(this.catalog.resolve(sessionKey(s))), { width, now: new Date(this.o.now()), home: this.o.home ?? homedir(), full: false });
+    } catch (error) {
+      return `cannot read ${sessionKey(s)}: ${errorText(error)}\n`;
+    }
+  }
+
+  /** A work dir that no longer exists (or was never known): resuming there would fail. */
+  workDirGone(s: Session): boolean {
+    return !s.workDir || !existsSync(s.workDir);
+  }
+
+  private offer(sessions: Session[]): Session[] {
+    return this.o.offered ? sessions.filter(this.o.offered) : sessions;
+  }
+
   close(): void {
     this.store?.close();
     this.catalog.close();
@@ -227,6 +274,9 @@ export class Effects {
         const r = compactSession(this.env, this.target(first), { cwd: this.o.cwd, force: d.force });
         return { type: 'action-done', message: `compacted: ${formatSize(r.bytesBefore)} before, ${formatSize(r.bytesAfter)} after; the original is in the trash as ${r.backup}` };
       }
+      case 'resume':
+        // Never run as an action: the reducer leaves the manager for it.
+        return { type: 'action-failed', message: 'nothing to run' };
       case 'export': {
         const path = typedPath(d.input, this.o.cwd, this.o.home ?? homedir());
         if (!d.force && existsSync(path)) return { type: 'ask-replace', path };

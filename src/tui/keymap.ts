@@ -5,8 +5,9 @@ import type { Mode } from './state.js';
 export type CommandId =
   | 'up' | 'down' | 'page-up' | 'page-down' | 'top' | 'bottom'
   | 'search' | 'search-accept' | 'search-clear' | 'back' | 'focus-preview' | 'focus-list'
-  | 'open' | 'scope' | 'sort' | 'reverse' | 'mark' | 'mark-all'
+  | 'open' | 'resume' | 'scope' | 'sort' | 'reverse' | 'mark' | 'mark-all'
   | 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean' | 'undo'
+  | 'copy-id' | 'copy-resume' | 'pager' | 'history-back' | 'history-forward'
   | 'toggle-tools' | 'toggle-thinking' | 'next-match' | 'prev-match' | 'whole-session'
   | 'confirm' | 'all-anyway' | 'cancel' | 'erase' | 'erase-all' | 'help' | 'quit';
 
@@ -31,8 +32,13 @@ export interface Command {
 const NAV: Mode[] = ['list', 'preview'];
 
 export const COMMANDS: readonly Command[] = [
-  { id: 'up', keys: ['up', 'k', 'C-p'], label: 'previous session / line up', modes: ['list', 'preview', 'search'] },
-  { id: 'down', keys: ['down', 'j', 'C-n'], label: 'next session / line down', modes: ['list', 'preview', 'search'] },
+  { id: 'up', keys: ['up', 'k', 'C-p'], label: 'previous session / line up', modes: ['list', 'preview'] },
+  { id: 'down', keys: ['down', 'j', 'C-n'], label: 'next session / line down', modes: ['list', 'preview'] },
+  // In the search box the arrows walk the earlier queries while it is empty or shows one (as a shell's ↑).
+  { id: 'history-back', keys: ['up'], label: 'an earlier query while the box is empty or shows one; else the previous session', modes: ['search'] },
+  { id: 'history-forward', keys: ['down'], label: 'a later query while the box shows an earlier one; else the next session', modes: ['search'] },
+  { id: 'up', keys: ['C-p'], label: 'previous session', modes: ['search'] },
+  { id: 'down', keys: ['C-n'], label: 'next session', modes: ['search'] },
   { id: 'page-up', keys: ['pageup', 'C-b'], label: 'page up', modes: NAV },
   { id: 'page-down', keys: ['pagedown', 'C-f'], label: 'page down', modes: NAV },
   { id: 'top', keys: ['home', 'g'], label: 'top', modes: NAV },
@@ -41,6 +47,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'search-accept', keys: ['enter', 'tab'], label: 'to the list', short: 'list', modes: ['search'], hint: ['search'] },
   { id: 'search-clear', keys: ['escape'], label: 'clear the search', short: 'clear', modes: ['search'], hint: ['search'] },
   { id: 'open', keys: ['enter'], label: 'open (picker: choose)', modes: ['list'], hint: ['list'] },
+  { id: 'resume', keys: ['o'], label: 'resume: leave and run the agent in its work dir', short: 'resume', modes: ['list'], hint: ['list'], picker: false },
   { id: 'focus-preview', keys: ['tab', 'right', 'l'], label: 'to the preview', modes: ['list'] },
   { id: 'focus-list', keys: ['tab', 'S-tab', 'escape', 'left', 'h'], label: 'back to the list', short: 'list', modes: ['preview'], hint: ['preview'] },
   { id: 'scope', keys: ['a'], label: 'this directory / all', short: 'scope', modes: ['list'], hint: ['list'] },
@@ -55,6 +62,9 @@ export const COMMANDS: readonly Command[] = [
   { id: 'compact', keys: ['c'], label: 'compact', modes: ['list'], writes: true, picker: false },
   { id: 'export', keys: ['e'], label: 'export (md, json, zip, html by the file name)', modes: ['list'], writes: true, picker: false },
   { id: 'clean', keys: ['S-c'], label: 'clean up: filters mark what goes, one confirmation', modes: ['list'], writes: true, picker: false },
+  { id: 'copy-id', keys: ['y'], label: 'copy the id to the clipboard (OSC 52)', short: 'copy', modes: NAV },
+  { id: 'copy-resume', keys: ['S-y'], label: 'copy the command that resumes it', modes: NAV },
+  { id: 'pager', keys: ['v'], label: 'read the whole transcript in $PAGER', modes: NAV },
   { id: 'toggle-tools', keys: ['t'], label: 'tool calls folded / whole', short: 'tools', modes: ['preview'], hint: ['preview'] },
   { id: 'toggle-thinking', keys: ['S-t'], label: 'thinking hidden / shown', modes: ['preview'] },
   { id: 'next-match', keys: ['n'], label: 'next match', short: 'match', modes: ['preview'], hint: ['preview'] },

@@ -3,9 +3,10 @@
 import { SORT_KEYS, sortSessions } from '../catalog/select.js';
 import { hasSelectingFilter, planClean } from '../actions/clean.js';
 import { formatSize } from '../format/session-table.js';
-import { cannot } from '../layouts/registry.js';
+import { cannot, layoutOf } from '../layouts/registry.js';
 import type { Session, Transcript } from '../model.js';
 import { parseCleanSpec } from './clean-spec.js';
+import { firstScope, inDir, posixQuote } from '../services/picker.js';
 import { commandFor, helpPage, helpRows, type CommandId } from './keymap.js';
 import { layoutPreview } from './preview-layout.js';
 import { keyOf, listHeight, selectedRow, type Dialog, type DialogKind, type Row, type State } from './state.js';
@@ -18,6 +19,8 @@ export type Msg =
   | { type: 'results'; query: string; rows: Row[]; error?: string; keep?: boolean }
   /** The export's file exists: ask before replacing it. */
   | { type: 'ask-replace'; path: string }
+  /** The chosen session's work dir is gone: ask before resuming it here. */
+  | { type: 'dir-gone'; session: Session; resume: boolean }
   /** Something that went wrong in the background (the index): said in the status bar, the manager goes on. */
   | { type: 'notice'; message: string }
   | { type: 'preview'; key: string; transcript: Transcript; match?: number }
@@ -35,7 +38,16 @@ export type Effect =
   | { type: 'preview'; session: Session; at?: number; match?: number; whole?: boolean }
   | { type: 'act'; dialog: Dialog }
   | { type: 'undo'; trashId: string }
-  | { type: 'exit'; code: number; chosen: Session | null };
+  /** The person chose a session (Enter in the picker, o in the manager): its work dir is checked, then exit. */
+  | { type: 'choose'; session: Session; resume: boolean }
+  /** `resume`: run the agent's resume command; `here`: in the current directory (the work dir is gone). */
+  | { type: 'exit'; code: number; chosen: Session | null; resume?: boolean; here?: boolean }
+  /** Put text on the clipboard (OSC 52); `what` says what it was. */
+  | { type: 'copy'; text: string; what: string }
+  /** Leave the screen for $PAGER with the whole transcript, then come back. */
+  | { type: 'pager'; session: Session }
+  /** A query to keep among the earlier ones. */
+  | { type: 'remember'; query: string };
 
 type Result = [State, Effect[]];
 
@@ -53,12 +65,17 @@ export function update(s: State, msg: Msg): Result {
       }) ?? null;
       // After an action the transcript on screen may be stale (compacted, renamed): read it again.
       const preview = msg.fresh ? { ...s.preview, key: null, transcript: null } : s.preview;
-      const next = withRows({ ...s, sessions: msg.sessions, results, preview, loading: false, clock: msg.now, locked: new Set(msg.locked) });
+      // The picker starts in this directory, as the agents' own pickers do; where it has no session, in every one.
+      const decide = !s.scopeDecided && msg.sessions.length > 0;
+      const scope = decide ? firstScope(msg.sessions, s.cwd) : s.scope;
+      const next = withRows({ ...s, sessions: msg.sessions, results, preview, scope, scopeDecided: s.scopeDecided || decide, loading: false, clock: msg.now, locked: new Set(msg.locked) });
       const again: Effect[] = msg.fresh && s.query.trim() !== '' ? [{ type: 'search', query: s.query, keep: true }] : [];
       return [next, [...previewFx(next), ...again]];
     }
     case 'notice':
       return [{ ...s, message: msg.message }, []];
+    case 'dir-gone':
+      return [{ ...s, mode: 'dialog', back: s.mode, dialog: { kind: 'resume', targets: [msg.session], input: '', stage: 'ask', message: '', busy: [], force: false, resume: msg.resume } }, []];
     case 'ask-replace':
       return s.dialog ? [{ ...s, dialog: { ...s.dialog, stage: 'ask', replacing: msg.path } }, []] : [s, []];
     case 'results': {
@@ -114,6 +131,8 @@ function onKey(s: State, key: string, ch: string | undefined): Result {
     // A letter is text even where it is a key elsewhere (j, k): only named keys are commands here.
     if (isPrintable(ch, key)) return typed(s, s.query + ch);
     const id = commandFor('search', key, s.picker);
+    // ↑ and ↓ walk the earlier queries while the box is empty or shows one; else they move the list.
+    if (id === 'history-back' || id === 'history-forward') return recall(s, id === 'history-back' ? 1 : -1);
     return id ? run(s, id) : [s, []];
   }
   const id = commandFor(s.mode, key, s.picker);
@@ -139,9 +158,20 @@ function isPrintable(ch: string | undefined, key: string): ch is string {
   return ch !== undefined && ch.length >= 1 && !/^[\x00-\x1f\x7f]/.test(ch) && !key.startsWith('C-') && !key.startsWith('M-');
 }
 
+/** The search box shows an earlier query (`step` 1: older, -1: newer), or moves the list when it shows a typed one. */
+function recall(s: State, step: 1 | -1): Result {
+  const browsing = s.historyAt !== null || s.query === '';
+  if (!browsing || s.history.length === 0) return move(s, step === 1 ? -1 : 1);
+  const at = (s.historyAt ?? -1) + step;
+  if (at < 0) return [{ ...typed(s, '')[0], historyAt: null }, typed(s, '')[1]];
+  if (at >= s.history.length) return [{ ...s, message: 'no earlier query' }, []];
+  const [next, fx] = typed(s, s.history[at]!);
+  return [{ ...next, historyAt: at }, fx];
+}
+
 function typed(s: State, query: string): Result {
   const empty = query.trim() === '';
-  const next = withRows({ ...s, query, results: empty ? null : s.results, searchError: empty ? null : s.searchError, selected: 0 });
+  const next = withRows({ ...s, query, historyAt: null, results: empty ? null : s.results, searchError: empty ? null : s.searchError, selected: 0 });
   return [next, empty ? previewFx(next) : [{ type: 'search', query }]];
 }
 
@@ -162,8 +192,12 @@ function run(s: State, id: CommandId): Result {
       return s.mode === 'preview' ? [scrollPreview(s, Infinity), []] : move(s, Infinity);
     case 'search':
       return [{ ...s, mode: 'search' }, []];
-    case 'search-accept':
-      return [{ ...s, mode: 'list' }, []];
+    case 'search-accept': {
+      // A query the person kept is remembered for ↑ next time (once, newest first).
+      const q = s.query.trim();
+      if (q === '') return [{ ...s, mode: 'list' }, []];
+      return [{ ...s, mode: 'list', history: [q, ...s.history.filter((h) => h !== q)].slice(0, HISTORY), historyAt: null }, [{ type: 'remember', query: q }]];
+    }
     case 'search-clear':
       return typed({ ...s, mode: 'list' }, '');
     case 'back':
@@ -175,15 +209,19 @@ function run(s: State, id: CommandId): Result {
     case 'open':
       if (s.picker) {
         const row = selectedRow(s);
-        return row ? [s, [{ type: 'exit', code: 0, chosen: row.session }]] : [{ ...s, message: 'nothing to choose' }, []];
+        return row ? [s, [{ type: 'choose', session: row.session, resume: false }]] : [{ ...s, message: 'nothing to choose' }, []];
       }
       return [{ ...s, mode: 'preview' }, []];
+    case 'resume': {
+      const row = selectedRow(s);
+      return row ? [s, [{ type: 'choose', session: row.session, resume: true }]] : [{ ...s, message: 'nothing to resume' }, []];
+    }
     case 'focus-preview':
       return [{ ...s, mode: 'preview' }, []];
     case 'focus-list':
       return [{ ...s, mode: 'list' }, []];
     case 'scope': {
-      const next = withRows({ ...s, scope: s.scope === 'here' ? 'all' : 'here', selected: 0 });
+      const next = withRows({ ...s, scope: s.scope === 'here' ? 'all' : 'here', scopeDecided: true, selected: 0 });
       return [{ ...next, message: next.scope === 'here' ? 'this directory only' : 'every directory' }, previewFx(next)];
     }
     case 'sort': {
@@ -218,6 +256,23 @@ function run(s: State, id: CommandId): Result {
       return openDialog(s, id);
     case 'undo':
       return s.lastTrash ? [{ ...s, message: 'restoring…' }, [{ type: 'undo', trashId: s.lastTrash }]] : [{ ...s, message: 'nothing to undo' }, []];
+    case 'copy-id':
+    case 'copy-resume': {
+      const row = selectedRow(s);
+      if (!row) return [{ ...s, message: 'nothing to copy' }, []];
+      const x = row.session;
+      if (id === 'copy-id') return [s, [{ type: 'copy', text: x.id, what: `the id of ${x.source}:${x.id}` }]];
+      const argv = layoutOf(x.source).resume(x).map(posixQuote).join(' ');
+      const text = x.workDir ? `cd ${posixQuote(x.workDir)} && ${argv}` : argv;
+      return [s, [{ type: 'copy', text, what: 'the command that resumes it' }]];
+    }
+    case 'pager': {
+      const row = selectedRow(s);
+      return row ? [s, [{ type: 'pager', session: row.session }]] : [{ ...s, message: 'nothing to read' }, []];
+    }
+    case 'history-back':
+    case 'history-forward':
+      return [s, []];
     case 'toggle-tools':
       return [{ ...s, preview: { ...s.preview, tools: !s.preview.tools } }, []];
     case 'toggle-thinking':
@@ -264,6 +319,9 @@ function openDialog(s: State, kind: DialogKind): Result {
   const next: State = { ...s, mode: 'dialog', back: s.mode, dialog };
   return [kind === 'clean' ? planned(next) : next, []];
 }
+
+/** Earlier queries kept. */
+export const HISTORY = 100;
 
 const CLOSE_ONLY: ReadonlySet<string> = new Set(['enter', 'escape', 'space', 'q', 'C-c']);
 
@@ -317,6 +375,10 @@ function onDialogKey(s: State, key: string, ch: string | undefined): Result {
   const id = commandFor('dialog', key, s.picker, typing);
   if (id === 'cancel') {
     return [{ ...s, dialog: null, mode: s.back, message: 'cancelled', marked: d.kind === 'clean' ? new Set() : s.marked }, []];
+  }
+  if (id === 'confirm' && d.kind === 'resume') {
+    // The work dir is gone: the person said to resume in this one.
+    return [{ ...s, dialog: null, mode: closedTo(s) }, [{ type: 'exit', code: 0, chosen: d.targets[0]!, resume: d.resume ?? false, here: true }]];
   }
   if (id === 'confirm' || (id === 'all-anyway' && d.busy.length > 0 && d.busy.length < d.targets.length)) {
     if (d.kind === 'clean' && d.targets.length === 0) return [s, []];
@@ -408,7 +470,7 @@ function inWindow(t: Transcript, at: number): boolean {
 export function withRows(s: State): State {
   const sorted = sortSessions(s.sessions, s.sort);
   const base: Row[] = s.results ?? (s.reverse ? sorted.reverse() : sorted).map((session) => ({ session, matches: [] }));
-  const rows = s.scope === 'here' ? base.filter((r) => r.session.workDir !== null && stripSlash(r.session.workDir) === stripSlash(s.cwd)) : base;
+  const rows = s.scope === 'here' ? base.filter((r) => inDir(r.session, s.cwd)) : base;
   // Keep the same session selected when the list changes under it.
   const current = s.rows[s.selected];
   let selected = Math.min(s.selected, Math.max(0, rows.length - 1));
@@ -417,8 +479,4 @@ export function withRows(s: State): State {
     if (at >= 0 && s.selected !== 0) selected = at;
   }
   return { ...s, rows, selected };
-}
-
-function stripSlash(p: string): string {
-  return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
 }

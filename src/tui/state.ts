@@ -12,7 +12,7 @@ export interface Row {
   matches: Match[];
 }
 
-export type DialogKind = 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean';
+export type DialogKind = 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean' | 'resume';
 
 export interface Dialog {
   kind: DialogKind;
@@ -29,6 +29,8 @@ export interface Dialog {
   force: boolean;
   /** The export's file exists: the dialog asks before replacing it. */
   replacing?: string;
+  /** A resume whose work dir is gone: leave the manager to run the agent (else the picker prints the choice). */
+  resume?: boolean;
 }
 
 export interface Preview {
@@ -57,6 +59,8 @@ export interface State {
   selected: number;
   marked: ReadonlySet<string>;
   scope: 'here' | 'all';
+  /** The picker chose its first scope (this directory, or every one when this has none) or the person did. */
+  scopeDecided: boolean;
   cwd: string;
   sort: SortKey;
   /** Oldest, smallest, A first (the list's order turned round; search results stay by relevance). */
@@ -76,6 +80,10 @@ export interface State {
   color: boolean;
   /** Epoch ms the ages of the cleanup pane are measured from (set when sessions load). */
   clock: number;
+  /** Earlier queries, newest first (kept between runs). */
+  history: readonly string[];
+  /** Which earlier query the search box shows (null: what the person typed). */
+  historyAt: number | null;
   /** First line of the `?` overlay shown. */
   helpScroll: number;
   /** `source:id` of the sessions the agent holds open (a live lock), as the last load saw them. */
@@ -85,7 +93,7 @@ export interface State {
 /** The manager's name for a row: the one `source:id` key. */
 export const keyOf = sessionKey;
 
-export function initialState(o: { cwd: string; picker: boolean; width: number; height: number; color: boolean; now: number; query?: string }): State {
+export function initialState(o: { cwd: string; picker: boolean; width: number; height: number; color: boolean; now: number; query?: string; history?: readonly string[] }): State {
   return {
     mode: o.query ? 'list' : 'list',
     back: 'list',
@@ -98,6 +106,7 @@ export function initialState(o: { cwd: string; picker: boolean; width: number; h
     marked: new Set(),
     // A picker starts with this directory's sessions, as the agents' own pickers do.
     scope: o.picker ? 'here' : 'all',
+    scopeDecided: !o.picker,
     cwd: o.cwd,
     sort: 'updated',
     reverse: false,
@@ -114,6 +123,8 @@ export function initialState(o: { cwd: string; picker: boolean; width: number; h
     clock: o.now,
     locked: new Set(),
     helpScroll: 0,
+    history: o.history ?? [],
+    historyAt: null,
   };
 }
 

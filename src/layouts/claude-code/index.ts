@@ -37,5 +37,6 @@ export const claudeCode: Layout = {
     place: { unsupported: 'Claude Code has no import of its own to follow' },
   },
   resume: (s) => ['claude', '--resume', s.id],
+  picker: { command: 'claude', calls: [['--resume'], ['-r']] },
   processes: ['claude'],
 };

@@ -36,5 +36,6 @@ export const codex: Layout = {
     place: { unsupported: 'Codex has no import of its own to follow' },
   },
   resume: (s) => ['codex', 'resume', s.id],
+  picker: { command: 'codex', calls: [['resume']] },
   processes: ['codex'],
 };

@@ -41,6 +41,7 @@ export const kimiCli: Layout = {
     },
   },
   resume: (s) => ['kimi', '--session', s.id],
+  picker: { command: 'kimi', calls: [['--session'], ['-S']] },
   processes: ['kimi', 'kimi-cli'],
   /**
    * `kimi migrate` imports a Kimi CLI session into Kimi Code as `ses_<uuid>`

@@ -58,6 +58,7 @@ export const kimiCode: Layout = {
     },
   },
   resume: (s) => ['kimi', '--session', s.id],
+  picker: { command: 'kimi', calls: [['--session'], ['-S']] },
   processes: ['kimi', 'kimi-code'],
 };
 

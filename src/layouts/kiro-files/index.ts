@@ -111,6 +111,7 @@ export const kiroFiles: Layout = {
     },
   },
   resume: (s) => ['kiro-cli', 'chat', '--resume-id', s.id],
+  picker: { command: 'kiro-cli', calls: [['chat', '--resume-picker']] },
   // cleanup.rs cleanup_sessions: the newest of .json and .jsonl older than the cutoff, unless locked.
   retention(homes, cwd, now) {
     const r = homes.home ? kiroRetention(homes.home, cwd, now) : null;

@@ -67,6 +67,7 @@ export const kiroSqlite: Layout = {
     },
   },
   resume: (s) => ['kiro-cli', 'chat', '--resume-id', s.id],
+  picker: { command: 'kiro-cli', calls: [['chat', '--resume-picker']] },
   // cleanup.rs cleanup_conversations: rows of conversations_v2 (the table with times) older than the cutoff.
   retention(homes, cwd, now) {
     const r = homes.home ? kiroRetention(homes.home, cwd, now) : null;

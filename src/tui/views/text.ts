@@ -108,7 +108,8 @@ function highlight(line: string, words: RegExp | null): string {
 export function statusLine(s: State): string {
   const scope = s.scope === 'here' ? 'here' : 'all';
   const count = `${s.rows.length === 0 ? 0 : s.selected + 1}/${s.rows.length} of ${s.sessions.length}`;
-  const marked = s.marked.size > 0 ? `  ${s.marked.size} marked` : '';
+  const bytes = s.marked.size > 0 ? s.sessions.reduce((n, x) => n + (s.marked.has(keyOf(x)) ? x.bytes : 0), 0) : 0;
+  const marked = s.marked.size > 0 ? `  ${s.marked.size} marked (${formatSize(bytes)})` : '';
   const left = `[${scope}] sort:${s.results ? 'relevance' : `${s.sort}${s.reverse ? '▲' : ''}`}  ${count}${marked}${s.indexing ? `  ${s.indexing}` : ''}`;
   const right = s.message || hints(s.mode, s.picker);
   return esc(truncate(`${left}  │ ${right}`, s.width));
@@ -142,6 +143,7 @@ export function dialogText(s: State): string {
     export: d.replacing
       ? `Export\n${what}\n\nFile (.md .json .zip .html):\n> ${d.input}▏\n\n⚠ ${d.replacing} exists already.\n⏎ replace it   Esc cancel (or type another name)`
       : `Export\n${what}\n\nFile (.md .json .zip .html):\n> ${d.input}▏\n\n⏎ export   Esc cancel`,
+    resume: `Resume\n${what}\n\nIts work dir ${x?.workDir ?? '(not known)'} no longer exists.\nThe agent can be started here instead: ${s.cwd}\n\n⏎ resume here   Esc back`,
     clean: `Clean up (to the trash as one batch; u undoes)\nOver the ${s.rows.length} sessions shown (the search and a narrow them).\nFilters: ${CLEAN_SPEC_HELP}\n> ${d.input}▏\n\n${d.message}\nThe marked rows go. ⏎ move them to the trash   Esc cancel`,
   };
   if (d.stage === 'running') return `${d.kind}…`;
