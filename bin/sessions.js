@@ -13,7 +13,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { runCli } = await import('../dist/cli.js');
+// The bundle (scripts/bundle.mjs): one graph of a few chunks starts faster than dist/'s sixty modules.
+const { runCli } = await import('../dist/bundle/cli.js');
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -1,6 +1,6 @@
 // The command line: help text, flags, and dispatch to a command. Nothing else.
 import { readFileSync } from 'node:fs';
-import meow from 'meow';
+import { parseArgs } from 'node:util';
 import { parseSortKey, parseSources, SORT_KEYS, type Selection } from './catalog/select.js';
 import type { CompletionWords } from './commands/init.js';
 import { createContext, type CommandIO } from './commands/context.js';
@@ -16,8 +16,9 @@ const AGENTS = [...new Set(LAYOUTS.map((l) => l.agent))];
 const RESUMES = [...new Set(LAYOUTS.map((l) => l.resume({ id: 'ID' } as Session).join(' ')))];
 const LAYOUT_FLAGS = LAYOUTS.map((l) => `    ${`--${kebab(l.home.flag.name)} <path>`.padEnd(25)}${l.home.flag.help}`).join('\n');
 
+/** FLAGS' camel names as typed: dryRun → dry-run, select1 → select-1. */
 function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`).replace(/([a-z])(\d)/g, '$1-$2');
 }
 
 /** Words joined and wrapped at 78 columns, the lines after the first indented by `indent`. */
@@ -109,6 +110,9 @@ const HELP = `
                          agent that has it open, or another program's write
                          in the last 10 s; our own writes never count);
                          export: replace a file that exists
+    --both               rename, rm, compact: the session's twin too (a Kimi
+                         CLI session and the Kimi Code copy kimi migrate made;
+                         asked on a terminal, else a note names it)
 
   List options
     --json               a JSON array on stdout
@@ -170,6 +174,7 @@ const FLAGS = {
   dryRun: { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   clear: { type: 'boolean', default: false },
+  both: { type: 'boolean', default: false },
   atTurn: { type: 'string' },
   title: { type: 'string' },
   last: { type: 'boolean', default: false },
@@ -208,27 +213,15 @@ const ACTIONS = new Set(['rename', 'fork', 'rm', 'restore', 'trash', 'compact', 
 
 export async function runCli(argv: readonly string[], io: CommandIO): Promise<number> {
   try {
-    const cli = meow(HELP, {
-      importMeta: import.meta,
-      // Given, so meow does not search for and normalize package.json (a third of start-up).
-      pkg: ownPackage(),
-      argv: searchWordsAsQuery(withOptionalSessionValue(argv)),
-      flags: FLAGS,
-      // The help text says what the command is; the package's description would say it twice.
-      description: false,
-      autoHelp: false,
-      autoVersion: false,
-      allowUnknownFlags: true,
-    });
+    const cli = parseFlags(searchWordsAsQuery(withOptionalSessionValue(argv)));
     if (cli.flags.help) {
-      io.stdout.write(cli.help.replace(/^\n/, '') + '\n');
+      io.stdout.write(HELP.replace(/^\n+|\n+$/g, '') + '\n');
       return 0;
     }
     if (cli.flags.version) {
-      io.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
+      io.stdout.write(`${ownPackage().version}\n`);
       return 0;
     }
-    rejectUnknownFlags(cli.flags);
     const f0 = cli.flags;
     const picking = f0.session !== undefined || f0.resumePicker || f0.agent !== undefined || f0.filter !== undefined || f0.continue || cli.input[0] === 'pick';
     // `sessions` alone opens the manager on a terminal; piped, it lists.
@@ -239,7 +232,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
     const f = cli.flags;
     const ctx = createContext(io, {
       home: f.home,
-      layouts: Object.fromEntries(LAYOUTS.map((l) => [l.home.flag.name, f[l.home.flag.name] as string | undefined])),
+      layouts: Object.fromEntries(LAYOUTS.map((l) => [l.home.flag.name, (f as unknown as Record<string, string | undefined>)[l.home.flag.name]])),
       cache: f.cache,
     });
     try {
@@ -332,11 +325,76 @@ export function exitCode(error: unknown): 1 | 2 {
   return error instanceof UserError && error.kind === 'bad-input' ? 2 : 1;
 }
 
-type Flags = ReturnType<typeof meow<typeof FLAGS>>['flags'];
+/** Each option's value, typed from FLAGS: booleans always set, strings maybe, repeated ones as lists. */
+type Flags = {
+  -readonly [K in keyof typeof FLAGS]: (typeof FLAGS)[K] extends { type: 'boolean' }
+    ? boolean
+    : (typeof FLAGS)[K] extends { isMultiple: true }
+      ? string[] | undefined
+      : string | undefined;
+};
+
+/**
+ * The command line, parsed by Node's own parseArgs (meow took 50 ms to load
+ * at every start, a quarter of the picker's time to its first rows): kebab
+ * options (--dry-run) become FLAGS' camel names, --no-X turns off an option
+ * that is on by default, an unknown option or a missing value is bad input.
+ */
+function parseFlags(argv: readonly string[]): { flags: Flags; input: string[] } {
+  const options: Record<string, { type: 'boolean' | 'string'; multiple?: boolean; short?: string }> = {};
+  for (const [name, spec] of Object.entries(FLAGS) as Array<[string, { type: 'boolean' | 'string'; default?: boolean; isMultiple?: boolean; shortFlag?: string }]>) {
+    options[kebab(name)] = { type: spec.type, ...(spec.isMultiple ? { multiple: true } : {}), ...(spec.shortFlag ? { short: spec.shortFlag } : {}) };
+    if (spec.default === true) options[`no-${kebab(name)}`] = { type: 'boolean' };
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: valuesJoined(argv, options), options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UserError(argumentError(error), 'bad-input');
+  }
+  const flags: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(FLAGS) as Array<[string, { default?: boolean }]>) {
+    const off = parsed.values[`no-${kebab(name)}`] === true;
+    flags[name] = off ? false : (parsed.values[kebab(name)] ?? spec.default);
+  }
+  return { flags: flags as Flags, input: parsed.positionals };
+}
+
+/**
+ * `--keep-last -1` as `--keep-last=-1`: an option that takes a value takes
+ * the next word whatever it starts with (parseArgs would call a leading dash
+ * ambiguous), so the option's own check can say what is wrong with it.
+ */
+function valuesJoined(argv: readonly string[], options: Record<string, { type: string; short?: string }>): string[] {
+  const takesValue = new Set(Object.entries(options).flatMap(([name, o]) => (o.type === 'string' ? [`--${name}`, ...(o.short ? [`-${o.short}`] : [])] : [])));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return [...out, ...argv.slice(i)];
+    // A short option takes its value attached (-o-), a long one after = (--limit=-1).
+    if (takesValue.has(a) && i + 1 < argv.length) out.push(a.startsWith('--') ? `${a}=${argv[++i]}` : `${a}${argv[++i]}`);
+    else out.push(a);
+  }
+  return out;
+}
+
+/** parseArgs' errors in the words the rest of the CLI uses. */
+function argumentError(error: unknown): string {
+  const e = error as { code?: string; message?: string };
+  const option = /'(-[^' ]+)/.exec(e.message ?? '')?.[1]?.split(',')[0] ?? '';
+  const name = option.replace(/^-(?!-)/, '-');
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${name} (see --help)`;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (/does not take an argument/.test(e.message ?? '')) return `${/'(--[^' ]+)/.exec(e.message ?? '')?.[1] ?? name} takes no value`;
+    const long = /(--[\w-]+)/.exec(e.message ?? '')?.[1] ?? name;
+    return /ambiguous/.test(e.message ?? '') ? `${long} needs a value (a value that starts with - goes as ${long}=VALUE)` : `${long} needs a value`;
+  }
+  return (e.message ?? String(error)).split('\n')[0]!;
+}
 
 async function runAction(command: string, ctx: ReturnType<typeof createContext>, args: string[], f: Flags): Promise<number> {
   const act = await import('./commands/act.js');
-  const base = { json: f.json, dryRun: f.dryRun, force: f.force };
+  const base = { json: f.json, dryRun: f.dryRun, force: f.force, both: f.both };
   switch (command) {
     case 'rename':
       return act.runRename(ctx, args, { ...base, clear: f.clear });
@@ -405,18 +463,15 @@ function parseLimit(value: string): number {
 }
 
 function ownPackage(): { name: string; version: string } {
-  try {
-    return JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-  } catch {
-    return { name: 'sessions', version: 'unknown' };
+  // dist/cli.js and dist/bundle/cli.js sit one and two folders below it.
+  for (const up of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name: string; version: string };
+      if (pkg.name === 'sessions') return pkg;
+    } catch {
+      // not there: one more folder up
+    }
   }
+  return { name: 'sessions', version: 'unknown' };
 }
 
-function rejectUnknownFlags(flags: Record<string, unknown>): void {
-  const known = new Set<string>(Object.keys(FLAGS));
-  const unknown = Object.keys(flags).filter((k) => !known.has(k));
-  if (unknown.length > 0) {
-    const name = unknown[0]!.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-    throw new UserError(`unknown option --${name} (see --help)`, 'bad-input');
-  }
-}

@@ -97,3 +97,26 @@ test("errors are in plain words: Node's codes become what they mean, with the pa
   assert.equal(plainCode('ENOSPC'), 'the disk is full');
   assert.equal(plainCode('EWHATEVER'), 'EWHATEVER');
 });
+
+test('relative times and dates, hand-written for a fast start, agree with date-fns on every span', async () => {
+  const { relativeTime, dateTime, compactStamp } = await import('../src/format/time.js');
+  const { formatDistanceStrict } = await import('date-fns/formatDistanceStrict');
+  const { format } = await import('date-fns/format');
+  const UNIT: Record<string, string> = { second: 's', minute: 'm', hour: 'h', day: 'd', month: 'mo', year: 'y' };
+  const now = new Date('2026-06-15T12:00:00Z');
+  const spans: number[] = [0, 1, 999, 29_500, 30_000, 59_999, 60_000, 89_999, 90_000];
+  // Every kind of span, up to ten years, both ways, at uneven steps; and each unit's edges.
+  for (let ms = 1; ms < 10 * 365.25 * 86_400_000; ms = Math.ceil(ms * 1.37) + 7) spans.push(ms);
+  for (const edge of [60, 3600, 86_400, 30 * 86_400, 365 * 86_400]) for (const d of [-1, 0, 1]) spans.push((edge + d) * 1000, edge * 1000 * 11.5 + d);
+  for (const ms of spans) {
+    for (const sign of [1, -1]) {
+      const when = new Date(now.getTime() - sign * ms);
+      const theirs = formatDistanceStrict(when, now, { addSuffix: true }).replace(/(\d+) (second|minute|hour|day|month|year)s?/, (_m, n: string, u: string) => `${n}${UNIT[u]}`);
+      assert.equal(relativeTime(when.toISOString(), now), theirs, `${sign * ms} ms`);
+    }
+  }
+  assert.equal(relativeTime('not a date', now), '-');
+  const d = new Date(2026, 0, 2, 3, 4, 5);
+  assert.equal(dateTime(d), format(d, 'yyyy-MM-dd HH:mm:ss'));
+  assert.equal(compactStamp(d), format(d, 'yyyyMMdd-HHmmss'));
+});

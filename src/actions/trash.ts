@@ -4,10 +4,10 @@
 // (a database row, an index line: opaque here, the layout's own), and a
 // manifest that says where everything came from and what its bytes hashed
 // to, so a restore puts back byte-identical files.
+import { compactStamp } from '../format/time.js';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { format } from 'date-fns';
 import { UserError } from '../errors.js';
 import { isSourceKind, sessionKey, type SourceKind } from '../model.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
@@ -275,6 +275,6 @@ export class Trash {
 
   private newId(): string {
     // Sorts by time; the random tail keeps two batches in one second apart.
-    return `${format(new Date(), 'yyyyMMdd-HHmmss')}-${randomBytes(3).toString('hex')}`;
+    return `${compactStamp(new Date())}-${randomBytes(3).toString('hex')}`;
   }
 }

@@ -16,13 +16,15 @@ import { UserError } from '../errors.js';
 import { formatSize, relativeTime, tildePath } from '../format/session-table.js';
 import { parseAge } from '../search/query.js';
 import { assertFree, exportFormatFor, typedPath, writeExportFile } from '../services/export-file.js';
-import { targetOf } from '../services/targets.js';
+import { targetOf, twinOf, twinWords } from '../services/targets.js';
 import { commandMatches, type CommandContext } from './context.js';
 
 export interface ActFlags {
   json: boolean;
   dryRun: boolean;
   force: boolean;
+  /** Act on the session's twin too (a Kimi CLI session and its Kimi Code copy). */
+  both?: boolean;
 }
 
 function envOf(ctx: CommandContext): ActionEnv {
@@ -40,14 +42,19 @@ function out(ctx: CommandContext, flags: ActFlags, result: unknown, text: string
 
 const would = (flags: ActFlags, done: string, planned: string): string => (flags.dryRun ? `Would ${planned}` : done);
 
-export function runRename(ctx: CommandContext, args: string[], flags: ActFlags & { clear: boolean }): number {
+export async function runRename(ctx: CommandContext, args: string[], flags: ActFlags & { clear: boolean }): Promise<number> {
   const [id, ...words] = args;
   if (!id) throw new UserError('rename needs a session id and a title', 'bad-input');
   if (flags.clear && words.length > 0) throw new UserError('use either a new title or --clear, not both', 'bad-input');
   if (!flags.clear && words.length === 0) throw new UserError('rename needs a title (or --clear for the default one)', 'bad-input');
-  const r = renameSession(envOf(ctx), target(ctx, id), flags.clear ? null : words.join(' '), flags);
+  const t = target(ctx, id);
+  const title = flags.clear ? null : words.join(' ');
+  const r = renameSession(envOf(ctx), t, title, flags);
   const to = r.to === null ? 'its default title' : JSON.stringify(r.to);
-  return out(ctx, flags, r, would(flags, `Renamed ${r.source}:${r.id} to ${to}`, `rename ${r.source}:${r.id} from ${JSON.stringify(r.from)} to ${to}`));
+  const twin = await alsoTwin(ctx, t, flags, 'rename', 'keeps its old title');
+  const other = twin ? renameSession(envOf(ctx), twin, title, flags) : null;
+  const also = other ? `\n${flags.dryRun ? 'Would rename' : 'Renamed'} ${twinWords(twin!.transcript.session)} too` : '';
+  return out(ctx, flags, other ? { ...r, twin: other } : r, would(flags, `Renamed ${r.source}:${r.id} to ${to}`, `rename ${r.source}:${r.id} from ${JSON.stringify(r.from)} to ${to}`) + also);
 }
 
 export function runFork(ctx: CommandContext, args: string[], flags: ActFlags & { atTurn?: string | undefined; title?: string | undefined }): number {
@@ -63,11 +70,34 @@ export async function runRm(ctx: CommandContext, args: string[], flags: ActFlags
   // Resolve every id before anything moves: one typo and nothing is deleted.
   const seen = new Set<string>();
   let targets = args.map((id) => target(ctx, id, 'summary')).filter((t) => !seen.has(t.ref.key) && seen.add(t.ref.key));
+  // A twin named by none of the ids goes along when asked (one batch, one undo).
+  for (const t of [...targets]) {
+    const twin = twinOf(ctx.catalog, t.transcript.session, 'summary');
+    if (twin && !seen.has(twin.ref.key) && (await alsoTwin(ctx, t, flags, 'delete', 'stays', twin))) {
+      seen.add(twin.ref.key);
+      targets.push(twin);
+    }
+  }
   targets = await withoutBusy(ctx, targets, flags);
   const r = removeSessions(envOf(ctx), targets, flags);
   const list = sessionLines(ctx, r.sessions);
   const n = `${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'} (${formatSize(r.bytes)})`;
   return out(ctx, flags, r, flags.dryRun ? `Would move ${n} to the trash:\n${list}` : `Moved ${n} to the trash as ${r.trashId}:\n${list}\nUndo: sessions restore --last`);
+}
+
+/**
+ * Whether to act on the session's twin too (a Kimi CLI session and its Kimi
+ * Code copy): --both says yes; on a terminal, asked; elsewhere a note says
+ * what the twin keeps and how to include it.
+ */
+async function alsoTwin(ctx: CommandContext, t: ActionTarget, flags: ActFlags & { both?: boolean }, verb: string, keeps: string, known?: ActionTarget): Promise<ActionTarget | null> {
+  const twin = known ?? twinOf(ctx.catalog, t.transcript.session);
+  if (!twin) return null;
+  if (flags.both) return twin;
+  const words = twinWords(twin.transcript.session);
+  if (ctx.io.confirm && !flags.json && (await ctx.io.confirm(`${sessionKey(t.ref)} has ${words}. ${verb[0]!.toUpperCase()}${verb.slice(1)} it too?`))) return twin;
+  ctx.io.stderr.write(`sessions: note: ${sessionKey(t.ref)} has ${words}, which ${keeps} (--both ${verb}s it too)\n`);
+  return null;
 }
 
 /**
@@ -121,21 +151,26 @@ export async function runTrash(ctx: CommandContext, args: string[], flags: ActFl
   return out(ctx, flags, { action: 'purge', entries: chosen.map((e) => e.id), bytes: total, dryRun: false }, `Deleted for good ${what}.`);
 }
 
-export function runCompact(ctx: CommandContext, args: string[], flags: ActFlags & { summarizer?: string | undefined; shrink: boolean }): number {
+export async function runCompact(ctx: CommandContext, args: string[], flags: ActFlags & { summarizer?: string | undefined; shrink: boolean }): Promise<number> {
   if (args.length !== 1) throw new UserError(`compact takes one session id, got ${args.length}`, 'bad-input');
-  const r = compactSession(envOf(ctx), target(ctx, args[0]!), {
+  const options = {
     ...(flags.summarizer !== undefined ? { summarizer: flags.summarizer } : {}),
     shrink: flags.shrink,
     force: flags.force,
     dryRun: flags.dryRun,
     cwd: ctx.io.cwd,
-  });
+  };
+  const t = target(ctx, args[0]!);
+  const r = compactSession(envOf(ctx), t, options);
+  const twin = await alsoTwin(ctx, t, flags, 'compact', 'keeps its whole history');
+  const other = twin ? compactSession(envOf(ctx), twin, options) : null;
   const where = r.resultId === r.id ? '' : ` into a new session ${r.source}:${r.resultId} (the original stays, as the agent's own compaction does)`;
   const sizes = flags.shrink ? `\nSize: ${formatSize(r.bytesBefore)} before, ${formatSize(r.bytesAfter)} after.` : '';
   const text = flags.dryRun
     ? `Would compact ${r.source}:${r.id} with this summary:\n\n${r.summary}`
     : `Compacted ${r.source}:${r.id}${where}; the original is in the trash as ${r.backup} (sessions restore ${r.backup}).${sizes}`;
-  return out(ctx, flags, r, text);
+  const also = other ? `\n${flags.dryRun ? 'Would compact' : 'Compacted'} ${twinWords(twin!.transcript.session)} too${other.backup ? `; its original is in the trash as ${other.backup}` : ''}.` : '';
+  return out(ctx, flags, other ? { ...r, twin: other } : r, text + also);
 }
 
 export async function runExport(

@@ -2,7 +2,7 @@
 // where warnings go. Built from the parsed flags and the environment.
 import type { Catalog } from '../catalog/catalog.js';
 import { openCatalog } from '../services/catalog.js';
-import { matchingKeys, type IndexOptions } from '../services/search-index.js';
+import type { IndexOptions } from '../services/search-index.js';
 import type { Session } from '../model.js';
 import { cacheDir, resolveHomes, userHome, type HomeFlags, type Homes } from '../sources/homes.js';
 import type { Reporter } from '../sources/source.js';
@@ -66,6 +66,8 @@ export function indexOptions(ctx: CommandContext, persistent: boolean): IndexOpt
 /** `source:id` of every session the query matches (for `export --all` and `clean --query`). */
 export async function commandMatches(ctx: CommandContext, queryText: string, persistent: boolean): Promise<Set<string>> {
   const o = indexOptions(ctx, persistent);
+  // The search stack loads only for the commands that search (list and the picker's first frame do not).
+  const { matchingKeys } = await import('../services/search-index.js');
   try {
     return await matchingKeys(o, queryText, { cwd: ctx.io.cwd, now: ctx.now.getTime() });
   } finally {

@@ -13,7 +13,6 @@ import { UserError } from '../errors.js';
 import { sessionKey, type Session } from '../model.js';
 import { layoutOf } from '../layouts/registry.js';
 import { cacheDir } from '../sources/homes.js';
-import { matchingKeys } from '../services/search-index.js';
 import { firstScope, inDir, offers, rankBy, resumeOf, ResumeError, shellLine, type PickScope, type Resume } from '../services/picker.js';
 import type { AppStreams } from '../tui/app.js';
 import { indexOptions, type CommandContext } from './context.js';
@@ -78,6 +77,7 @@ export async function runUi(ctx: CommandContext, o: UiOptions): Promise<number> 
 async function ranked(ctx: CommandContext, sessions: Session[], query: string, cache: boolean): Promise<Session[]> {
   if (query.trim() === '') return sessions;
   const o = indexOptions(ctx, cache);
+  const { matchingKeys } = await import('../services/search-index.js');
   try {
     const keys = await matchingKeys(o, query, { cwd: ctx.io.cwd, now: ctx.now.getTime() });
     return rankBy(sessions, [...keys]);

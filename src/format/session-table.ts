@@ -1,7 +1,7 @@
 // The aligned table `sessions list` prints. Pure: sessions in, text out.
 import bytes from 'bytes';
-import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
 import type { Session } from '../model.js';
+import { relativeTime } from './time.js';
 import { displayWidth, oneLine, padEnd, padStart, truncate, truncateStart } from './width.js';
 
 export interface TableOptions {
@@ -80,17 +80,8 @@ export function tildePath(path: string, home: string): string {
   return path;
 }
 
-const UNIT = { second: 's', minute: 'm', hour: 'h', day: 'd', month: 'mo', year: 'y' } as const;
-
-/** "5m ago", "3d ago", "1mo ago": date-fns' distance with short units, for narrow columns. */
-export function relativeTime(iso: string, now: Date): string {
-  const when = new Date(iso);
-  if (Number.isNaN(when.getTime())) return '-';
-  return formatDistanceStrict(when, now, { addSuffix: true }).replace(
-    /(\d+) (second|minute|hour|day|month|year)s?/,
-    (_m, n: string, unit: keyof typeof UNIT) => `${n}${UNIT[unit]}`,
-  );
-}
+/** "5m ago", "3d ago", "1mo ago" (format/time.ts; here too, where the tables always found it). */
+export { relativeTime };
 
 export function formatSize(n: number): string {
   return bytes.format(n, { unitSeparator: ' ', decimalPlaces: 1 }) ?? `${n} B`;

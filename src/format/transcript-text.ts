@@ -1,5 +1,5 @@
 // `sessions show`: a transcript a person can read in a terminal or a pager.
-import { format } from 'date-fns/format';
+import { dateTime } from './time.js';
 import type { Message, Session, Transcript } from '../model.js';
 import { formatSize, relativeTime, tildePath } from './session-table.js';
 import { displayWidth, truncate } from './width.js';
@@ -71,7 +71,7 @@ function fit(line: string, o: TranscriptOptions): string {
 
 function stamp(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : format(d, 'yyyy-MM-dd HH:mm:ss');
+  return Number.isNaN(d.getTime()) ? iso : dateTime(d);
 }
 
 /** "1 turn", "2 turns". */

@@ -49,7 +49,23 @@ export interface App {
 }
 
 export function startApp(o: AppOptions): App {
-  const screen = blessed.screen({
+  // Inside tmux, blessed runs `tmux -V` while it builds its Program (a process, 10-20 ms before the
+  // first frame) to learn a version it uses only for all-motion mouse tracking, which is never asked
+  // for here. It is spared that, and told it is in tmux after.
+  const inTmux = process.env['TMUX'];
+  delete process.env['TMUX'];
+  let screen: blessed.Widgets.Screen;
+  try {
+    screen = newScreen(o);
+  } finally {
+    if (inTmux !== undefined) process.env['TMUX'] = inTmux;
+  }
+  Object.assign(screen.program, { tmux: inTmux !== undefined, tmuxVersion: 2 });
+  return drive(o, screen);
+}
+
+function newScreen(o: AppOptions): blessed.Widgets.Screen {
+  return blessed.screen({
     input: o.streams.input,
     output: o.streams.output,
     terminal: o.terminal ?? 'xterm-256color',
@@ -62,6 +78,10 @@ export function startApp(o: AppOptions): App {
     dockBorders: false,
     title: 'sessions',
   } as unknown as blessed.Widgets.IScreenOptions);
+}
+
+/** The manager on a screen: keypress -> reducer -> effects -> render. */
+function drive(o: AppOptions, screen: blessed.Widgets.Screen): App {
   // Lines drawn as Unicode, never through the alternate charset: terminals today speak UTF-8,
   // and the charset switch shows as q and x where it is not honoured (tmux panes, logs).
   (screen as unknown as { tput: { brokenACS: boolean } }).tput.brokenACS = true;
@@ -115,15 +135,15 @@ export function startApp(o: AppOptions): App {
         setImmediate(() => background(() => dispatch(o.effects.preview(fx.session, fx))));
         return;
       case 'act':
-        setImmediate(() => background(() => {
-          for (const m of o.effects.act(fx.dialog)) dispatch(m);
-          return o.effects.startIndex(dispatch);
+        setImmediate(() => background(async () => {
+          for (const m of await o.effects.act(fx.dialog)) dispatch(m);
+          await o.effects.startIndex(dispatch);
         }));
         return;
       case 'undo':
-        setImmediate(() => background(() => {
-          for (const m of o.effects.undo(fx.trashId)) dispatch(m);
-          return o.effects.startIndex(dispatch);
+        setImmediate(() => background(async () => {
+          for (const m of await o.effects.undo(fx.trashId)) dispatch(m);
+          await o.effects.startIndex(dispatch);
         }));
         return;
       case 'choose':

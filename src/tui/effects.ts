@@ -7,24 +7,14 @@ import { join } from 'node:path';
 import { renderTranscript } from '../format/transcript-text.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { HISTORY } from './reducer.js';
-import { compactSession } from '../actions/compact.js';
-import { exportSession } from '../actions/export.js';
-import { forkSession, parseTurn } from '../actions/fork.js';
-import { removeSessions, restoreEntry } from '../actions/remove.js';
-import { renameSession } from '../actions/rename.js';
-import { ActionEnv, type ActionTarget } from '../actions/target.js';
+import { ActionEnv } from '../actions/target.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { SummaryCache } from '../catalog/summary-cache.js';
-import { formatSize } from '../format/session-table.js';
 import { sessionKey, type Session, type Transcript } from '../model.js';
-import { SearchEngine } from '../search/engine.js';
-import { IndexStore } from '../search/index-store.js';
-import { parseQuery } from '../search/query.js';
+import type { SearchEngine } from '../search/engine.js';
+import type { IndexStore } from '../search/index-store.js';
 import type { Homes } from '../sources/homes.js';
 import type { ResumeMark } from '../sources/source.js';
-import { exportFormatFor, typedPath, writeExportFile } from '../services/export-file.js';
-import { openIndex } from '../services/search-index.js';
-import { targetOf } from '../services/targets.js';
 import { errorText } from '../util/text.js';
 import type { Msg } from './reducer.js';
 import type { Dialog, Row } from './state.js';
@@ -98,6 +88,8 @@ export class Effects {
    */
   startIndex(send: (m: Msg) => void): Promise<void> {
     this.indexReady ??= (async () => {
+      // The index and the engine load here, after the first frame: a picker shows its rows first.
+      const [{ openIndex }, { SearchEngine }] = await Promise.all([import('../services/search-index.js'), import('../search/engine.js')]);
       const open = (dir: string | null): Promise<IndexStore> =>
         openIndex({
           catalog: this.catalog,
@@ -133,6 +125,7 @@ export class Effects {
     await (this.indexReady ?? this.startIndex(() => {}));
     if (!this.engine) return { type: 'results', query, rows: [], error: this.indexProblem ?? 'search is unavailable' };
     try {
+      const { parseQuery } = await import('../search/query.js');
       const q = parseQuery(query, this.o.now());
       const opts = { toolOutput: true, cwd: this.o.cwd, now: this.o.now() };
       // Every match for the list (no cap: the count and a cleanup over the query cover them all),
@@ -177,17 +170,23 @@ export class Effects {
   }
 
   /** Runs a dialog's action; the sessions are read again afterwards. */
-  act(d: Dialog): Msg[] {
+  /**
+   * Runs a dialog's action; the sessions are read again afterwards. The
+   * action layer loads with the first action, not before the first frame.
+   */
+  async act(d: Dialog): Promise<Msg[]> {
     try {
-      const message = this.run(d);
-      return [message, this.reload()];
+      const { runDialog } = await import('./run-action.js');
+      const message = runDialog(d, { env: this.env, catalog: this.catalog, cwd: this.o.cwd, home: this.o.home ?? homedir() });
+      return message.type === 'ask-replace' ? [message] : [message, this.reload()];
     } catch (error) {
       return [{ type: 'action-failed', message: errorText(error) }];
     }
   }
 
-  undo(trashId: string): Msg[] {
+  async undo(trashId: string): Promise<Msg[]> {
     try {
+      const { restoreEntry } = await import('../actions/remove.js');
       const r = restoreEntry(this.env, { id: trashId });
       return [{ type: 'action-done', message: `restored ${r.sessions.length} session${r.sessions.length === 1 ? '' : 's'}`, trashId: null }, this.reload()];
     } catch (error) {
@@ -248,42 +247,4 @@ export class Effects {
     return { ...this.load(), fresh: true };
   }
 
-  private target(s: Session, depth: 'summary' | 'transcript' = 'transcript'): ActionTarget {
-    return targetOf(this.catalog, sessionKey(s), depth);
-  }
-
-  private run(d: Dialog): Msg {
-    const first = d.targets[0]!;
-    switch (d.kind) {
-      case 'rename': {
-        const r = renameSession(this.env, this.target(first), d.input.trim() === '' ? null : d.input, { force: d.force });
-        return { type: 'action-done', message: r.to === null ? 'back to the default title' : `renamed to "${r.to}"` };
-      }
-      case 'fork': {
-        const turn = d.input.trim();
-        const r = forkSession(this.env, this.target(first), turn === '' ? {} : { atTurn: parseTurn(turn, 'the turn') });
-        return { type: 'action-done', message: `forked as ${r.id}${r.atTurn ? ` (turns 1–${r.atTurn})` : ''}` };
-      }
-      case 'clean':
-      case 'delete': {
-        // Where each session is and what to call it is all a delete needs: no transcript is read.
-        const r = removeSessions(this.env, d.targets.map((s) => this.target(s, 'summary')), { reason: d.kind === 'clean' ? 'clean' : 'rm', force: d.force });
-        return { type: 'action-done', message: `${r.sessions.length} moved to the trash (${formatSize(r.bytes)}); u undoes`, trashId: r.trashId };
-      }
-      case 'compact': {
-        const r = compactSession(this.env, this.target(first), { cwd: this.o.cwd, force: d.force });
-        return { type: 'action-done', message: `compacted: ${formatSize(r.bytesBefore)} before, ${formatSize(r.bytesAfter)} after; the original is in the trash as ${r.backup}` };
-      }
-      case 'resume':
-        // Never run as an action: the reducer leaves the manager for it.
-        return { type: 'action-failed', message: 'nothing to run' };
-      case 'export': {
-        const path = typedPath(d.input, this.o.cwd, this.o.home ?? homedir());
-        if (!d.force && existsSync(path)) return { type: 'ask-replace', path };
-        const data = exportSession(this.target(first), exportFormatFor(path, undefined), this.env);
-        writeExportFile(path, data);
-        return { type: 'action-done', message: `exported ${formatSize(data.length)} to ${path}` };
-      }
-    }
-  }
 }

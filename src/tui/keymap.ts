@@ -9,7 +9,7 @@ export type CommandId =
   | 'rename' | 'fork' | 'delete' | 'compact' | 'export' | 'clean' | 'undo'
   | 'copy-id' | 'copy-resume' | 'pager' | 'history-back' | 'history-forward'
   | 'toggle-tools' | 'toggle-thinking' | 'next-match' | 'prev-match' | 'whole-session'
-  | 'confirm' | 'all-anyway' | 'cancel' | 'erase' | 'erase-all' | 'help' | 'quit';
+  | 'confirm' | 'all-anyway' | 'toggle-both' | 'cancel' | 'erase' | 'erase-all' | 'help' | 'quit';
 
 export interface Command {
   id: CommandId;
@@ -73,6 +73,7 @@ export const COMMANDS: readonly Command[] = [
   { id: 'confirm', keys: ['enter'], label: 'do it', modes: ['dialog'], hint: ['dialog'] },
   { id: 'confirm', keys: ['y'], label: 'yes (in a dialog without text)', modes: ['dialog'], letter: true },
   { id: 'all-anyway', keys: ['a'], label: 'all of a batch, those in use too (a dialog without text)', modes: ['dialog'], letter: true },
+  { id: 'toggle-both', keys: ['tab'], label: "also the session's twin (a Kimi CLI session and its Kimi Code copy)", modes: ['dialog'] },
   { id: 'cancel', keys: ['escape'], label: 'cancel', modes: ['dialog'], hint: ['dialog'] },
   { id: 'cancel', keys: ['n'], label: 'no (in a dialog without text)', modes: ['dialog'], letter: true },
   { id: 'erase', keys: ['backspace'], label: 'erase a character', modes: ['dialog'] },

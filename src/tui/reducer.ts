@@ -297,6 +297,7 @@ function run(s: State, id: CommandId): Result {
       return [s, [{ type: 'exit', code: s.picker ? 1 : 0, chosen: null }]];
     case 'confirm':
     case 'all-anyway':
+    case 'toggle-both':
     case 'cancel':
     case 'erase':
     case 'erase-all':
@@ -315,7 +316,11 @@ function openDialog(s: State, kind: DialogKind): Result {
   const input = kind === 'rename' ? row.session.title : kind === 'export' ? `./${row.session.source}-${row.session.id}.md` : kind === 'clean' ? 'older-than 90d' : '';
   // What would be refused as in use is named up front, with a way through (the cleanup pane leaves such sessions out itself).
   const busy = kind === 'rename' || kind === 'delete' || kind === 'compact' ? targets.filter((x) => x.inUse || s.locked.has(keyOf(x))) : [];
-  const dialog: Dialog = { kind, targets, input, stage: 'ask', message: '', busy, force: false };
+  // A twin (`kimi migrate`'s copy, or its original) is named; a rename takes both by default (twins that drift
+  // apart were the trouble: `kimi -S` shows the copy), a delete or compact only when asked. Tab toggles.
+  const twinKey = targets.length === 1 && targets[0]!.sameAs && kind !== 'fork' && kind !== 'export' ? `${targets[0]!.sameAs.source}:${targets[0]!.sameAs.id}` : null;
+  const twin = twinKey ? (s.sessions.find((x) => keyOf(x) === twinKey) ?? null) : null;
+  const dialog: Dialog = { kind, targets, input, stage: 'ask', message: '', busy, force: false, twin, both: twin !== null && kind === 'rename' };
   const next: State = { ...s, mode: 'dialog', back: s.mode, dialog };
   return [kind === 'clean' ? planned(next) : next, []];
 }
@@ -373,6 +378,7 @@ function onDialogKey(s: State, key: string, ch: string | undefined): Result {
   }
   const typing = TAKES_TEXT.has(d.kind);
   const id = commandFor('dialog', key, s.picker, typing);
+  if (id === 'toggle-both') return d.twin ? [{ ...s, dialog: { ...d, both: !d.both } }, []] : [s, []];
   if (id === 'cancel') {
     return [{ ...s, dialog: null, mode: s.back, message: 'cancelled', marked: d.kind === 'clean' ? new Set() : s.marked }, []];
   }

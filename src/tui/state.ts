@@ -29,6 +29,9 @@ export interface Dialog {
   force: boolean;
   /** The export's file exists: the dialog asks before replacing it. */
   replacing?: string;
+  /** The target's twin (a Kimi CLI session and its Kimi Code copy), shown in the dialog; `both`: act on it too. */
+  twin?: Session | null;
+  both?: boolean;
   /** A resume whose work dir is gone: leave the manager to run the agent (else the picker prints the choice). */
   resume?: boolean;
 }

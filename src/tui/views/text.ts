@@ -147,6 +147,14 @@ export function dialogText(s: State): string {
     clean: `Clean up (to the trash as one batch; u undoes)\nOver the ${s.rows.length} sessions shown (the search and a narrow them).\nFilters: ${CLEAN_SPEC_HELP}\n> ${d.input}▏\n\n${d.message}\nThe marked rows go. ⏎ move them to the trash   Esc cancel`,
   };
   if (d.stage === 'running') return `${d.kind}…`;
+  if (d.twin) {
+    // The twin is named with what happens to it, and the key that changes that.
+    const words = d.twin.source === 'kimi-code' ? `its Kimi Code copy ${d.twin.id} (kimi migrate; kimi -S shows it)` : `its Kimi CLI original ${d.twin.id}`;
+    const line = `[${d.both ? 'x' : ' '}] also ${words}   Tab`;
+    const lines = ask[d.kind]!.split('\n');
+    lines.splice(lines.length - 1, 0, line, '');
+    ask[d.kind] = lines.join('\n');
+  }
   if (d.busy.length > 0) return esc(busyText(d, ask[d.kind]!)).replace(/^([^\n]+)/, '{bold}$1{/bold}');
   if (d.stage === 'done') return `${esc(d.message)}\n\n(any key closes)`;
   return esc(ask[d.kind]!).replace(/^([^\n]+)/, '{bold}$1{/bold}');
