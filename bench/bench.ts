@@ -128,7 +128,23 @@ const hugeAppend = timeHugeAppend();
 log('huge session: peak RSS of each command');
 const hugeRss = hugeCommandsRss();
 
+// How fast the picker opens in a real terminal, and a one-shot list, against node -e 0 timed the same way.
+log('picker: first rows in tmux, demo home and this corpus, against node -e 0');
+const demoCopy = join(REPO, '.bench', 'startup-demo-home');
+rmSync(demoCopy, { recursive: true, force: true });
+// A fresh copy each run: the demo home in the repo is never written to (its cache would go there).
+cpSync(join(REPO, 'fixtures', 'demo-home'), demoCopy, { recursive: true, filter: (src) => !src.endsWith(join('demo-home', '.cache')) });
+const startRun = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'startup-bench.ts'), demoCopy, corpus, cache, String(Math.max(runs, 7))], { encoding: 'utf8', cwd: REPO });
+if (startRun.status !== 0) throw new Error(`startup bench failed: ${startRun.stderr}`);
+type Startup = { nodeMs: number; firstRowsMs: number; listMs: number | null };
+const startup = JSON.parse(startRun.stdout.trim().split('\n').at(-1)!) as { demo: Startup; big: Startup };
+
 Object.assign(figures, {
+  pickerDemoNodeMs: Math.round(startup.demo.nodeMs),
+  pickerDemoFirstRowsMs: Math.round(startup.demo.firstRowsMs),
+  listDemoMs: Math.round(startup.demo.listMs ?? NaN),
+  pickerBigNodeMs: Math.round(startup.big.nodeMs),
+  pickerBigFirstRowsMs: Math.round(startup.big.firstRowsMs),
   tuiFirstFrameMs: tui.firstFrameMs,
   tuiListedMs: tui.listedMs,
   tuiKeyP50Ms: tui.keyP50Ms,
@@ -176,6 +192,9 @@ const rows: Array<[string, string, string]> = [
   ['search, one session changed: re-index', `${f['reindexOneMs']} ms (+ ${f['scanMs']} ms scan)`, '100 ms'],
   ['search, peak RSS', `${f['searchRssMB']} MB`, '< 500 MB'],
   ['manager, first frame with the sessions listed', `${f['tuiListedMs']} ms`, '< 200 ms'],
+  [`picker in tmux, launch to first rows, demo home (median of ${Math.max(runs, 7)}; node -e 0: ${f['pickerDemoNodeMs']} ms)`, `${f['pickerDemoFirstRowsMs']} ms = ${(Number(f['pickerDemoFirstRowsMs']) / Number(f['pickerDemoNodeMs'])).toFixed(1)}x node -e 0`, '<= 3x'],
+  [`picker in tmux, launch to first rows, ${info.sessions} sessions (node -e 0: ${f['pickerBigNodeMs']} ms)`, `${f['pickerBigFirstRowsMs']} ms = ${(Number(f['pickerBigFirstRowsMs']) / Number(f['pickerBigNodeMs'])).toFixed(1)}x node -e 0`, '<= 4x'],
+  ['list --limit 20 in tmux, to its exit, demo home', `${f['listDemoMs']} ms = ${(Number(f['listDemoMs']) / Number(f['pickerDemoNodeMs'])).toFixed(1)}x node -e 0`, '<= 2.5x'],
   ['manager, keystroke to screen, p50 / p95 (30 keys)', `${f['tuiKeyP50Ms']} ms / ${f['tuiKeyP95Ms']} ms`, '< 50 ms'],
   ['manager, typed query to results on screen (median of 5)', `${f['tuiQueryMs']} ms`, ''],
   [`clean, plan (--older-than --keep-last; median of ${runs})`, `${f['cleanPlanMs']} ms (${f['cleanPlanned']} sessions planned)`, '< 1000 ms'],

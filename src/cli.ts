@@ -236,6 +236,9 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
       cache: f.cache,
     });
     try {
+      // What a command prints is measured exactly (string-width): list waits only for a listing
+      // that needs it, the picker's first frame never does.
+      if (command !== 'list' && command !== 'pick' && command !== 'init') await (await import('./format/width.js')).widthsLoaded();
       if (command === 'show') {
         if (args.length > 1) throw new UserError(`show takes one id, got ${args.length}`, 'bad-input');
         // Commands load on demand: a one-shot command pays only for what it uses.

@@ -120,3 +120,28 @@ test('relative times and dates, hand-written for a fast start, agree with date-f
   assert.equal(dateTime(d), format(d, 'yyyy-MM-dd HH:mm:ss'));
   assert.equal(compactStamp(d), format(d, 'yyyyMMdd-HHmmss'));
 });
+
+test('widths without string-width (text whose code points each stand alone) and the estimate before it loads agree with string-width', async () => {
+  const { displayWidth, truncate, widthsLoaded } = await import('../src/format/width.js');
+  const { default: stringWidth } = await import('string-width');
+  await widthsLoaded();
+  // Every BMP code point that stands alone, in runs: Latin, Greek, Cyrillic, CJK, kana, Hangul syllables, fullwidth forms, symbols.
+  const standalone = /^[^\p{M}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u1100-\u11ff\ua960-\ua97f\ud7b0-\ud7ff\ud800-\udfff]$/u;
+  let checked = 0;
+  for (let cp = 0x20; cp < 0x10000; cp++) {
+    const ch = String.fromCharCode(cp);
+    if (!standalone.test(ch)) continue;
+    assert.equal(displayWidth(ch), stringWidth(ch), `U+${cp.toString(16)}`);
+    checked++;
+  }
+  assert.ok(checked > 50_000, `${checked} code points`);
+  // Before string-width has loaded, the estimate: an emoji two columns, a mark none.
+  const { estimateForTests } = await import('../src/format/width.js');
+  for (const text of ['Sort the emoji 🎉🚀✅ by code point', 'e\u0301t\u00e9', '👩‍👩‍👧 family', '🇯🇵 flag', '🎉']) assert.equal(estimateForTests(text), stringWidth(text), `estimate: ${text}`);
+  for (const text of ['日本語のエラーメッセージを英語に翻訳して', 'ロケールファイルの重複キーを探して', '把 CSV 导入脚本改成流式读取，文件有 20 GB', 'Ｆｕｌｌ ｗｉｄｔｈ', 'Ελληνικά и кириллица']) {
+    assert.equal(displayWidth(text), stringWidth(text), text);
+    assert.ok(displayWidth(truncate(text, 11)) <= 11, `cut to 11: ${text}`);
+  }
+  // Text with emoji and marks goes to string-width once it has loaded.
+  for (const text of ['Sort the emoji 🎉🚀✅ by code point', 'e\u0301t\u00e9', '👩‍👩‍👧 family', '🇯🇵 flag', '1️⃣ keycap', '한글 자모 가']) assert.equal(displayWidth(text), stringWidth(text), text);
+});

@@ -2,12 +2,12 @@
 // sessions. list, show, search and the manager keep working, every good
 // session is there, the bad ones are reported, and no file changes.
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
+import { chmodSync, cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from './harness.js';
+import { test, type TestContext } from './harness.js';
 import Database from 'better-sqlite3';
 import { demoHome, HomeRunner } from './action-suite.js';
-import { hashTree, listJson, REPO as REPO_DIR, runBin, testEnv } from './helpers.js';
+import { hashTree, listJson, REPO as REPO_DIR, runBin, tempDir, testEnv } from './helpers.js';
 import { addHostileFiles } from './hostile-home.js';
 import { headless } from './tui-helpers.js';
 import { kimiCodeWorkDirKey } from '../src/layouts/kimi-code/paths.js';
@@ -143,7 +143,11 @@ test('a folder the user may not read (run as an unprivileged user): reported in 
   const hidden = readdirSync(bucket)[0]!;
   // Root removes the temp home with this folder in it.
   chmod(join(bucket, hidden), 0o000);
-  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, join(REPO_DIR, 'bin', 'sessions.js'), 'list', '--json', '--no-cache'], {
+  // The command as nobody can reach it: a clone may sit under a folder only root enters (mktemp -d).
+  const bin = reachableCommand(t);
+  for (let p = join(bin, '..'); p !== '/'; p = join(p, '..')) chmod(p, statSync(p).mode | 0o005);
+  open(join(bin, '..', '..'));
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, bin, 'list', '--json', '--no-cache'], {
     env: { PATH: process.env['PATH'] ?? '', HOME: home, TZ: 'UTC' },
     encoding: 'utf8',
   });
@@ -154,3 +158,21 @@ test('a folder the user may not read (run as an unprivileged user): reported in 
   assert.match(report, /EACCES|permission denied/i);
   assert.ok(report.includes(hidden), 'the unreadable session is named');
 });
+
+/**
+ * The built command copied where another user can run it (a temp folder of
+ * the test's own): the bin, the bundle, package.json, and the one package
+ * with native code that list loads (better-sqlite3: its module, not its
+ * sources). Returns the bin's path.
+ */
+function reachableCommand(t: TestContext): string {
+  const root = tempDir(t);
+  cpSync(join(REPO_DIR, 'bin'), join(root, 'bin'), { recursive: true });
+  cpSync(join(REPO_DIR, 'dist', 'bundle'), join(root, 'dist', 'bundle'), { recursive: true });
+  cpSync(join(REPO_DIR, 'package.json'), join(root, 'package.json'));
+  const skip = /\/(deps|src|obj|obj\.target)(\/|$)/;
+  for (const pkg of ['better-sqlite3', 'bindings', 'file-uri-to-path']) {
+    cpSync(join(REPO_DIR, 'node_modules', pkg), join(root, 'node_modules', pkg), { recursive: true, filter: (src) => !skip.test(src.slice(join(REPO_DIR, 'node_modules', pkg).length)) });
+  }
+  return join(root, 'bin', 'sessions.js');
+}

@@ -17,8 +17,8 @@ export interface CatalogOptions {
   report: Reporter;
   /** The summary cache, or how to load it (only `list` needs it). */
   cache?: SummaryCache | (() => SummaryCache);
-  /** What sources remember between runs; saved after each scan. */
-  memo?: ScanMemo & { save(): void };
+  /** What sources remember between runs; saved after each scan (or how to load it: only a scan needs it). */
+  memo?: (ScanMemo & { save(): void }) | (() => ScanMemo & { save(): void });
   /** Overrides the layouts read (tests). */
   sources?: Source[];
   /** Where the command runs: an agent started here applies its own retention settings (Kiro). */
@@ -29,7 +29,7 @@ export interface CatalogOptions {
 export class Catalog {
   private readonly sources: Source[];
   private cacheSource: SummaryCache | (() => SummaryCache);
-  private readonly memo: (ScanMemo & { save(): void }) | undefined;
+  private memoSource: (ScanMemo & { save(): void }) | (() => ScanMemo & { save(): void }) | undefined;
   private readonly report: Reporter;
   private readonly now: () => number;
   private refs: Array<{ ref: SessionRef; source: Source }> | null = null;
@@ -37,7 +37,7 @@ export class Catalog {
   constructor(options: CatalogOptions) {
     this.sources = options.sources ?? createSources(options.homes);
     this.cacheSource = options.cache ?? SummaryCache.disabled();
-    this.memo = options.memo;
+    this.memoSource = options.memo;
     this.report = options.report;
     this.now = options.now ?? Date.now;
     this.homes = options.homes;
@@ -144,6 +144,11 @@ export class Catalog {
 
   close(): void {
     for (const s of this.sources) s.close();
+  }
+
+  private get memo(): (ScanMemo & { save(): void }) | undefined {
+    if (typeof this.memoSource === 'function') this.memoSource = this.memoSource();
+    return this.memoSource;
   }
 
   private get cache(): SummaryCache {

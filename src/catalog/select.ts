@@ -40,7 +40,10 @@ export function sortSessions(sessions: Session[], key: SortKey): Session[] {
     size: (a, b) => b.bytes - a.bytes || byUpdated(a, b),
     turns: (a, b) => b.turns - a.turns || byUpdated(a, b),
   };
-  return [...sessions].sort(order[key]);
+  const by = order[key];
+  // The catalog and its cache give them newest first already: a check in one pass saves sorting 10,000 again.
+  for (let i = 1; i < sessions.length; i++) if (by(sessions[i - 1]!, sessions[i]!) > 0) return [...sessions].sort(by);
+  return [...sessions];
 }
 
 function cmp(a: string, b: string): number {

@@ -27,6 +27,7 @@ type Row = unknown[];
 
 interface Entry {
   stamp: string;
+  /** As stored: `[key, stamp, ...FIELDS]`. */
   row: Row;
 }
 
@@ -49,9 +50,15 @@ export class SummaryCache {
       const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
       const sameShape = isRecord(data) && data['version'] === SUMMARY_CACHE_VERSION && JSON.stringify(data['fields']) === JSON.stringify(FIELDS);
       if (sameShape && Array.isArray(data['rows'])) {
+        const updated = 2 + FIELDS.indexOf('updatedAt');
+        let last: unknown = null;
         for (const r of data['rows'] as unknown[]) {
+          // A cache written before rows were kept newest first is written again, in order, at the next save.
+          if (Array.isArray(r) && last !== null && (r[updated] as string) > (last as string)) cache.dirty = true;
+          if (Array.isArray(r)) last = r[updated];
           if (Array.isArray(r) && r.length === FIELDS.length + 2 && typeof r[0] === 'string' && typeof r[1] === 'string') {
-            cache.entries.set(r[0], { stamp: r[1], row: r.slice(2) });
+            // The row as read, fields from index 2 on: no copy of 10,000 arrays before the first frame.
+            cache.entries.set(r[0], { stamp: r[1], row: r });
           }
         }
       }
@@ -78,7 +85,7 @@ export class SummaryCache {
   }
 
   put(key: string, stamp: string, session: Session): void {
-    this.entries.set(key, { stamp, row: FIELDS.map((f) => session[f]) });
+    this.entries.set(key, { stamp, row: [key, stamp, ...FIELDS.map((f) => session[f])] });
     this.used.add(key);
     this.dirty = true;
   }
@@ -98,7 +105,9 @@ export class SummaryCache {
       }
     }
     if (!this.dirty) return;
-    const rows = Array.from(this.entries, ([key, e]) => [key, e.stamp, ...e.row]);
+    // Newest first, as lists show them: the manager's first frame (all()) then needs no sort.
+    const updated = 2 + FIELDS.indexOf('updatedAt');
+    const rows = Array.from(this.entries.values(), (e) => e.row).sort((a, b) => (a[updated]! < b[updated]! ? 1 : a[updated]! > b[updated]! ? -1 : 0));
     const data = { version: SUMMARY_CACHE_VERSION, fields: FIELDS, rows };
     try {
       writeFileAtomic(this.path, JSON.stringify(data), { mode: 0o600, mkdirMode: 0o700 });
@@ -109,8 +118,9 @@ export class SummaryCache {
   }
 }
 
+/** A stored row (`[key, stamp, ...fields]`) as a session. */
 function rowToSession(row: Row): Session {
   const session: Record<string, unknown> = {};
-  FIELDS.forEach((f, i) => (session[f] = row[i]));
+  FIELDS.forEach((f, i) => (session[f] = row[i + 2]));
   return session as unknown as Session;
 }

@@ -19,6 +19,9 @@ export async function runList(ctx: CommandContext, options: ListOptions): Promis
   } else {
     // The table's width handling (CJK, emoji) is only loaded when a table is printed.
     const { renderSessionTable } = await import('../format/session-table.js');
+    const { widthsFor } = await import('../format/width.js');
+    // Emoji and combining marks are measured by string-width, loaded for the listings that have them.
+    await widthsFor(sessions.flatMap((s) => [s.title, s.workDir]));
     ctx.io.stdout.write(renderSessionTable(sessions, { width: ctx.width, now: ctx.now, home: ctx.home }));
   }
   return 0;

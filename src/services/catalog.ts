@@ -9,5 +9,5 @@ import type { Reporter } from '../sources/source.js';
 export function openCatalog(homes: Homes, o: { cacheDir: string | null; report: Reporter; cwd: string }): Catalog {
   const dir = o.cacheDir;
   const base = { homes, report: o.report, cwd: o.cwd };
-  return dir === null ? new Catalog(base) : new Catalog({ ...base, cache: () => SummaryCache.load(dir), memo: FileScanMemo.load(dir) });
+  return dir === null ? new Catalog(base) : new Catalog({ ...base, cache: () => SummaryCache.load(dir), memo: () => FileScanMemo.load(dir) });
 }

@@ -8,6 +8,7 @@ import type { Effects } from './effects.js';
 import { createViews } from './views/screen.js';
 import type { Session } from '../model.js';
 import { errorText } from '../util/text.js';
+import { widthsLoaded } from '../format/width.js';
 
 export interface AppStreams {
   input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (on: boolean) => void };
@@ -206,6 +207,8 @@ function drive(o: AppOptions, screen: blessed.Widgets.Screen): App {
   else render();
   setImmediate(() => background(async () => {
     dispatch(o.effects.load());
+    // string-width after the first frame (format/width.ts): emoji and marks exact from the next frame on.
+    void widthsLoaded().then(render, () => {});
     await o.effects.startIndex(dispatch);
     if (state.query) dispatch(await o.effects.search(state.query));
   }));
