@@ -11,7 +11,7 @@ export const groups = {
     testFiles: ['test/phrases.test.ts', 'test/search.test.ts', 'test/samples/search-samples.test.ts'],
   },
   dialogs: {
-    mutate: ['src/tui/reducer.ts:238-261'],
+    mutate: ['src/tui/reducer.ts:369-408'],
     testFiles: ['test/tui-reducer.test.ts', 'test/tui-screen.test.ts'],
   },
   paths: {

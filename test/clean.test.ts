@@ -5,9 +5,8 @@ import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from './harness.js';
 import { insertKiroConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles, type Conversation } from '../fixtures/layouts.js';
-import { runCli } from '../src/cli.js';
 import { agentFiles, HomeRunner, kiroRows } from './action-suite.js';
-import { hashTree, liveKiroPid, runInProcess, tempDir, testEnv } from './helpers.js';
+import { hashTree, liveKiroPid, runAnswering, runInProcess, tempDir } from './helpers.js';
 
 const DAY = 86_400_000;
 
@@ -121,14 +120,7 @@ test('without --yes: asks on a terminal (no keeps everything), refuses without o
   assert.match(noTty.stderr, /^sessions: add --yes to move 5 sessions \(.*\) \(or --dry-run for the plan alone\)\n$/);
   assert.deepEqual(hashTree(h.home), before);
   const asked: string[] = [];
-  const run = async (answers: boolean[], extra: string[] = []): Promise<number> =>
-    runCli(['clean', '--older-than', '90d', '--no-cache', ...extra], {
-      stdout: { write: () => true } as unknown as NodeJS.WritableStream,
-      stderr: { write: () => true } as unknown as NodeJS.WritableStream,
-      env: testEnv(h.home),
-      cwd: h.home,
-      confirm: async (q) => (asked.push(q), answers.shift() ?? false),
-    });
+  const run = async (answers: boolean[], extra: string[] = []): Promise<number> => (await runAnswering(['clean', '--older-than', '90d', ...extra], h.home, answers, asked)).code;
   assert.equal(await run([false]), 1);
   assert.match(asked[0]!, /^Move 5 sessions \(.*\) to the trash\?$/);
   assert.deepEqual(hashTree(h.home), before);

@@ -85,6 +85,22 @@ export async function runInProcess(args: string[], env: Record<string, string>, 
   return { code, stdout, stderr };
 }
 
+/**
+ * The CLI as a person at a terminal runs it: each question it asks is
+ * recorded in `asked` and answered from `answers` in turn (no once they run out).
+ */
+export async function runAnswering(args: string[], home: string, answers: boolean[], asked: string[] = []): Promise<{ code: number; asked: string[] }> {
+  const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+  const code = await runCli([...args, '--no-cache'], {
+    stdout: quiet,
+    stderr: quiet,
+    env: testEnv(home),
+    cwd: home,
+    confirm: async (q) => (asked.push(q), answers.shift() ?? false),
+  });
+  return { code, asked };
+}
+
 /** `sessions list --json` over a home, parsed. */
 export async function listJson(home: string, extraArgs: string[] = [], env: Record<string, string> = {}): Promise<{ sessions: Session[]; stderr: string }> {
   const r = await runInProcess(['list', '--json', '--no-cache', ...extraArgs], testEnv(home, env));

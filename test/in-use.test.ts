@@ -9,8 +9,7 @@ import { test, type TestContext } from './harness.js';
 import { agentName, FOREIGN_WRITE_MS, inUseCheck, loadOwnWrites, recordOwnWrites } from '../src/catalog/in-use.js';
 import type { SessionRef } from '../src/sources/source.js';
 import { demoHome, HomeRunner, ref as refOf } from './action-suite.js';
-import { hashTree, tempDir, testEnv } from './helpers.js';
-import { runCli } from '../src/cli.js';
+import { hashTree, runAnswering, tempDir } from './helpers.js';
 
 const NOW = Date.now();
 
@@ -130,14 +129,7 @@ test('rm of a batch with one session in use: refused whole without a terminal, n
   assert.equal(r.code, 1);
   assert.match(r.stderr, new RegExp(`^sessions: ${locked.source}:${locked.id} is in use \\(its agent has it locked\\); nothing moved \\(leave it out, or --force to move it too\\)\\n$`));
   assert.deepEqual(hashTree(h.home), before);
-  const asked: string[] = [];
-  const code = await runCli(['rm', refOf(locked), ...free.map(refOf), '--no-cache'], {
-    stdout: { write: () => true } as unknown as NodeJS.WritableStream,
-    stderr: { write: () => true } as unknown as NodeJS.WritableStream,
-    env: testEnv(h.home),
-    cwd: h.home,
-    confirm: async (q) => (asked.push(q), true),
-  });
+  const { code, asked } = await runAnswering(['rm', refOf(locked), ...free.map(refOf)], h.home, [true]);
   assert.equal(code, 0);
   assert.match(asked[0]!, /is in use \(its agent has it locked\)\. Move the other 2 to the trash\?$/);
   const left = await h.list();

@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test, type TestContext } from './harness.js';
 import { HomeRunner } from './action-suite.js';
-import { runCli } from '../src/cli.js';
-import { tempDir, testEnv } from './helpers.js';
+import { runAnswering, tempDir } from './helpers.js';
 import { openManager } from './tui-helpers.js';
 import { writeKimiCliSession, writeKimiCodeSession, type Conversation } from '../fixtures/layouts.js';
 
@@ -32,14 +31,7 @@ test('CLI: a rename says the twin keeps its old title; --both renames both; on a
   const both = await h.run(['rename', `kimi-cli:${ID}`, 'Events v2', '--both']);
   assert.match(both.stdout, /Renamed its Kimi Code copy kimi-code:ses_8b51\S+ \(made by kimi migrate\) too/);
   assert.deepEqual(await titles(h), { 'kimi-cli': 'Events v2', 'kimi-code': 'Events v2' });
-  const asked: string[] = [];
-  const code = await runCli(['rename', `kimi-cli:${ID}`, 'Asked', '--no-cache'], {
-    stdout: { write: () => true } as unknown as NodeJS.WritableStream,
-    stderr: { write: () => true } as unknown as NodeJS.WritableStream,
-    env: testEnv(h.home),
-    cwd: h.home,
-    confirm: async (q) => (asked.push(q), true),
-  });
+  const { code, asked } = await runAnswering(['rename', `kimi-cli:${ID}`, 'Asked'], h.home, [true]);
   assert.equal(code, 0);
   assert.match(asked[0]!, /has its Kimi Code copy .* Rename it too\?$/);
   assert.deepEqual(await titles(h), { 'kimi-cli': 'Asked', 'kimi-code': 'Asked' });
