@@ -297,7 +297,12 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
 
 /** The layouts a picker offers: `--agent NAME`, else Kimi's for --session, Kiro's for --resume-picker, else all. */
 function pickKinds(f: { agent?: string | undefined; session?: string | undefined; resumePicker: boolean }): SourceKind[] | null {
-  if (f.agent !== undefined) return parseSources([f.agent]);
+  if (f.agent !== undefined) {
+    // An agent's name (or one layout's): the words people type for --agent.
+    const name = f.agent.trim().toLowerCase();
+    if (!AGENTS.includes(name) && !(KINDS as readonly string[]).includes(name)) throw new UserError(`unknown agent '${f.agent}' (one of: ${AGENTS.join(', ')})`, 'bad-input');
+    return parseSources([name]);
+  }
   if (f.session !== undefined) return parseSources(['kimi']);
   if (f.resumePicker) return parseSources(['kiro']);
   return null;

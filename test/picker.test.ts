@@ -45,7 +45,7 @@ test('--filter: one agent\'s sessions the query matches, best first; archived on
   assert.deepEqual([r.code, r.stdout], [1, '']);
   r = await w.run(['pick', '--agent', 'vim', '--filter', '']);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /unknown source 'vim'/);
+  assert.equal(r.stderr, "sessions: unknown agent 'vim' (one of: kimi, kiro, codex, claude)\n");
 });
 
 test('--select-1 chooses alone, --exit-0 leaves at once; --continue takes the newest of this directory', async (t) => {
