@@ -147,12 +147,8 @@ function __sessions_resume
     # The picker draws on the terminal and prints a quoted \`cd -- DIR && command AGENT …\` line.
     set -l line (command sessions pick --agent $argv[1] --shell-command fish); or return $status
     test -n "$line"; or return 0
-    # The agent runs in the session's work dir; your shell comes back to where it was.
-    set -l here $PWD
-    eval $line
-    set -l code $status
-    builtin cd $here
-    return $code
+    # In a child fish (fish has no subshell): the agent runs in the session's work dir, your shell does not move.
+    fish --no-config --command $line
 end
 
 ${funcs.join('\n\n')}
