@@ -36,7 +36,8 @@ export function sortSessions(sessions: Session[], key: SortKey): Session[] {
   const order: Record<SortKey, (a: Session, b: Session) => number> = {
     updated: byUpdated,
     created: (a, b) => cmp(b.createdAt, a.createdAt) || byUpdated(a, b),
-    title: (a, b) => a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) || byUpdated(a, b),
+    // Untitled sessions (empty ones) after the titled, not first as "" sorts.
+    title: (a, b) => Number(a.title === '') - Number(b.title === '') || a.title.localeCompare(b.title, undefined, { sensitivity: 'base' }) || byUpdated(a, b),
     size: (a, b) => b.bytes - a.bytes || byUpdated(a, b),
     turns: (a, b) => b.turns - a.turns || byUpdated(a, b),
   };
