@@ -193,3 +193,30 @@ test('init: an unknown shell is bad input; the snippets are valid bash, zsh and 
     assert.equal(check.status, 0, `${sh} -n: ${check.error?.message ?? check.stderr}`);
   }
 });
+
+test('manager: o leaves and runs the agent in the session\'s work dir; a work dir that is gone is said, and Enter resumes here', async (t) => {
+  const w = world(t);
+  const s = await shell(t, w, 'bash', w.api);
+  type(s, 'sessions');
+  await screen(s, /1\/5 of 5/, 'the manager');
+  tmux('send-keys', '-t', s, '/');
+  tmux('send-keys', '-t', s, '-l', 'app cache');
+  await screen(s, /sort:relevance {2}1\/1 of 5/, 'the app session');
+  tmux('send-keys', '-t', s, 'Enter', 'o');
+  const [first] = await called(w, 1);
+  assert.deepEqual(first, ['kimi', w.app, '--session', 'session_app1']);
+  await screen(s, /READY> *$/m, 'the prompt again, after the agent');
+  // The work dir of another session is removed: the manager says so and offers this directory.
+  const { rmSync } = await import('node:fs');
+  rmSync(w.odd, { recursive: true, force: true });
+  type(s, 'sessions');
+  await screen(s, /1\/5 of 5/, 'the manager');
+  tmux('send-keys', '-t', s, '/');
+  tmux('send-keys', '-t', s, '-l', 'quotes');
+  await screen(s, /sort:relevance {2}1\/1 of 5/, 'the session whose dir is gone');
+  tmux('send-keys', '-t', s, 'Enter', 'o');
+  await screen(s, /no longer exists/, 'the question');
+  tmux('send-keys', '-t', s, 'Enter');
+  const c = await called(w, 2);
+  assert.deepEqual(c[1], ['kimi', w.api, '--session', 'session_odd1'], 'resumed here, in the shell\'s directory');
+});
