@@ -356,8 +356,8 @@ test('after an action the rows, the counts and the preview are the truth at once
   const two = [{ session: SESSIONS[0]!, matches: [] }, { session: renamed, matches: [] }];
   [s] = run({ ...s, rows: two, selected: 1, results: two }, { type: 'results', query: 'z', rows: two, keep: true });
   assert.equal(s.selected, 1);
-  [s] = run(s, { type: 'results', query: 'z', rows: two });
-  assert.equal(s.selected, 0, 'new results start at the best');
+  [s] = run(s, key('e', 'e'), { type: 'results', query: 'ze', rows: two });
+  assert.equal(s.selected, 0, 'results for a new query start at the best');
 });
 
 test('Esc clears the query, then the marks, and never quits the manager; q and Ctrl-C quit', () => {
@@ -497,4 +497,18 @@ test('y copies the id, Y the command that resumes it (quoted, in its work dir); 
   assert.deepEqual(run(s, key('S-y'))[1], [{ type: 'copy', text: `cd '/w/it'\\''s here' && kimi --session odd`, what: 'the command that resumes it' }]);
   assert.deepEqual(run(s, key('v'))[1], [{ type: 'pager', session: odd }]);
   assert.match((run(s, key('space'))[0] as State).marked.size === 1 ? 'ok' : '', /ok/);
+});
+
+test('results for the query already on screen, arriving again (twice while the index was built), leave the selection and the match alone', () => {
+  let [s] = run(loaded(), key('/'), key('z', 'z'));
+  const target = SESSIONS[3]!;
+  const matches = [2, 9].map((messageIndex) => ({ messageIndex, role: 'assistant', snippet: 'zeta', ranges: [[0, 4]] as Array<[number, number]> }));
+  const rows = [{ session: SESSIONS[0]!, matches: [] }, { session: target, matches }];
+  [s] = run(s, { type: 'results', query: 'z', rows });
+  const transcript: Transcript = { session: target, messages: Array.from({ length: 12 }, (_, i) => ({ role: 'assistant' as const, text: i === 2 || i === 9 ? 'zeta' : `m${i}`, time: null })) };
+  [s] = run(s, key('down'), { type: 'preview', key: keyOf(target), transcript }, key('enter'), key('tab'), key('n'));
+  assert.deepEqual([s.selected, s.preview.match], [1, 1]);
+  let fx: Effect[];
+  [s, fx] = run(s, { type: 'results', query: 'z', rows });
+  assert.deepEqual([s.selected, s.preview.match, s.preview.transcript, fx], [1, 1, transcript, []], 'nothing moved, nothing read again');
 });

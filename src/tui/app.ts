@@ -210,7 +210,8 @@ function drive(o: AppOptions, screen: blessed.Widgets.Screen): App {
     // string-width after the first frame (format/width.ts): emoji and marks exact from the next frame on.
     void widthsLoaded().then(render, () => {});
     await o.effects.startIndex(dispatch);
-    if (state.query) dispatch(await o.effects.search(state.query));
+    // A query given at launch (--query) runs once the index is ready; one typed since runs through its own effect.
+    if (o.query && state.query === o.query) dispatch(await o.effects.search(state.query));
   }));
   return { done, screen, dispatch, state: () => state };
 }

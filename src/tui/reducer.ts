@@ -80,8 +80,11 @@ export function update(s: State, msg: Msg): Result {
       return s.dialog ? [{ ...s, dialog: { ...s.dialog, stage: 'ask', replacing: msg.path } }, []] : [s, []];
     case 'results': {
       if (msg.query !== s.query) return [s, []];
-      const next = withRows({ ...s, results: msg.rows, searchError: msg.error ?? null, selected: msg.keep ? s.selected : 0 });
-      const shown = atMatch(next, 0);
+      // The same query answered again (after an action, or twice while the index was built):
+      // the selection, the match and the preview stay where the person took them.
+      const again = msg.keep === true || (s.results !== null && s.resultsQuery === msg.query);
+      const next = withRows({ ...s, results: msg.rows, resultsQuery: msg.query, searchError: msg.error ?? null, selected: again ? s.selected : 0 });
+      const shown = again ? next : atMatch(next, 0);
       return [shown, previewFx(shown)];
     }
     case 'preview': {
@@ -171,7 +174,7 @@ function recall(s: State, step: 1 | -1): Result {
 
 function typed(s: State, query: string): Result {
   const empty = query.trim() === '';
-  const next = withRows({ ...s, query, historyAt: null, results: empty ? null : s.results, searchError: empty ? null : s.searchError, selected: 0 });
+  const next = withRows({ ...s, query, historyAt: null, results: empty ? null : s.results, resultsQuery: empty ? null : s.resultsQuery, searchError: empty ? null : s.searchError, selected: 0 });
   return [next, empty ? previewFx(next) : [{ type: 'search', query }]];
 }
 

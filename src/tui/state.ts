@@ -55,6 +55,8 @@ export interface State {
   query: string;
   /** Search results for `query` (null: no query, or not back yet). */
   results: Row[] | null;
+  /** The query `results` answer (results for it again keep the selection and the match). */
+  resultsQuery: string | null;
   /** Why the query could not run (a bad filter), shown in place of the rows. */
   searchError: string | null;
   /** What the list shows: results or sessions, in scope, sorted. */
@@ -103,6 +105,7 @@ export function initialState(o: { cwd: string; picker: boolean; width: number; h
     sessions: [],
     query: o.query ?? '',
     results: null,
+    resultsQuery: null,
     searchError: null,
     rows: [],
     selected: 0,
