@@ -7,12 +7,12 @@ import { createContext, type CommandIO } from './commands/context.js';
 import { UserError } from './errors.js';
 import { errorText } from './util/text.js';
 import { LAYOUTS, SOURCE_ALIASES } from './layouts/registry.js';
+import { agentKinds, AGENT_NAMES as AGENTS, parseShell, SHELLS } from './services/picker.js';
 import type { Session, SourceKind } from './model.js';
 
 // The parts of the help that name layouts come from the registry.
 const KINDS = LAYOUTS.map((l) => l.kind);
 const ALIASES = Object.keys(SOURCE_ALIASES);
-const AGENTS = [...new Set(LAYOUTS.map((l) => l.agent))];
 const RESUMES = [...new Set(LAYOUTS.map((l) => l.resume({ id: 'ID' } as Session).join(' ')))];
 const LAYOUT_FLAGS = LAYOUTS.map((l) => `    ${`--${kebab(l.home.flag.name)} <path>`.padEnd(25)}${l.home.flag.help}`).join('\n');
 
@@ -297,12 +297,7 @@ export async function runCli(argv: readonly string[], io: CommandIO): Promise<nu
 
 /** The layouts a picker offers: `--agent NAME`, else Kimi's for --session, Kiro's for --resume-picker, else all. */
 function pickKinds(f: { agent?: string | undefined; session?: string | undefined; resumePicker: boolean }): SourceKind[] | null {
-  if (f.agent !== undefined) {
-    // An agent's name (or one layout's): the words people type for --agent.
-    const name = f.agent.trim().toLowerCase();
-    if (!AGENTS.includes(name) && !(KINDS as readonly string[]).includes(name)) throw new UserError(`unknown agent '${f.agent}' (one of: ${AGENTS.join(', ')})`, 'bad-input');
-    return parseSources([name]);
-  }
+  if (f.agent !== undefined) return agentKinds(f.agent);
   if (f.session !== undefined) return parseSources(['kimi']);
   if (f.resumePicker) return parseSources(['kiro']);
   return null;
@@ -318,14 +313,9 @@ function completionWords(formats: readonly string[]): CompletionWords {
       source: [...KINDS, ...ALIASES],
       sort: SORT_KEYS,
       format: formats,
-      'shell-command': ['bash', 'zsh', 'fish'],
+      'shell-command': SHELLS,
     },
   };
-}
-
-function parseShell(name: string): 'bash' | 'zsh' | 'fish' {
-  if (name === 'bash' || name === 'zsh' || name === 'fish') return name;
-  throw new UserError(`unknown shell '${name}' (one of: bash, zsh, fish)`, 'bad-input');
 }
 
 /** The exit codes, here only: 0 done, 1 failed, 2 bad input. */
@@ -389,8 +379,7 @@ function valuesJoined(argv: readonly string[], options: Record<string, { type: s
 /** parseArgs' errors in the words the rest of the CLI uses. */
 function argumentError(error: unknown): string {
   const e = error as { code?: string; message?: string };
-  const option = /'(-[^' ]+)/.exec(e.message ?? '')?.[1]?.split(',')[0] ?? '';
-  const name = option.replace(/^-(?!-)/, '-');
+  const name = /'(-[^' ]+)/.exec(e.message ?? '')?.[1]?.split(',')[0] ?? '';
   if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option ${name} (see --help)`;
   if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (/does not take an argument/.test(e.message ?? '')) return `${/'(--[^' ]+)/.exec(e.message ?? '')?.[1] ?? name} takes no value`;

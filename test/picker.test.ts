@@ -71,8 +71,10 @@ test('the command for a shell: quoted for bash, zsh and fish; the work dir that 
   const r = resumeOf(s, { cwd: '/here' });
   assert.equal(r.dir, '/here');
   assert.equal(r.note, 'its work dir /nowhere/at all no longer exists; resuming in /here');
-  assert.equal(shellLine(r, 'bash'), `cd -- /here && command kimi --session 'session_x'\\''y'`);
-  assert.equal(shellLine({ ...r, dir: "/a b/it's" }, 'fish'), `cd -- '/a b/it\\'s' && command kimi --session 'session_x\\'y'`);
+  assert.equal(shellLine(r.argv, r.dir, 'bash'), `cd -- /here && command kimi --session 'session_x'\\''y'`);
+  assert.equal(shellLine(r.argv, "/a b/it's", 'fish'), `cd -- '/a b/it\\'s' && command kimi --session 'session_x\\'y'`);
+  // A line for a person to paste has no `command`; with no work dir, no cd.
+  assert.equal(shellLine(r.argv, null, 'zsh', false), `kimi --session 'session_x'\\''y'`);
 });
 
 test('a Kimi CLI session handed to Kimi Code goes over as its imported twin; without a twin, that is said', async (t) => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { generateDemoHome } from '../fixtures/generate.js';
 import { type Conversation, type Turn, endTime, insertKiroConversation, openKiroDb, writeKimiCliSession, writeKimiCodeSession, writeKiroSessionFiles } from '../fixtures/layouts.js';
 import { Catalog } from '../src/catalog/catalog.js';
+import type { Session } from '../src/model.js';
 import { allowedEdits, deletes, editDistance } from '../src/search/fuzzy.js';
 import { decodePostings, IndexStore, INDEX_VERSION, packWeight, PostingList, unpackWeight } from '../src/search/index-store.js';
 import { syncIndex } from '../src/search/indexer.js';
@@ -712,4 +713,28 @@ describe('the index', () => {
     assert.equal((await search(home, 'alpha')).length, 1);
     assert.equal((await search(home, 'alpha', ['--no-cache'])).length, 1);
   });
+});
+
+test('the summary cache is kept newest first, so the first frame needs no sort; a cache written out of order is rewritten in order', async (t) => {
+  const { SummaryCache } = await import('../src/catalog/summary-cache.js');
+  const { tempDir } = await import('./helpers.js');
+  const dir = tempDir(t);
+  const cache = SummaryCache.load(dir);
+  const session = (id: string, updatedAt: string): Session => ({
+    source: 'kimi-code', id, title: id, titleSource: 'prompt', workDir: '/w', createdAt: updatedAt, updatedAt, turns: 1, messages: 2, bytes: 1, path: `/x/${id}`, inUse: false, archived: false, forkedFrom: null, sameAs: null, problems: [],
+  });
+  cache.put('k:old', 's1', session('old', '2026-01-01T00:00:00.000Z'));
+  cache.put('k:new', 's2', session('new', '2026-03-01T00:00:00.000Z'));
+  cache.put('k:mid', 's3', session('mid', '2026-02-01T00:00:00.000Z'));
+  cache.save();
+  assert.deepEqual(SummaryCache.load(dir).all().map((x) => x.id), ['new', 'mid', 'old']);
+  // A file from before (rows in scan order): read as it is, written again in order at the next save.
+  const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
+  const data = JSON.parse(readFileSync(file, 'utf8')) as { rows: unknown[][] };
+  data.rows.reverse();
+  writeFileSync(file, JSON.stringify(data));
+  const old = SummaryCache.load(dir);
+  for (const [k, st] of [['k:old', 's1'], ['k:new', 's2'], ['k:mid', 's3']] as const) old.session(k, st);
+  old.save();
+  assert.deepEqual(SummaryCache.load(dir).all().map((x) => x.id), ['new', 'mid', 'old']);
 });

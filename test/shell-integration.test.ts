@@ -66,7 +66,7 @@ function world(t: TestContext): World {
 }
 
 /** An interactive shell in tmux with the integration eval'd, in `cwd`. */
-async function shell(t: TestContext, w: World, kind: 'bash' | 'zsh' | 'fish', cwd: string): Promise<string> {
+async function shell(t: TestContext, w: World, kind: 'bash' | 'zsh' | 'fish', cwd: string, before?: string): Promise<string> {
   const name = `${kind}${Math.random().toString(36).slice(2, 8)}`;
   const env = `HOME=${w.home} XDG_CACHE_HOME=${w.home}/.cache PATH=${w.path} TERM=xterm-256color LANG=C.UTF-8 PS1='READY> ' PROMPT='READY> '`;
   const start = {
@@ -77,6 +77,7 @@ async function shell(t: TestContext, w: World, kind: 'bash' | 'zsh' | 'fish', cw
   tmux('new-session', '-d', '-s', name, '-x', '110', '-y', '30', `cd '${cwd}' && env -i ${env} ${start}`);
   t.after(() => tmux('kill-session', '-t', name));
   await screen(name, /READY>/, 'the prompt');
+  if (before) type(name, before);
   type(name, kind === 'fish' ? 'sessions init fish | source' : `eval "$(sessions init ${kind})"`);
   type(name, 'clear');
   await screen(name, /^READY> *$/m, 'the integration loaded');
@@ -86,6 +87,13 @@ async function shell(t: TestContext, w: World, kind: 'bash' | 'zsh' | 'fish', cw
 function type(name: string, line: string): void {
   tmux('send-keys', '-t', name, '-l', line);
   tmux('send-keys', '-t', name, 'Enter');
+}
+
+/** Types `query` into the search box of the picker or manager on screen, one result of `total` awaited (`widen`: every directory first). */
+async function searchFor(name: string, query: string, total: number, widen = false): Promise<void> {
+  tmux('send-keys', '-t', name, ...(widen ? ['a'] : []), '/');
+  tmux('send-keys', '-t', name, '-l', query);
+  await screen(name, new RegExp(`sort:relevance {2}1/1 of ${total}`), `one result for ${query}`);
 }
 
 function calls(w: World): string[][] {
@@ -117,9 +125,7 @@ for (const kind of ['bash', 'zsh', 'fish'] as const) {
     // a widens it to every directory; a query narrows it; Enter resumes there.
     type(s, 'kimi --session');
     await screen(s, /1\/1 of 3/, 'the picker');
-    tmux('send-keys', '-t', s, 'a', '/');
-    tmux('send-keys', '-t', s, '-l', 'rate limt');
-    await screen(s, /sort:relevance {2}1\/1 of 3/, 'the query with a typo, one result');
+    await searchFor(s, 'rate limt', 3, true);
     tmux('send-keys', '-t', s, 'Enter', 'Enter');
     const [first] = await called(w, 1);
     assert.deepEqual(first, ['kimi', w.api, '--session', 'session_api1'], 'the agent, in the session\'s work dir, with its own resume command');
@@ -129,9 +135,7 @@ for (const kind of ['bash', 'zsh', 'fish'] as const) {
     // A work dir a shell would expand reaches the agent as it is.
     type(s, 'kimi -S');
     await screen(s, /1\/1 of 3/, 'the picker');
-    tmux('send-keys', '-t', s, 'a', '/');
-    tmux('send-keys', '-t', s, '-l', 'quotes');
-    await screen(s, /sort:relevance {2}1\/1 of 3/, 'the odd one alone');
+    await searchFor(s, 'quotes', 3, true);
     tmux('send-keys', '-t', s, 'Enter', 'Enter');
     const c = await called(w, 2);
     assert.deepEqual(c[1], ['kimi', w.odd, '--session', 'session_odd1']);
@@ -164,17 +168,20 @@ for (const kind of ['bash', 'zsh', 'fish'] as const) {
   });
 }
 
-test('bash: completion offers the commands, option values and session ids', async (t) => {
-  const w = world(t);
-  const s = await shell(t, w, 'bash', w.app);
-  tmux('send-keys', '-t', s, '-l', 'sessions --agent ');
-  tmux('send-keys', '-t', s, 'Tab', 'Tab');
-  await screen(s, /claude\s+codex\s+kimi\s+kiro/, 'the agent names');
-  tmux('send-keys', '-t', s, 'C-u');
-  tmux('send-keys', '-t', s, '-l', 'sessions show session_api');
-  tmux('send-keys', '-t', s, 'Tab');
-  await screen(s, /sessions show session_api1/, 'an id completed');
-});
+for (const kind of ['bash', 'zsh', 'fish'] as const) {
+  test(`${kind}: completion offers the commands, option values and session ids`, async (t) => {
+    const w = world(t);
+    // zsh completes through compinit, which most set-ups load (zsh -f does not).
+    const s = await shell(t, w, kind, w.app, kind === 'zsh' ? 'autoload -U compinit && compinit -u' : undefined);
+    tmux('send-keys', '-t', s, '-l', 'sessions --agent ');
+    tmux('send-keys', '-t', s, 'Tab', 'Tab');
+    await screen(s, /claude\s+codex\s+kimi\s+kiro/, 'the agent names');
+    tmux('send-keys', '-t', s, 'C-c');
+    tmux('send-keys', '-t', s, '-l', 'sessions show session_api');
+    tmux('send-keys', '-t', s, 'Tab');
+    await screen(s, /sessions show session_api1/, 'an id completed');
+  });
+}
 
 test('init: an unknown shell is bad input; the snippets are valid bash, zsh and fish', async (t) => {
   const { runInProcess, testEnv } = await import('./helpers.js');
@@ -199,9 +206,7 @@ test('manager: o leaves and runs the agent in the session\'s work dir; a work di
   const s = await shell(t, w, 'bash', w.api);
   type(s, 'sessions');
   await screen(s, /1\/5 of 5/, 'the manager');
-  tmux('send-keys', '-t', s, '/');
-  tmux('send-keys', '-t', s, '-l', 'app cache');
-  await screen(s, /sort:relevance {2}1\/1 of 5/, 'the app session');
+  await searchFor(s, 'app cache', 5);
   tmux('send-keys', '-t', s, 'Enter', 'o');
   const [first] = await called(w, 1);
   assert.deepEqual(first, ['kimi', w.app, '--session', 'session_app1']);
@@ -211,9 +216,7 @@ test('manager: o leaves and runs the agent in the session\'s work dir; a work di
   rmSync(w.odd, { recursive: true, force: true });
   type(s, 'sessions');
   await screen(s, /1\/5 of 5/, 'the manager');
-  tmux('send-keys', '-t', s, '/');
-  tmux('send-keys', '-t', s, '-l', 'quotes');
-  await screen(s, /sort:relevance {2}1\/1 of 5/, 'the session whose dir is gone');
+  await searchFor(s, 'quotes', 5);
   tmux('send-keys', '-t', s, 'Enter', 'o');
   await screen(s, /no longer exists/, 'the question');
   tmux('send-keys', '-t', s, 'Enter');

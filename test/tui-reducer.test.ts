@@ -351,10 +351,10 @@ test('after an action the rows, the counts and the preview are the truth at once
   assert.deepEqual(s.rows.map((r) => r.session.title), ['new title'], 'the deleted row is gone, the renamed one has its new title');
   assert.equal(s.sessions.length, SESSIONS.length - 1);
   assert.equal(s.preview.transcript, null, 'the old transcript is not shown');
-  assert.deepEqual(fx, [{ type: 'preview', session: renamed, match: 0 }, { type: 'search', query: 'z', keep: true }], 'read again, and the query runs again');
+  assert.deepEqual(fx, [{ type: 'preview', session: renamed, match: 0 }, { type: 'search', query: 'z' }], 'read again, and the query runs again');
   // The same query's results after an action keep the selection where it is.
   const two = [{ session: SESSIONS[0]!, matches: [] }, { session: renamed, matches: [] }];
-  [s] = run({ ...s, rows: two, selected: 1, results: two }, { type: 'results', query: 'z', rows: two, keep: true });
+  [s] = run({ ...s, rows: two, selected: 1, results: two }, { type: 'results', query: 'z', rows: two });
   assert.equal(s.selected, 1);
   [s] = run(s, key('e', 'e'), { type: 'results', query: 'ze', rows: two });
   assert.equal(s.selected, 0, 'results for a new query start at the best');
@@ -397,7 +397,7 @@ test('a query that cannot run says why in place of the rows, as the CLI does', (
   assert.equal(s.searchError, null, 'gone with the query');
 });
 
-test('sessions in use: the dialog names the risk; one is done anyway on Enter, a batch goes on with the others, a takes all', () => {
+test('sessions in use: the dialog names the risk; one is done anyway on Enter, a batch goes on with the others, a takes all', async () => {
   const busy = session('bb', { inUse: true, inUseReason: 'kimi (pid 42) has it open' });
   const all = [SESSIONS[0]!, busy, SESSIONS[2]!];
   const base = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW }), { type: 'loaded', sessions: all, now: NOW, locked: [] })[0];
@@ -409,6 +409,9 @@ test('sessions in use: the dialog names the risk; one is done anyway on Enter, a
   // A batch of three, one in use: Enter goes on with the other two; a takes all three.
   const marked = run(base, key('*'), key('d'))[0];
   assert.equal(marked.dialog?.targets.length, 3);
+  const { dialogText } = await import('../src/tui/views/text.js');
+  assert.match(dialogText(marked), /⚠ 1 of 3 in use \(kimi-code:bb: kimi \(pid 42\) has it open\)\.\n\ny \/ ⏎ delete the other 2 {3}a all 3, anyway {3}n \/ Esc cancel$/);
+  assert.match(dialogText(one), /In use: kimi \(pid 42\) has it open\.\nIf you delete now, what its agent writes next may be lost, or the agent may write it back\.\n\ny \/ ⏎ delete anyway/);
   [s, fx] = run(marked, key('enter'));
   assert.deepEqual([s.dialog?.force, s.dialog?.targets.map((x) => x.id).sort()], [false, ['a', 'ccc']]);
   [s, fx] = run(marked, key('a'));
@@ -490,13 +493,17 @@ test('↑ in the search box walks the earlier queries while it is empty or shows
   assert.equal(run(before, key('up'))[0].selected, 0);
 });
 
-test('y copies the id, Y the command that resumes it (quoted, in its work dir); v opens the pager', () => {
+test('y copies the id, Y the command that resumes it (quoted, in its work dir); v opens the pager; the marked total shows', async () => {
   const odd = session('odd', { workDir: "/w/it's here" });
   const s = update(initialState({ cwd: '/w/a', picker: false, width: 100, height: 30, color: false, now: NOW }), { type: 'loaded', sessions: [odd], now: NOW, locked: [] })[0];
   assert.deepEqual(run(s, key('y'))[1], [{ type: 'copy', text: 'odd', what: 'the id of kimi-code:odd' }]);
-  assert.deepEqual(run(s, key('S-y'))[1], [{ type: 'copy', text: `cd '/w/it'\\''s here' && kimi --session odd`, what: 'the command that resumes it' }]);
+  assert.deepEqual(run(s, key('S-y'))[1], [{ type: 'copy', text: `cd -- '/w/it'\\''s here' && kimi --session odd`, what: 'the command that resumes it' }]);
   assert.deepEqual(run(s, key('v'))[1], [{ type: 'pager', session: odd }]);
-  assert.match((run(s, key('space'))[0] as State).marked.size === 1 ? 'ok' : '', /ok/);
+  // The status bar counts what is marked and its total size.
+  const { statusLine } = await import('../src/tui/views/text.js');
+  const marked = run(s, key('space'))[0];
+  assert.equal(marked.marked.size, 1);
+  assert.match(statusLine(marked), /1 marked \(100 B\)/);
 });
 
 test('results for the query already on screen, arriving again (twice while the index was built), leave the selection and the match alone', () => {

@@ -317,3 +317,17 @@ test('the cleanup pane sits beside the list: the rows it marks stay in view', as
   // The pane is right of the divider: the list's column of titles is still there on every row.
   assert.ok(listSide.filter((l) => /^[ ›][ ●](kimi|kiro|codex|claude)/.test(l)).length >= 15, 'the rows are not covered');
 });
+
+test('a query that cannot run says why where the rows would be; a query kept with Enter comes back with ↑ in the next run', async (t) => {
+  const home = demoHome(t);
+  const h = await openManager(t, home, { width: 100 });
+  h.press('/', ...'after:20'.split(''));
+  await h.waitFor((text) => /after:/.test(text.split('\n')[2] ?? '') && !/no session matches/.test(text), 'the reason in place of the rows');
+  h.press('\x15', ...'parquet'.split(''), 'enter');
+  await h.waitFor((_, s) => s.results?.length === 1 && s.mode === 'list', 'the result');
+  h.close();
+  // The next run, in the same home: ↑ in an empty search box brings it back.
+  const again = await openManager(t, home, { width: 100 });
+  again.press('/', '\x1b[A');
+  await again.waitFor((_, s) => s.query === 'parquet' && s.results?.length === 1, 'the earlier query, run again');
+});

@@ -1,7 +1,7 @@
 // What every action works on and with: the session found by the catalog,
 // and the homes, the clock and the manager's own notes.
 import { UserError } from '../errors.js';
-import type { Session, Transcript } from '../model.js';
+import { sessionKey, type Session, type Transcript } from '../model.js';
 import { Annotations } from '../sources/annotations.js';
 import { recordOwnWrites } from '../catalog/in-use.js';
 import type { Homes } from '../sources/homes.js';
@@ -28,7 +28,7 @@ export class ActionEnv {
 
   /** These sessions were just written by us: a write of ours never makes a session "in use". */
   wrote(source: string, ids: readonly string[]): void {
-    recordOwnWrites(this.homes.data, ids.map((id) => `${source}:${id}`), this.now());
+    recordOwnWrites(this.homes.data, ids.map((id) => sessionKey({ source, id })), this.now());
   }
 }
 

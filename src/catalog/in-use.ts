@@ -10,7 +10,7 @@
 //   folder, so renaming and then deleting a session is never refused.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
-import type { SourceKind } from '../model.js';
+import { sessionKey, type SourceKind } from '../model.js';
 import type { SessionRef } from '../sources/source.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 
@@ -142,7 +142,7 @@ export function inUseCheck(o: InUseOptions): (ref: SessionRef) => string | null 
     const age = o.now - ref.lastWriteMs;
     if (age < 0 || age >= FOREIGN_WRITE_MS) return null;
     own ??= loadOwnWrites(o.dataDir);
-    const ours = own.get(`${ref.source}:${ref.id}`);
+    const ours = own.get(sessionKey(ref));
     if (ours !== undefined && ours >= ref.lastWriteMs) return null;
     return `another program wrote it ${Math.max(1, Math.round(age / 1000))} s ago`;
   };

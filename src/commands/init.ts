@@ -8,7 +8,7 @@
 // those commands reaches the agent untouched (`command kimi "$@"`). It also
 // completes `sessions` itself.
 import { LAYOUTS } from '../layouts/registry.js';
-import type { Shell } from './ui.js';
+import { SHELLS, type Shell } from '../services/picker.js';
 
 export interface CompletionWords {
   commands: readonly string[];
@@ -61,7 +61,6 @@ function posix(shell: 'bash' | 'zsh', w: CompletionWords): string {
   fi
 }`;
   });
-  const values = Object.entries(w.values).map(([flag, vs]) => `    --${flag}) __sessions_words=${sq(vs.join(' '))} ;;`).join('\n');
   const rc = shell === 'bash' ? '~/.bashrc' : '~/.zshrc';
   const resume = `__sessions_resume() {
   # The picker draws on the terminal and prints a quoted \`cd -- DIR && command AGENT …\` line.
@@ -75,45 +74,13 @@ function posix(shell: 'bash' | 'zsh', w: CompletionWords): string {
     shell === 'bash'
       ? `_sessions_complete() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" __sessions_words=''
-  if [ "$COMP_CWORD" -eq 1 ] && [[ "$cur" != -* ]]; then
-    __sessions_words=${sq(w.commands.join(' '))}
-  else
-    case "$prev" in
-${values}
-      init) __sessions_words='bash zsh fish' ;;
-      *)
-        if [[ "$cur" == -* ]]; then
-          __sessions_words=${sq(w.flags.map((f) => `--${f}`).join(' '))}
-        else
-          case "\${COMP_WORDS[1]}" in
-            ${TAKE_IDS.join('|')}) __sessions_words="$(command sessions pick --filter '' 2>/dev/null)" ;;
-            *) COMPREPLY=(); return ;;
-          esac
-        fi ;;
-    esac
-  fi
+${wordsFor(w, { first: '[ "$COMP_CWORD" -eq 1 ]', cur: '"$cur"', prev: '"$prev"', command: '"\${COMP_WORDS[1]}"', none: 'COMPREPLY=(); return' })}
   COMPREPLY=($(compgen -W "$__sessions_words" -- "$cur"))
 }
 complete -o default -F _sessions_complete sessions`
       : `_sessions() {
   local __sessions_words=''
-  if (( CURRENT == 2 )) && [[ "\${words[CURRENT]}" != -* ]]; then
-    __sessions_words=${sq(w.commands.join(' '))}
-  else
-    case "\${words[CURRENT-1]}" in
-${values}
-      init) __sessions_words='bash zsh fish' ;;
-      *)
-        if [[ "\${words[CURRENT]}" == -* ]]; then
-          __sessions_words=${sq(w.flags.map((f) => `--${f}`).join(' '))}
-        else
-          case "\${words[2]}" in
-            ${TAKE_IDS.join('|')}) __sessions_words="$(command sessions pick --filter '' 2>/dev/null)" ;;
-            *) _files; return ;;
-          esac
-        fi ;;
-    esac
-  fi
+${wordsFor(w, { first: '(( CURRENT == 2 ))', cur: '"\${words[CURRENT]}"', prev: '"\${words[CURRENT-1]}"', command: '"\${words[2]}"', none: '_files; return' })}
   compadd -- \${=__sessions_words}
 }
 # compdef exists once compinit has run (most zsh set-ups); without it, no completion, nothing else changes.
@@ -125,6 +92,33 @@ ${funcs.join('\n\n')}
 
 ${completion}
 `;
+}
+
+/**
+ * What bash and zsh offer after `sessions`, the same logic in each one's
+ * names for the words on the line: the commands first; an option's values
+ * after it; the options for a word that starts with a dash; session ids
+ * after the commands that take them; else what `none` does.
+ */
+function wordsFor(w: CompletionWords, at: { first: string; cur: string; prev: string; command: string; none: string }): string {
+  const values = Object.entries(w.values).map(([flag, vs]) => `      --${flag}) __sessions_words=${sq(vs.join(' '))} ;;`).join('\n');
+  return `  if ${at.first} && [[ ${at.cur} != -* ]]; then
+    __sessions_words=${sq(w.commands.join(' '))}
+  else
+    case ${at.prev} in
+${values}
+      init) __sessions_words=${sq(SHELLS.join(' '))} ;;
+      *)
+        if [[ ${at.cur} == -* ]]; then
+          __sessions_words=${sq(w.flags.map((f) => `--${f}`).join(' '))}
+        else
+          case ${at.command} in
+            ${TAKE_IDS.join('|')}) __sessions_words="$(command sessions pick --filter '' 2>/dev/null)" ;;
+            *) ${at.none} ;;
+          esac
+        fi ;;
+    esac
+  fi`;
 }
 
 function fish(w: CompletionWords): string {
@@ -155,7 +149,7 @@ ${funcs.join('\n\n')}
 
 complete -c sessions -f
 complete -c sessions -n __fish_use_subcommand -a ${fq(w.commands.join(' '))}
-complete -c sessions -n '__fish_seen_subcommand_from init' -a 'bash zsh fish'
+complete -c sessions -n '__fish_seen_subcommand_from init' -a ${fq(SHELLS.join(' '))}
 complete -c sessions -n '__fish_seen_subcommand_from ${TAKE_IDS.join(' ')}' -a '(command sessions pick --filter "" 2>/dev/null)'
 ${w.flags.map((f) => `complete -c sessions -l ${f}`).join('\n')}
 ${values.join('\n')}

@@ -13,12 +13,10 @@ import { UserError } from '../errors.js';
 import { sessionKey, type Session } from '../model.js';
 import { layoutOf } from '../layouts/registry.js';
 import { cacheDir } from '../sources/homes.js';
-import { firstScope, inDir, offers, rankBy, resumeOf, ResumeError, shellLine, type PickScope, type Resume } from '../services/picker.js';
+import { firstScope, inDir, offers, rankBy, resumeOf, shellLine, type PickScope, type Resume, type Shell } from '../services/picker.js';
 import type { AppStreams } from '../tui/app.js';
 import { indexOptions, type CommandContext } from './context.js';
 import { plainCode } from '../util/text.js';
-
-export type Shell = 'bash' | 'zsh' | 'fish';
 
 export interface UiOptions {
   picker: boolean;
@@ -82,7 +80,7 @@ async function ranked(ctx: CommandContext, sessions: Session[], query: string, c
   const { matchingKeys } = await import('../services/search-index.js');
   try {
     const keys = await matchingKeys(o, query, { cwd: ctx.io.cwd, now: ctx.now.getTime() });
-    return rankBy(sessions, [...keys]);
+    return rankBy(sessions, keys);
   } finally {
     o.progress?.(0, 0);
   }
@@ -94,16 +92,10 @@ function chosen(ctx: CommandContext, o: UiOptions, s: Session, here = false): nu
     ctx.io.stdout.write(`${s.id}\n`);
     return 0;
   }
-  let r: Resume;
-  try {
-    r = resumeOf(s, { cwd: ctx.io.cwd, here, kimiFlavor: () => kimiFlavor(ctx) });
-  } catch (error) {
-    if (error instanceof ResumeError) throw new UserError(error.message, 'failed');
-    throw error;
-  }
+  const r = resumeOf(s, { cwd: ctx.io.cwd, here, kimiFlavor: () => kimiFlavor(ctx) });
   if (r.note) ctx.io.stderr.write(`sessions: ${r.note}\n`);
   if (o.shell) {
-    ctx.io.stdout.write(`${shellLine(r, o.shell)}\n`);
+    ctx.io.stdout.write(`${shellLine(r.argv, r.dir, o.shell)}\n`);
     return 0;
   }
   return resumeIn(r);
@@ -157,11 +149,6 @@ function terminalStreams(ctx: CommandContext): AppStreams & { close?: () => void
   const input = new tty.ReadStream(fd);
   const output = new tty.WriteStream(fd);
   return { input, output, close: () => (input.destroy(), output.destroy()) };
-}
-
-/** The agent's own resume command, arguments passed without a shell. */
-export function resumeCommand(s: Session): string[] {
-  return layoutOf(s.source).resume(s);
 }
 
 /**

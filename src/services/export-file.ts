@@ -23,13 +23,17 @@ export function typedPath(typed: string, cwd: string, home: string): string {
   return resolve(cwd, t);
 }
 
-/** Refuses to replace a file that exists, unless told to (`--force`, or the manager's second Enter). */
+/** Those of `paths` that exist already: an export there would replace a person's file. */
+export function taken(paths: readonly string[]): string[] {
+  return paths.filter((p) => existsSync(p));
+}
+
+/** Refuses to replace a file that exists, unless told to (`--force`; the manager asks instead). */
 export function assertFree(paths: readonly string[], force: boolean): void {
-  if (force) return;
-  const taken = paths.filter((p) => existsSync(p));
-  if (taken.length === 0) return;
-  const more = taken.length > 1 ? ` and ${taken.length - 1} more` : '';
-  throw new UserError(`${taken[0]}${more} exists already; nothing written (--force replaces it)`, 'failed');
+  const there = force ? [] : taken(paths);
+  if (there.length === 0) return;
+  const more = there.length > 1 ? ` and ${there.length - 1} more` : '';
+  throw new UserError(`${there[0]}${more} exists already; nothing written (--force replaces it)`, 'failed');
 }
 
 /** A person's own file: their umask decides who may read it, and missing folders are made. */

@@ -20,7 +20,7 @@ export function targetOf(catalog: Catalog, id: string, depth: 'summary' | 'trans
 export function twinOf(catalog: Catalog, s: Session, depth: 'summary' | 'transcript' = 'transcript'): ActionTarget | null {
   if (!s.sameAs) return null;
   try {
-    return targetOf(catalog, `${s.sameAs.source}:${s.sameAs.id}`, depth);
+    return targetOf(catalog, sessionKey(s.sameAs), depth);
   } catch {
     // The link names a session that is gone (deleted, or never migrated whole): no twin to act on.
     return null;

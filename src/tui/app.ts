@@ -127,10 +127,7 @@ function drive(o: AppOptions, screen: blessed.Widgets.Screen): App {
       case 'search':
         // Typing fast runs one search for the last keystroke, not one per key.
         if (searchTimer) clearTimeout(searchTimer);
-        searchTimer = setTimeout(() => background(async () => {
-          const m = await o.effects.search(fx.query);
-          dispatch(fx.keep && m.type === 'results' ? { ...m, keep: true } : m);
-        }), 25);
+        searchTimer = setTimeout(() => background(async () => dispatch(await o.effects.search(fx.query))), 25);
         return;
       case 'preview':
         setImmediate(() => background(() => dispatch(o.effects.preview(fx.session, fx))));
@@ -174,8 +171,8 @@ function drive(o: AppOptions, screen: blessed.Widgets.Screen): App {
   };
 
   /** The whole transcript in $PAGER (less -R where none is set): the screen is left, and drawn again after. */
-  const page = (session: Session): void => {
-    const text = o.effects.transcriptText(session, Math.max(40, Number(screen.width)));
+  const page = async (session: Session): Promise<void> => {
+    const text = await o.effects.transcriptText(session, Math.max(40, Number(screen.width)));
     const pager = o.pager ?? 'less -R';
     const fd = (o.streams.output as { fd?: number }).fd ?? 1;
     const child = screen.spawn('sh', ['-c', pager], { stdio: ['pipe', fd, fd] });

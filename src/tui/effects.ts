@@ -1,10 +1,9 @@
 // Runs the reducer's effects through the catalog, the search index and the
 // action layer, and answers with messages. The only part of the manager
 // that reads or writes sessions.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { renderTranscript } from '../format/transcript-text.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { HISTORY } from './reducer.js';
 import { ActionEnv } from '../actions/target.js';
@@ -16,6 +15,7 @@ import type { IndexStore } from '../search/index-store.js';
 import type { Homes } from '../sources/homes.js';
 import type { ResumeMark } from '../sources/source.js';
 import { errorText } from '../util/text.js';
+import { workDirGone } from '../services/picker.js';
 import type { Msg } from './reducer.js';
 import type { Dialog, Row } from './state.js';
 
@@ -214,9 +214,10 @@ export class Effects {
     }
   }
 
-  /** The whole transcript as `sessions show` prints it, for $PAGER. */
-  transcriptText(s: Session, width: number): string {
+  /** The whole transcript as `sessions show` prints it, for $PAGER (its renderer loads with the first use). */
+  async transcriptText(s: Session, width: number): Promise<string> {
     try {
+      const { renderTranscript } = await import('../format/transcript-text.js');
       return renderTranscript(this.catalog.read(this.catalog.resolve(sessionKey(s))), { width, now: new Date(this.o.now()), home: this.o.home ?? homedir(), full: false });
     } catch (error) {
       return `cannot read ${sessionKey(s)}: ${errorText(error)}\n`;
@@ -225,7 +226,7 @@ export class Effects {
 
   /** A work dir that no longer exists (or was never known): resuming there would fail. */
   workDirGone(s: Session): boolean {
-    return !s.workDir || !existsSync(s.workDir);
+    return workDirGone(s);
   }
 
   private offer(sessions: Session[]): Session[] {

@@ -4,9 +4,9 @@ import { SORT_KEYS, sortSessions } from '../catalog/select.js';
 import { hasSelectingFilter, planClean } from '../actions/clean.js';
 import { formatSize } from '../format/session-table.js';
 import { cannot, layoutOf } from '../layouts/registry.js';
-import type { Session, Transcript } from '../model.js';
+import { sessionKey, type Session, type Transcript } from '../model.js';
 import { parseCleanSpec } from './clean-spec.js';
-import { firstScope, inDir, posixQuote } from '../services/picker.js';
+import { firstScope, inDir, shellLine } from '../services/picker.js';
 import { commandFor, helpPage, helpRows, type CommandId } from './keymap.js';
 import { layoutPreview } from './preview-layout.js';
 import { keyOf, listHeight, selectedRow, type Dialog, type DialogKind, type Row, type State } from './state.js';
@@ -16,7 +16,7 @@ export type Msg =
   /** `now`: the clock the ages are measured by (the reducer reads no clock); `locked`: sessions the agent holds open (Kiro's .lock). */
   | { type: 'loaded'; sessions: Session[]; now: number; locked: readonly string[]; fresh?: boolean }
   /** `error`: why the query cannot run (a bad filter), shown where the rows would be. */
-  | { type: 'results'; query: string; rows: Row[]; error?: string; keep?: boolean }
+  | { type: 'results'; query: string; rows: Row[]; error?: string }
   /** The export's file exists: ask before replacing it. */
   | { type: 'ask-replace'; path: string }
   /** The chosen session's work dir is gone: ask before resuming it here. */
@@ -32,8 +32,7 @@ export type Msg =
   | { type: 'click'; row: number };
 
 export type Effect =
-  /** `keep`: the same query again (after an action): the selection stays on its session. */
-  | { type: 'search'; query: string; keep?: boolean }
+  | { type: 'search'; query: string }
   /** `at`: the message to read around (a long session is read in a window); `whole`: all of it. */
   | { type: 'preview'; session: Session; at?: number; match?: number; whole?: boolean }
   | { type: 'act'; dialog: Dialog }
@@ -69,7 +68,7 @@ export function update(s: State, msg: Msg): Result {
       const decide = !s.scopeDecided && msg.sessions.length > 0;
       const scope = decide ? firstScope(msg.sessions, s.cwd) : s.scope;
       const next = withRows({ ...s, sessions: msg.sessions, results, preview, scope, scopeDecided: s.scopeDecided || decide, loading: false, clock: msg.now, locked: new Set(msg.locked) });
-      const again: Effect[] = msg.fresh && s.query.trim() !== '' ? [{ type: 'search', query: s.query, keep: true }] : [];
+      const again: Effect[] = msg.fresh && s.query.trim() !== '' ? [{ type: 'search', query: s.query }] : [];
       return [next, [...previewFx(next), ...again]];
     }
     case 'notice':
@@ -82,7 +81,7 @@ export function update(s: State, msg: Msg): Result {
       if (msg.query !== s.query) return [s, []];
       // The same query answered again (after an action, or twice while the index was built):
       // the selection, the match and the preview stay where the person took them.
-      const again = msg.keep === true || (s.results !== null && s.resultsQuery === msg.query);
+      const again = s.results !== null && s.resultsQuery === msg.query;
       const next = withRows({ ...s, results: msg.rows, resultsQuery: msg.query, searchError: msg.error ?? null, selected: again ? s.selected : 0 });
       const shown = again ? next : atMatch(next, 0);
       return [shown, previewFx(shown)];
@@ -265,9 +264,7 @@ function run(s: State, id: CommandId): Result {
       if (!row) return [{ ...s, message: 'nothing to copy' }, []];
       const x = row.session;
       if (id === 'copy-id') return [s, [{ type: 'copy', text: x.id, what: `the id of ${x.source}:${x.id}` }]];
-      const argv = layoutOf(x.source).resume(x).map(posixQuote).join(' ');
-      const text = x.workDir ? `cd ${posixQuote(x.workDir)} && ${argv}` : argv;
-      return [s, [{ type: 'copy', text, what: 'the command that resumes it' }]];
+      return [s, [{ type: 'copy', text: shellLine(layoutOf(x.source).resume(x), x.workDir, 'bash', false), what: 'the command that resumes it' }]];
     }
     case 'pager': {
       const row = selectedRow(s);
@@ -321,7 +318,7 @@ function openDialog(s: State, kind: DialogKind): Result {
   const busy = kind === 'rename' || kind === 'delete' || kind === 'compact' ? targets.filter((x) => x.inUse || s.locked.has(keyOf(x))) : [];
   // A twin (`kimi migrate`'s copy, or its original) is named; a rename takes both by default (twins that drift
   // apart were the trouble: `kimi -S` shows the copy), a delete or compact only when asked. Tab toggles.
-  const twinKey = targets.length === 1 && targets[0]!.sameAs && kind !== 'fork' && kind !== 'export' ? `${targets[0]!.sameAs.source}:${targets[0]!.sameAs.id}` : null;
+  const twinKey = targets.length === 1 && targets[0]!.sameAs && kind !== 'fork' && kind !== 'export' ? sessionKey(targets[0]!.sameAs) : null;
   const twin = twinKey ? (s.sessions.find((x) => keyOf(x) === twinKey) ?? null) : null;
   const dialog: Dialog = { kind, targets, input, stage: 'ask', message: '', busy, force: false, twin, both: twin !== null && kind === 'rename' };
   const next: State = { ...s, mode: 'dialog', back: s.mode, dialog };
@@ -477,8 +474,9 @@ function inWindow(t: Transcript, at: number): boolean {
 
 /** The list: search results (by relevance) or every session (sorted), in scope. */
 export function withRows(s: State): State {
-  const sorted = sortSessions(s.sessions, s.sort);
-  const base: Row[] = s.results ?? (s.reverse ? sorted.reverse() : sorted).map((session) => ({ session, matches: [] }));
+  // Sorted only when no results are shown: a keystroke's results need no sort of 10,000 sessions.
+  const sorted = (): Session[] => (s.reverse ? sortSessions(s.sessions, s.sort).reverse() : sortSessions(s.sessions, s.sort));
+  const base: Row[] = s.results ?? sorted().map((session) => ({ session, matches: [] }));
   const rows = s.scope === 'here' ? base.filter((r) => inDir(r.session, s.cwd)) : base;
   // Keep the same session selected when the list changes under it.
   const current = s.rows[s.selected];

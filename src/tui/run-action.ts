@@ -1,7 +1,6 @@
 // A dialog's action, through the same action layer as the CLI: loaded by
 // the manager with its first action, so none of it (adm-zip, the writers'
 // helpers) is read before the first frame.
-import { existsSync } from 'node:fs';
 import { compactSession } from '../actions/compact.js';
 import { exportSession } from '../actions/export.js';
 import { forkSession, parseTurn } from '../actions/fork.js';
@@ -11,7 +10,7 @@ import type { ActionEnv, ActionTarget } from '../actions/target.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { formatSize } from '../format/session-table.js';
 import { sessionKey, type Session } from '../model.js';
-import { exportFormatFor, typedPath, writeExportFile } from '../services/export-file.js';
+import { exportFormatFor, taken, typedPath, writeExportFile } from '../services/export-file.js';
 import { targetOf } from '../services/targets.js';
 import type { Msg } from './reducer.js';
 import type { Dialog } from './state.js';
@@ -60,7 +59,7 @@ export function runDialog(d: Dialog, o: RunContext): Msg {
       return { type: 'action-failed', message: 'nothing to run' };
     case 'export': {
       const path = typedPath(d.input, o.cwd, o.home);
-      if (!d.force && existsSync(path)) return { type: 'ask-replace', path };
+      if (!d.force && taken([path]).length > 0) return { type: 'ask-replace', path };
       const data = exportSession(target(o, first), exportFormatFor(path, undefined), o.env);
       writeExportFile(path, data);
       return { type: 'action-done', message: `exported ${formatSize(data.length)} to ${path}` };

@@ -5,7 +5,7 @@ import { layoutOf } from '../../layouts/registry.js';
 import { count } from '../../format/transcript-text.js';
 import { formatSize, relativeTime, tildePath } from '../../format/session-table.js';
 import { displayWidth, oneLine, padEnd, padStart, truncate, truncateStart } from '../../format/width.js';
-import type { Session } from '../../model.js';
+import { sessionKey, type Session } from '../../model.js';
 import { CLEAN_SPEC_HELP } from '../clean-spec.js';
 import { helpPage, helpRows, hints } from '../keymap.js';
 import { layoutPreview } from '../preview-layout.js';
@@ -147,17 +147,22 @@ export function dialogText(s: State): string {
     clean: `Clean up (to the trash as one batch; u undoes)\nOver the ${s.rows.length} sessions shown (the search and a narrow them).\nFilters: ${CLEAN_SPEC_HELP}\n> ${d.input}▏\n\n${d.message}\nThe marked rows go. ⏎ move them to the trash   Esc cancel`,
   };
   if (d.stage === 'running') return `${d.kind}…`;
+  if (d.stage === 'done') return `${esc(d.message)}\n\n(any key closes)`;
+  let text = ask[d.kind]!;
   if (d.twin) {
     // The twin is named with what happens to it, and the key that changes that.
     const words = d.twin.source === 'kimi-code' ? `its Kimi Code copy ${d.twin.id} (kimi migrate; kimi -S shows it)` : `its Kimi CLI original ${d.twin.id}`;
-    const line = `[${d.both ? 'x' : ' '}] also ${words}   Tab`;
-    const lines = ask[d.kind]!.split('\n');
-    lines.splice(lines.length - 1, 0, line, '');
-    ask[d.kind] = lines.join('\n');
+    text = beforeKeys(text, [`[${d.both ? 'x' : ' '}] also ${words}   Tab`, '']);
   }
-  if (d.busy.length > 0) return esc(busyText(d, ask[d.kind]!)).replace(/^([^\n]+)/, '{bold}$1{/bold}');
-  if (d.stage === 'done') return `${esc(d.message)}\n\n(any key closes)`;
-  return esc(ask[d.kind]!).replace(/^([^\n]+)/, '{bold}$1{/bold}');
+  if (d.busy.length > 0) text = busyText(d, text);
+  return esc(text).replace(/^([^\n]+)/, '{bold}$1{/bold}');
+}
+
+/** A dialog's text with `notes` before its last line (the keys), and the keys rewritten where `keys` says. */
+function beforeKeys(text: string, notes: readonly string[], keys: (line: string) => string = (line) => line): string {
+  const lines = text.split('\n');
+  const last = lines.pop()!;
+  return [...lines, ...notes, keys(last)].join('\n');
 }
 
 /**
@@ -165,20 +170,17 @@ export function dialogText(s: State): string {
  * session (or all of a batch) is done anyway on Enter; a batch goes on
  * with the others on Enter, or takes all with `a`.
  */
-function busyText(d: NonNullable<State['dialog']>, ask: string): string {
+function busyText(d: NonNullable<State['dialog']>, text: string): string {
   const x = d.busy[0]!;
-  const verb = d.kind === 'delete' ? 'delete' : d.kind;
   const why = x.inUseReason ?? 'its agent has it open';
   const risk = `what its agent writes next may be lost${d.kind === 'delete' ? ', or the agent may write it back' : ''}`;
-  const lines = ask.split('\n');
-  const keys = lines.pop()!;
   const others = d.targets.length - d.busy.length;
   if (others === 0) {
-    const who = d.busy.length === 1 ? `In use: ${why}.` : `All ${d.busy.length} are in use (${x.source}:${x.id}: ${why}).`;
-    return [...lines, `⚠ ${who}`, `If you ${verb} now, ${risk}.`, '', keys.replace(/^(y \/ )?⏎ (\w+)/, (_, y: string | undefined, w: string) => `${y ?? ''}⏎ ${w} anyway`)].join('\n');
+    const who = d.busy.length === 1 ? `In use: ${why}.` : `All ${d.busy.length} are in use (${sessionKey(x)}: ${why}).`;
+    return beforeKeys(text, [`⚠ ${who}`, `If you ${d.kind} now, ${risk}.`, ''], (keys) => keys.replace(/^(y \/ )?⏎ (\w+)/, (_, y: string | undefined, w: string) => `${y ?? ''}⏎ ${w} anyway`));
   }
-  const named = d.busy.slice(0, 3).map((b) => `${b.source}:${b.id}`).join(', ') + (d.busy.length > 3 ? `, and ${d.busy.length - 3} more` : '');
-  return [...lines, `⚠ ${d.busy.length} of ${d.targets.length} in use (${named}: ${why}).`, '', `y / ⏎ ${verb} the other ${others}   a all ${d.targets.length}, anyway   n / Esc cancel`].join('\n');
+  const named = d.busy.slice(0, 3).map(sessionKey).join(', ') + (d.busy.length > 3 ? `, and ${d.busy.length - 3} more` : '');
+  return beforeKeys(text, [`⚠ ${d.busy.length} of ${d.targets.length} in use (${named}: ${why}).`, ''], () => `y / ⏎ ${d.kind} the other ${others}   a all ${d.targets.length}, anyway   n / Esc cancel`);
 }
 
 export function tooSmallText(s: State): string {
